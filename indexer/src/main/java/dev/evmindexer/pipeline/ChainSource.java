@@ -1,0 +1,43 @@
+package dev.evmindexer.pipeline;
+
+import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.Log;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the pipeline needs from a chain's nodes. Implementations check every answer before returning it
+ * (DESIGN.md invariant 6) and retry across endpoints; a method either returns checked data or throws
+ * {@link SourceException}. Implementations are thread-safe: range fetchers call them concurrently.
+ */
+public interface ChainSource {
+
+    /** The chain id every endpoint was checked against. */
+    long chainId();
+
+    /** The node's head and, where it has the tag, its finalized block. */
+    Heads heads();
+
+    /** The canonical header at {@code number} on one endpoint, or empty when that is above its head. */
+    Optional<BlockHeader> header(long number);
+
+    /**
+     * Consecutive canonical headers from {@code from} up to at most {@code to}, linked by parent hash,
+     * fetched from one endpoint. Shorter (possibly empty) when the endpoint's head is below {@code to}.
+     */
+    List<BlockHeader> headers(long from, long to);
+
+    /**
+     * The logs matching {@code filter} of exactly the block {@code header} names (queried by its hash).
+     *
+     * @throws BlockGoneException when the endpoint no longer has that block (it was reorged away)
+     */
+    List<Log> blockLogs(BlockHeader header, LogFilter filter);
+
+    /**
+     * The logs matching {@code filter} in {@code [from, to]}, with the headers of every block that has a
+     * matching log (for {@code block_time} and the block-hash check). Throws rather than answer for a
+     * range above the endpoint's head.
+     */
+    RangeLogs rangeLogs(long from, long to, LogFilter filter);
+}
