@@ -1,0 +1,38 @@
+package dev.evmindexer.cli;
+
+import dev.evmindexer.config.ConfigException;
+import dev.evmindexer.daemon.Failures;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code indexer} command line. Errors print one clear line, no stack trace, and exit non-zero. */
+@Command(name = "indexer", mixinStandardHelpOptions = true, version = "evm-indexer 0.1.0",
+        description = "Copies decoded smart-contract events from EVM chains into PostgreSQL.",
+        subcommands = {RunCommand.class, BackfillCommand.class, StatusCommand.class, RollbackCommand.class,
+                MigrateCommand.class, SchemaCommand.class, DemoCommand.class})
+public final class Main {
+    /** Exit code for bad config or flags. */
+    public static final int EXIT_USAGE = 2;
+    /** Exit code for a failure while running. */
+    public static final int EXIT_FAILURE = 1;
+
+    static {
+        System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.jooq.no-tips", "true");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            int code = e instanceof ConfigException || e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE;
+            cmd.getErr().println("error: " + Failures.describe(e));
+            if (Boolean.getBoolean("indexer.stacktrace")) e.printStackTrace(cmd.getErr());
+            return code;
+        });
+        return cl.execute(args);
+    }
+}

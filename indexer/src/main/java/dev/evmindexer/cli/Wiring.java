@@ -1,0 +1,109 @@
+package dev.evmindexer.cli;
+
+import dev.evmindexer.config.ChainConfig;
+import dev.evmindexer.config.ConfigException;
+import dev.evmindexer.config.ConfigLoader;
+import dev.evmindexer.config.IndexerConfig;
+import dev.evmindexer.config.RpcEndpointConfig;
+import dev.evmindexer.config.Secrets;
+import dev.evmindexer.pipeline.IndexPlan;
+import dev.evmindexer.rpc.EndpointSpec;
+import dev.evmindexer.rpc.RpcChainSource;
+import dev.evmindexer.store.Database;
+import dev.evmindexer.store.EmbeddedPostgresServer;
+import dev.evmindexer.store.Migrations;
+import dev.evmindexer.store.PgEventStore;
+import dev.evmindexer.store.TableDdl;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What every command needs, built in order from the config: the plan (config validated, signatures
+ * parsed), the database (embedded when no URL is configured), the indexer schema and event tables,
+ * and the chains' sources. Closing releases them in reverse order.
+ */
+final class Wiring implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Wiring.class);
+    static final Path EMBEDDED_DATA = Path.of(".indexer", "pgdata");
+    static final Duration DEFAULT_RPC_TIMEOUT = Duration.ofSeconds(10);
+    static final int DEFAULT_MAX_BATCH = 50;
+    static final long DEFAULT_MAX_BLOCK_RANGE = 2_000;
+
+    final IndexPlan plan;
+    EmbeddedPostgresServer embedded;
+    Database database;
+    PgEventStore store;
+    private final Map<String, RpcChainSource> sources = new LinkedHashMap<>();
+
+    private Wiring(IndexPlan plan) {
+        this.plan = plan;
+    }
+
+    /** Loads and validates the config file; nothing is started. */
+    static Wiring load(Path configFile) throws ConfigException {
+        Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        IndexerConfig config = ConfigLoader.load(configFile, env);
+        return new Wiring(IndexPlan.from(config));
+    }
+
+    static Wiring of(IndexerConfig config) throws ConfigException {
+        return new Wiring(IndexPlan.from(config));
+    }
+
+    /** Opens the database (starting the embedded one if configured so), migrates, creates the event tables. */
+    Wiring openDatabase(String applicationName) {
+        var db = plan.config().database();
+        String url = db.url();
+        String user = db.user();
+        String password = db.password();
+        if (db.embedded()) {
+            embedded = EmbeddedPostgresServer.start(EMBEDDED_DATA.toAbsolutePath());
+            url = embedded.jdbcUrl();
+            user = embedded.user();
+            password = null;
+        }
+        log.info("database url={}", Secrets.redactUrl(url));
+        database = Database.open(url, user, password, db.poolSize(), applicationName);
+        Migrations.migrate(database.dataSource());
+        Map<Long, String> chainNames = new LinkedHashMap<>();
+        plan.chains().values().forEach(c -> chainNames.put(c.settings().chainId(), c.settings().name()));
+        TableDdl.ensure(database.dataSource(), plan.allTables(), chainNames);
+        store = new PgEventStore(database.dataSource());
+        return this;
+    }
+
+    /** The chain's source, connected (each endpoint's chain id checked) on first use. */
+    RpcChainSource source(String chainName) {
+        return sources.computeIfAbsent(chainName, n -> {
+            ChainConfig c = plan.chains().get(n).chain();
+            List<EndpointSpec> specs = new ArrayList<>();
+            for (RpcEndpointConfig e : c.rpc()) {
+                specs.add(new EndpointSpec(e.url(), e.timeout().orElse(DEFAULT_RPC_TIMEOUT),
+                        e.maxBatch().orElse(DEFAULT_MAX_BATCH), e.maxBlockRange().orElse(DEFAULT_MAX_BLOCK_RANGE)));
+            }
+            return RpcChainSource.connect(c.name(), c.chainId(), specs, c.bloomChecks());
+        });
+    }
+
+    IndexPlan.ChainPlan chain(String name) {
+        IndexPlan.ChainPlan c = plan.chains().get(name);
+        if (c == null) {
+            throw new IllegalArgumentException("no chain named '" + name + "' with sources in the config (chains: "
+                    + String.join(", ", plan.chains().keySet()) + ")");
+        }
+        return c;
+    }
+
+    @Override
+    public void close() {
+        sources.values().forEach(RpcChainSource::close);
+        if (database != null) database.close();
+        if (embedded != null) embedded.close();
+    }
+}

@@ -1,0 +1,144 @@
+package dev.evmindexer.daemon;
+
+import dev.evmindexer.pipeline.ChainPipeline;
+import dev.evmindexer.pipeline.Outcome;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One chain's loop: holds the chain's lease, steps the pipeline, sleeps when idle, and retries every
+ * failure with backoff (classified by {@link Failures}); it never exits on its own. {@link #stop()}
+ * takes effect between steps, so a transaction in progress always finishes.
+ */
+public final class ChainLoop implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(ChainLoop.class);
+    private static final Duration BACKOFF_BASE = Duration.ofMillis(250);
+    private static final Duration BACKOFF_CAP = Duration.ofSeconds(30);
+
+    private final ChainPipeline pipeline;
+    private final ChainLease lease;
+    private final Duration pollInterval;
+    private final ChainStatus status;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private final Backoff backoff = new Backoff(BACKOFF_BASE, BACKOFF_CAP);
+    private volatile boolean stopping;
+    private volatile Thread thread;
+
+    public ChainLoop(ChainPipeline pipeline, ChainLease lease, Duration pollInterval, ChainStatus status) {
+        this.pipeline = pipeline;
+        this.lease = lease;
+        this.pollInterval = pollInterval;
+        this.status = status;
+    }
+
+    public ChainStatus status() {
+        return status;
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        String chain = pipeline.settings().name();
+        try {
+            while (!stopping) {
+                try {
+                    lease.ensureHeld();
+                    Outcome o = pipeline.step();
+                    status.progressed();
+                    status.lastError(null);
+                    backoff.reset();
+                    switch (o) {
+                        case Outcome.Advanced a -> {
+                            status.blocks.addAndGet(a.blocks());
+                            status.rows.addAndGet(a.rows());
+                            if (a.tip() >= 0) status.tip.set(a.tip());
+                            status.halted(null);
+                        }
+                        case Outcome.Reorged r -> {
+                            status.reorgs.incrementAndGet();
+                            status.rowsRolledBack.addAndGet(r.rowsDeleted());
+                            status.tip.set(r.ancestor());
+                        }
+                        case Outcome.Idle idle -> {
+                            status.halted(null);
+                            pause(pollInterval);
+                        }
+                        case Outcome.Halted h -> {
+                            if (status.halted() == null) log.error("halt chain={} reason=\"{}\"", chain, h.reason());
+                            status.halted(h.reason());
+                            pause(pollInterval.multipliedBy(5)); // stays halted until a manual rollback clears it
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                } catch (RuntimeException | java.sql.SQLException | Error e) {
+                    if (stopping) break;
+                    onFailure(chain, e);
+                }
+            }
+        } finally {
+            lease.close();
+            stopped.countDown();
+            log.info("loop.stopped chain={}", chain);
+        }
+    }
+
+    private void onFailure(String chain, Throwable e) {
+        status.errors.incrementAndGet();
+        status.lastError(Failures.describe(e));
+        Failures.Kind kind = Failures.classify(e);
+        if (kind == Failures.Kind.REPLAN) {
+            log.info("replan chain={} cause=\"{}\"", chain, Failures.describe(e));
+            return;
+        }
+        Duration delay = backoff.next();
+        if (kind == Failures.Kind.UNEXPECTED) {
+            log.error("step.failed chain={} kind={} retry_in={}ms", chain, kind, delay.toMillis(), e);
+        } else {
+            log.warn("step.failed chain={} kind={} retry_in={}ms cause=\"{}\"", chain, kind, delay.toMillis(),
+                    Failures.describe(e));
+        }
+        try {
+            pause(delay);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+            stopping = true;
+        }
+    }
+
+    /** Sleeps, but wakes at once when stopping. */
+    private void pause(Duration d) throws InterruptedException {
+        long until = System.nanoTime() + d.toNanos();
+        while (!stopping) {
+            long left = until - System.nanoTime();
+            if (left <= 0) return;
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+        }
+    }
+
+    /**
+     * Takes the chain's lease before the loop starts, so a second daemon on the same chain and database
+     * refuses to start with a message naming the holder.
+     */
+    public void acquireLease() {
+        try {
+            lease.ensureHeld();
+        } catch (java.sql.SQLException e) {
+            throw new dev.evmindexer.store.StoreException(e);
+        }
+    }
+
+    /** Asks the loop to stop after the current step; does not interrupt I/O in progress. */
+    public void stop() {
+        stopping = true;
+    }
+
+    /** Waits for the loop to finish; true when it did within {@code timeout}. */
+    public boolean awaitStopped(Duration timeout) throws InterruptedException {
+        return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

@@ -1,0 +1,46 @@
+package dev.evmindexer.daemon;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Live counters of one chain's loop, read by progress lines and (later) metrics and health checks. */
+public final class ChainStatus {
+    public final String chain;
+    public final AtomicLong tip = new AtomicLong(-1);
+    public final AtomicLong blocks = new AtomicLong();
+    public final AtomicLong rows = new AtomicLong();
+    public final AtomicLong reorgs = new AtomicLong();
+    public final AtomicLong rowsRolledBack = new AtomicLong();
+    public final AtomicLong errors = new AtomicLong();
+    private volatile String halted;
+    private volatile String lastError;
+    private volatile long lastProgressNanos = System.nanoTime();
+
+    public ChainStatus(String chain) {
+        this.chain = chain;
+    }
+
+    public String halted() {
+        return halted;
+    }
+
+    void halted(String reason) {
+        this.halted = reason;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    void lastError(String e) {
+        this.lastError = e;
+    }
+
+    void progressed() {
+        lastProgressNanos = System.nanoTime();
+    }
+
+    /** Nanos since the loop last finished a step without error. */
+    public long sinceProgressNanos() {
+        return System.nanoTime() - lastProgressNanos;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.evmindexer.daemon;
+
+import dev.evmindexer.pipeline.ChainPipeline;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs one {@link ChainLoop} per chain on its own named thread; stops them all gracefully. */
+public final class Daemon implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+    public static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+    private final List<ChainLoop> loops = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+
+    /** Adds a chain; its lease is taken by the loop before its first step. */
+    public ChainLoop add(ChainPipeline pipeline, DataSource ds, Duration pollInterval) {
+        var s = pipeline.settings();
+        ChainLoop loop = new ChainLoop(pipeline, new ChainLease(ds, s.chainId(), s.name()), pollInterval,
+                new ChainStatus(s.name()));
+        loops.add(loop);
+        return loop;
+    }
+
+    public List<ChainLoop> loops() {
+        return List.copyOf(loops);
+    }
+
+    public void start() {
+        for (ChainLoop loop : loops) {
+            Thread t = Thread.ofPlatform().name("chain-" + loop.status().chain).unstarted(loop);
+            threads.add(t);
+            t.start();
+        }
+    }
+
+    /** Asks every loop to stop after its current step; returns at once (safe from a signal handler). */
+    public void requestStop() {
+        log.info("shutdown requested: finishing the current transactions");
+        loops.forEach(ChainLoop::stop);
+    }
+
+    /** Stops every loop between transactions and waits up to {@link #DRAIN_TIMEOUT} for them. */
+    @Override
+    public void close() throws InterruptedException {
+        loops.forEach(ChainLoop::stop);
+        long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
+        for (ChainLoop loop : loops) {
+            Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+            if (!loop.awaitStopped(left)) log.warn("shutdown chain={} did not stop within {}s", loop.status().chain,
+                    DRAIN_TIMEOUT.toSeconds());
+        }
+    }
+
+    /** Waits until every loop has stopped (they only stop when asked). */
+    public void join() throws InterruptedException {
+        for (Thread t : threads) t.join();
+    }
+}

@@ -1,0 +1,152 @@
+package dev.evmindexer.pipeline;
+
+import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.Log;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One chain's pipeline, advanced one {@link #step()} at a time by the daemon loop (which owns retries).
+ * Each step re-reads the chain's state from the database, so it is correct after any error, restart or
+ * concurrent CLI command.
+ *
+ * <p>Two phases split at the persisted finalized block {@code F} (DESIGN.md): the range phase fills
+ * {@code [start, F] - coverage} in any order; then header({@code F}) is stored as the anchor and the tip
+ * phase follows {@code F < n <= head} strictly in order, checking each block's parent hash against the
+ * stored tip before anything of it is written.
+ */
+public final class ChainPipeline {
+    private static final Logger log = LoggerFactory.getLogger(ChainPipeline.class);
+
+    private final ChainSource source;
+    private final EventStore store;
+    private final List<EventTable> tables;
+    private final ChainSettings settings;
+    private final LogRouter router;
+    private final LogFilter tipFilter;
+    private final RangePhase rangePhase;
+    private final WalkBack walkBack;
+    private boolean tipVerified;
+
+    public ChainPipeline(ChainSource source, EventStore store, List<EventTable> tables, ChainSettings settings, LogRouter router) {
+        if (tables.isEmpty()) throw new IllegalArgumentException("chain " + settings.name() + " has no event tables");
+        this.source = source;
+        this.store = store;
+        this.tables = List.copyOf(tables);
+        this.settings = settings;
+        this.router = router;
+        this.tipFilter = LogRouter.union(tables);
+        this.rangePhase = new RangePhase(source, store, router, settings);
+        this.walkBack = new WalkBack(source, store, settings);
+    }
+
+    public ChainSettings settings() {
+        return settings;
+    }
+
+    /** Does the next unit of work: a batch of ranges, a batch of tip blocks, a rollback, or nothing. */
+    public Outcome step() throws InterruptedException {
+        long chainId = settings.chainId();
+        ChainState state = store.chain(chainId);
+        if (state.halted()) return new Outcome.Halted(state.haltedReason().get());
+
+        Heads heads = source.heads();
+        long f = Math.max(state.finalized(), settings.finalizedFrom(heads));
+        if (f > state.finalized()) store.advanceFinalized(chainId, f);
+
+        Optional<BlockHeader> tip = store.tip(chainId);
+        if (tip.isPresent() && !tipVerified) {
+            // On start, and before the range phase fills anything above a stored tip: the stored header at
+            // min(F, tip) must still be the node's, else it is an ordinary reorg (walk back), never an overwrite.
+            Outcome checked = verifyStoredChain(tip.get(), Math.min(f, tip.get().number()), heads, state.epoch());
+            if (checked != null) return checked;
+        }
+
+        List<RangePhase.Unit> units = rangePhase.plan(tables, 0, f, settings.rangesPerStep());
+        if (!units.isEmpty()) {
+            if (tip.isPresent() && units.stream().anyMatch(u -> u.span().to() > tip.get().number())) {
+                tipVerified = false; // the fill reaches above the stored tip: check it first
+                Outcome checked = verifyStoredChain(tip.get(), tip.get().number(), heads, state.epoch());
+                if (checked != null) return checked;
+            }
+            long rows = rangePhase.run(units, state.epoch());
+            long blocks = units.stream().mapToLong(u -> u.span().size()).sum();
+            return new Outcome.Advanced(blocks, rows, tip.map(BlockHeader::number).orElse(-1L));
+        }
+
+        if (tip.isEmpty() || tip.get().number() < f) {
+            BlockHeader anchor = source.header(f).orElseThrow(
+                    () -> new SourceException("node has no header at its own finalized block #" + f));
+            store.storeAnchor(chainId, state.epoch(), anchor);
+            tipVerified = true;
+            log.info("anchor chain={} block={}", settings.name(), anchor);
+            return new Outcome.Advanced(0, 0, anchor.number());
+        }
+        store.pruneHeaders(chainId, f);
+        return followTip(tip.get(), heads, state.epoch());
+    }
+
+    /** Compares the stored header at {@code at} with the node's; null when they agree (or the node lags). */
+    private Outcome verifyStoredChain(BlockHeader tip, long at, Heads heads, long epoch) {
+        if (heads.head() < at) return null; // cannot check yet: the tip phase handles a lagging node
+        Optional<BlockHeader> stored = store.header(settings.chainId(), at);
+        Optional<BlockHeader> canonical = source.header(at);
+        if (stored.isEmpty() || canonical.isEmpty()) return null;
+        if (stored.get().hash().equals(canonical.get().hash())) {
+            tipVerified = true;
+            return null;
+        }
+        log.warn("reorg.detected chain={} at=#{} stored={} node={}", settings.name(), at, stored.get(), canonical.get());
+        return walkBack.walkBack(at, tip, epoch);
+    }
+
+    private Outcome followTip(BlockHeader tip, Heads heads, long epoch) {
+        if (heads.head() < tip.number()) {
+            // A node below our tip is compared at its own head: same hash there means it lags.
+            Optional<BlockHeader> stored = store.header(settings.chainId(), heads.head());
+            Optional<BlockHeader> atHead = source.header(heads.head());
+            if (stored.isEmpty() || atHead.isEmpty() || stored.get().hash().equals(atHead.get().hash())) {
+                return new Outcome.Idle("node head #" + heads.head() + " is below our tip " + tip + ": lagging");
+            }
+            return walkBack.walkBack(heads.head(), tip, epoch);
+        }
+        if (heads.head() == tip.number()) {
+            Optional<BlockHeader> atTip = source.header(tip.number());
+            if (atTip.isPresent() && !atTip.get().hash().equals(tip.hash())) {
+                return walkBack.walkBack(tip.number(), tip, epoch);
+            }
+            return new Outcome.Idle("at head #" + heads.head());
+        }
+        List<BlockHeader> headers = source.headers(tip.number() + 1, Math.min(heads.head(), tip.number() + settings.tipBatch()));
+        if (headers.isEmpty()) return new Outcome.Idle("node returned no header above our tip " + tip);
+        if (!tip.ref().isParentOf(headers.get(0).ref())) {
+            log.warn("reorg.detected chain={} block={} parent={} stored_tip={}", settings.name(), headers.get(0),
+                    headers.get(0).parentHash().shortHex(), tip);
+            return walkBack.walkBack(tip.number(), tip, epoch);
+        }
+        List<TipBlock> blocks = new ArrayList<>(headers.size());
+        long rows = 0;
+        for (BlockHeader h : headers) {
+            List<Log> logs;
+            try {
+                logs = source.blockLogs(h, tipFilter);
+            } catch (BlockGoneException e) {
+                return new Outcome.Idle("block " + h + " vanished while fetching its logs (reorg in progress)");
+            }
+            Map<Long, BlockHeader> one = new HashMap<>();
+            one.put(h.number(), h);
+            List<TableRows> routed = router.route(tables, logs, one::get);
+            rows += routed.stream().mapToLong(r -> r.rows().size()).sum();
+            blocks.add(new TipBlock(h, routed));
+        }
+        store.commitBlocks(settings.chainId(), epoch, tip, blocks);
+        BlockHeader last = headers.get(headers.size() - 1);
+        log.debug("tip.commit chain={} blocks={}..{} rows={}", settings.name(), headers.get(0).number(), last.number(), rows);
+        return new Outcome.Advanced(headers.size(), rows, last.number());
+    }
+}

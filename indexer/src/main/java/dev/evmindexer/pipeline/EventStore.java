@@ -1,0 +1,66 @@
+package dev.evmindexer.pipeline;
+
+import dev.evmindexer.eth.BlockHeader;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the pipeline needs from the database. Every write is one transaction that first locks the
+ * chain's row and checks the epoch it was planned under ({@link EpochChangedException} otherwise), so
+ * the daemon and CLI commands can run at the same time (DESIGN.md). Implementations retry nothing:
+ * errors propagate to the daemon loop, which decides.
+ */
+public interface EventStore {
+
+    /** The chain's persisted state, creating its row on first use. */
+    ChainState chain(long chainId);
+
+    /** Persists the finalized block {@code f} if it is higher than the stored one (it never moves back). */
+    void advanceFinalized(long chainId, long f);
+
+    /** The highest stored header: the chain's tip. */
+    Optional<BlockHeader> tip(long chainId);
+
+    /** The lowest stored header: the anchor, below which nothing is rewritten automatically. */
+    Optional<BlockHeader> anchor(long chainId);
+
+    Optional<BlockHeader> header(long chainId, long number);
+
+    /** {@code [from, to]} minus the table's coverage, as inclusive spans in ascending order. */
+    List<Span> uncovered(EventTable table, long from, long to);
+
+    /**
+     * Range phase: in one transaction, for each table deletes its rows in {@code span}, COPYs the given
+     * rows, adds {@code span} to its coverage and writes an outbox entry. Refuses a span above the
+     * chain's persisted finalized block.
+     */
+    void commitRange(long chainId, long epoch, Span span, List<TableRows> rows);
+
+    /**
+     * Tip phase: in one transaction, checks the stored tip is still {@code parent}, stores each block's
+     * header, replaces its rows in every given table, adds the blocks to coverage of every table of the
+     * chain whose start block they reach, and writes an outbox entry.
+     *
+     * @throws TipMovedException when the stored tip is no longer {@code parent}
+     */
+    void commitBlocks(long chainId, long epoch, BlockHeader parent, List<TipBlock> blocks);
+
+    /**
+     * Stores {@code header} as the anchor when the stored tip is below it (or absent), and prunes stored
+     * headers below it. Used when the range phase has reached the finalized block.
+     */
+    void storeAnchor(long chainId, long epoch, BlockHeader header);
+
+    /** Deletes stored headers below the highest one at or below {@code finalized}. */
+    void pruneHeaders(long chainId, long finalized);
+
+    /**
+     * In one transaction: deletes every row with {@code block_number > ancestor} from every event table of
+     * the chain, the stored headers above it, subtracts {@code (ancestor, ∞)} from coverage, bumps the
+     * epoch, clears a halt and writes a {@code rollback} outbox entry.
+     */
+    RollbackResult rollback(long chainId, long epoch, long ancestor, String reason);
+
+    /** Marks the chain halted; the daemon stops writing it until a manual rollback. */
+    void halt(long chainId, String reason);
+}

@@ -1,0 +1,65 @@
+package dev.evmindexer.pipeline;
+
+import dev.evmindexer.abi.Decoded;
+import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.Log;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes logs into the tables that want them. A log that does not fit an event's shape (e.g. an
+ * ERC-721 Transfer, which shares ERC-20's topic0 but has four topics) is not written to that table: it
+ * is counted and logged at debug, and never fails the batch.
+ */
+public final class LogRouter {
+    private static final Logger log = LoggerFactory.getLogger(LogRouter.class);
+
+    private final LongAdder rejected = new LongAdder();
+
+    /** Total logs rejected by a decoder since start. */
+    public long rejected() {
+        return rejected.sum();
+    }
+
+    /**
+     * Rows for each of {@code tables} (every table appears, possibly with no rows, so its coverage can
+     * advance), from {@code logs} in chain order. {@code blockTime} gives a block's timestamp.
+     */
+    public List<TableRows> route(List<EventTable> tables, List<Log> logs, LongFunction<BlockHeader> headerOf) {
+        Map<EventTable, List<EventRow>> byTable = new LinkedHashMap<>();
+        for (EventTable t : tables) byTable.put(t, new ArrayList<>());
+        for (Log l : logs) {
+            for (EventTable t : tables) {
+                if (!t.wants(l)) continue;
+                switch (t.decoder().decode(l)) {
+                    case Decoded.Row row -> byTable.get(t).add(
+                            new EventRow(l, headerOf.apply(l.blockNumber()).timestamp(), row.values()));
+                    case Decoded.Rejected r -> {
+                        rejected.increment();
+                        log.debug("decode.reject table={} {} reason={} {}", t.qualifiedName(), l, r.reason(), r.detail());
+                    }
+                }
+            }
+        }
+        List<TableRows> out = new ArrayList<>(byTable.size());
+        byTable.forEach((t, rows) -> out.add(new TableRows(t, rows)));
+        return out;
+    }
+
+    /** The union filter for fetching one block's logs for all {@code tables} in one call. */
+    public static LogFilter union(List<EventTable> tables) {
+        boolean anyAddress = tables.stream().anyMatch(t -> t.filter().addresses().isEmpty());
+        boolean anyTopic = tables.stream().anyMatch(t -> t.filter().topic0s().isEmpty());
+        var addresses = anyAddress ? List.<dev.evmindexer.eth.Address>of()
+                : tables.stream().flatMap(t -> t.filter().addresses().stream()).distinct().toList();
+        var topics = anyTopic ? List.<dev.evmindexer.eth.Hash>of()
+                : tables.stream().flatMap(t -> t.filter().topic0s().stream()).distinct().toList();
+        return new LogFilter(addresses, topics);
+    }
+}

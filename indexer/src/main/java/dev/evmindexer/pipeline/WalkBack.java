@@ -1,0 +1,71 @@
+package dev.evmindexer.pipeline;
+
+import dev.evmindexer.eth.BlockHeader;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Walks back from a block where the stored chain and the node disagree to their common ancestor, then
+ * rolls back to it in one transaction (DESIGN.md invariant 3). It never passes the anchor (the lowest
+ * stored header) nor goes deeper than {@code max_reorg_depth}: either halts the chain (invariant 4).
+ */
+final class WalkBack {
+    private static final Logger log = LoggerFactory.getLogger(WalkBack.class);
+
+    private final ChainSource source;
+    private final EventStore store;
+    private final ChainSettings settings;
+
+    WalkBack(ChainSource source, EventStore store, ChainSettings settings) {
+        this.source = source;
+        this.store = store;
+        this.settings = settings;
+    }
+
+    /**
+     * Finds the common ancestor at or below {@code from} (a height where the stored hash is known to
+     * differ from, or not link to, the node's) and rolls back to it.
+     */
+    Outcome walkBack(long from, BlockHeader tip, long epoch) {
+        long chainId = settings.chainId();
+        BlockHeader anchor = store.anchor(chainId).orElseThrow(() -> new IllegalStateException("no anchor stored"));
+        long k = Math.min(from, tip.number());
+        while (true) {
+            long depth = tip.number() - k;
+            if (depth > settings.maxReorgDepth()) {
+                return halt("reorg deeper than max_reorg_depth " + settings.maxReorgDepth()
+                        + ": stored tip " + tip + " has no common ancestor with the node down to #" + (k + 1));
+            }
+            if (k < anchor.number()) {
+                return halt("reorg passes the finalized anchor " + anchor
+                        + ": the node's chain differs at or below it (a finality violation or a wrong endpoint)");
+            }
+            Optional<BlockHeader> stored = store.header(chainId, k);
+            Optional<BlockHeader> canonical = source.header(k);
+            if (stored.isEmpty()) {
+                throw new IllegalStateException("stored header #" + k + " missing between anchor and tip");
+            }
+            if (canonical.isPresent() && canonical.get().hash().equals(stored.get().hash())) {
+                return rollback(k, tip, epoch);
+            }
+            k--;
+        }
+    }
+
+    private Outcome rollback(long ancestor, BlockHeader tip, long epoch) {
+        long depth = tip.number() - ancestor;
+        RollbackResult r = store.rollback(settings.chainId(), epoch, ancestor,
+                "reorg: " + depth + " block(s) above #" + ancestor + " replaced");
+        log.warn("reorg chain={} ancestor=#{} depth={} old_tip={} rows_deleted={}",
+                settings.name(), ancestor, depth, tip, r.rowsDeleted());
+        return new Outcome.Reorged(ancestor, depth, r.rowsDeleted());
+    }
+
+    private Outcome halt(String reason) {
+        store.halt(settings.chainId(), reason);
+        log.error("halt chain={} reason=\"{}\" way_out=\"indexer rollback --config F --chain {} --to N\"",
+                settings.name(), reason, settings.name());
+        return new Outcome.Halted(reason);
+    }
+}

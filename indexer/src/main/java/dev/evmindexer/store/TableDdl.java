@@ -1,0 +1,131 @@
+package dev.evmindexer.store;
+
+import dev.evmindexer.abi.Column;
+import dev.evmindexer.pipeline.EventTable;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Creates each configured event's table (standard columns, then one typed column per parameter) and its
+ * {@code <table>_finalized} view, and registers it with its definition hash. Runs in one transaction
+ * under an advisory lock so concurrent starts do not race. A table whose stored definition differs is
+ * refused with the way out; a table that exists without registration is refused too.
+ */
+public final class TableDdl {
+    /** Advisory lock key for DDL: "evmi" + "ddl". */
+    static final long DDL_LOCK = 0x65766d69_64646cL;
+
+    static final List<String> STANDARD_COLUMNS = List.of(
+            "chain_id int8 NOT NULL", "block_number int8 NOT NULL", "block_hash bytea NOT NULL",
+            "block_time timestamptz NOT NULL", "tx_hash bytea NOT NULL", "tx_index int4 NOT NULL",
+            "log_index int4 NOT NULL", "address bytea NOT NULL");
+
+    private TableDdl() {}
+
+    /** The DDL the indexer runs for {@code t} (also printed by the {@code schema} command). */
+    public static String createTable(EventTable t) {
+        StringBuilder sb = new StringBuilder("CREATE TABLE IF NOT EXISTS ")
+                .append(Sql.qualified(t.schema(), t.name())).append(" (\n");
+        for (String c : STANDARD_COLUMNS) sb.append("    ").append(c).append(",\n");
+        for (Column c : t.columns()) {
+            sb.append("    ").append(Sql.quoted(c.name())).append(' ').append(c.sqlType()).append(",\n");
+        }
+        sb.append("    PRIMARY KEY (chain_id, block_number, log_index)\n)");
+        return sb.toString();
+    }
+
+    /** Rows at or below the table's finalized-and-contiguously-covered block. */
+    public static String createView(EventTable t) {
+        return "CREATE OR REPLACE VIEW " + Sql.qualified(t.schema(), t.name() + "_finalized") + " AS SELECT * FROM "
+                + Sql.qualified(t.schema(), t.name()) + " WHERE block_number <= indexer.finalized_through("
+                + literal(t.schema()) + ", " + literal(t.name()) + ")";
+    }
+
+    /** Creates the chain rows, the tables and views that are missing, and checks the existing ones. */
+    public static void ensure(DataSource ds, List<EventTable> tables, java.util.Map<Long, String> chainNames) {
+        Sql.inTransaction(ds, c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
+            }
+            for (var e : chainNames.entrySet()) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO indexer.chains (chain_id, name) VALUES (?, ?) "
+                        + "ON CONFLICT (chain_id) DO UPDATE SET name = excluded.name")) {
+                    ps.setLong(1, e.getKey());
+                    ps.setString(2, e.getValue());
+                    ps.executeUpdate();
+                }
+            }
+            for (EventTable t : tables) ensureOne(c, t);
+            return null;
+        });
+    }
+
+    private static void ensureOne(Connection c, EventTable t) throws SQLException {
+        String stored = storedHash(c, t);
+        if (stored != null && !stored.equals(t.definitionHash())) {
+            throw new StoreException("table " + t.qualifiedName() + " holds rows of a different definition (event, "
+                    + "addresses or columns changed since it was created); refusing to mix them. Drop its rows and "
+                    + "coverage with `indexer reset --config FILE --table " + t.name() + "`, or choose a new table name");
+        }
+        if (stored == null && exists(c, t)) {
+            throw new StoreException("table " + t.qualifiedName() + " already exists but was not created by the indexer; "
+                    + "choose another table name or drop it");
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute(createTable(t));
+            s.execute(createView(t));
+        }
+        if (stored == null) {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO indexer.event_tables (table_schema, table_name, "
+                    + "chain_id, source_name, start_block, definition_hash, definition) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                ps.setString(1, t.schema());
+                ps.setString(2, t.name());
+                ps.setLong(3, t.chainId());
+                ps.setString(4, t.sourceName());
+                ps.setLong(5, t.startBlock());
+                ps.setString(6, t.definitionHash());
+                ps.setString(7, t.signature().canonical());
+                ps.executeUpdate();
+            }
+        } else {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE indexer.event_tables SET start_block = ?, source_name = ? "
+                    + "WHERE table_schema = ? AND table_name = ?")) {
+                ps.setLong(1, t.startBlock());
+                ps.setString(2, t.sourceName());
+                ps.setString(3, t.schema());
+                ps.setString(4, t.name());
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    private static String storedHash(Connection c, EventTable t) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT definition_hash FROM indexer.event_tables WHERE table_schema = ? AND table_name = ?")) {
+            ps.setString(1, t.schema());
+            ps.setString(2, t.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, EventTable t) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            ps.setString(1, Sql.qualified(t.schema(), t.name()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static String literal(String s) {
+        return "'" + s.replace("'", "''") + "'";
+    }
+}

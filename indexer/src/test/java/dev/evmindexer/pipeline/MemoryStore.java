@@ -1,0 +1,145 @@
+package dev.evmindexer.pipeline;
+
+import dev.evmindexer.eth.BlockHeader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/** An in-memory {@link EventStore} with the same contract as the PostgreSQL one, for pipeline unit tests. */
+final class MemoryStore implements EventStore {
+    long finalized = -1;
+    long epoch;
+    String halted;
+    final TreeMap<Long, BlockHeader> headers = new TreeMap<>();
+    final Map<String, TreeMap<Long, List<EventRow>>> rows = new TreeMap<>();   // table -> block -> rows
+    final Map<String, TreeSet<Long>> coverage = new TreeMap<>();               // table -> covered blocks
+    final List<String> outbox = new ArrayList<>();
+    int rollbacks;
+
+    @Override
+    public synchronized ChainState chain(long chainId) {
+        return new ChainState(chainId, finalized, epoch, Optional.ofNullable(halted));
+    }
+
+    @Override
+    public synchronized void advanceFinalized(long chainId, long f) {
+        finalized = Math.max(finalized, f);
+    }
+
+    @Override
+    public synchronized Optional<BlockHeader> tip(long chainId) {
+        return headers.isEmpty() ? Optional.empty() : Optional.of(headers.lastEntry().getValue());
+    }
+
+    @Override
+    public synchronized Optional<BlockHeader> anchor(long chainId) {
+        return headers.isEmpty() ? Optional.empty() : Optional.of(headers.firstEntry().getValue());
+    }
+
+    @Override
+    public synchronized Optional<BlockHeader> header(long chainId, long number) {
+        return Optional.ofNullable(headers.get(number));
+    }
+
+    @Override
+    public synchronized List<Span> uncovered(EventTable table, long from, long to) {
+        TreeSet<Long> cov = coverage.getOrDefault(table.name(), new TreeSet<>());
+        List<Span> out = new ArrayList<>();
+        Long start = null;
+        for (long n = from; n <= to; n++) {
+            if (!cov.contains(n)) {
+                if (start == null) start = n;
+            } else if (start != null) {
+                out.add(new Span(start, n - 1));
+                start = null;
+            }
+        }
+        if (start != null) out.add(new Span(start, to));
+        return out;
+    }
+
+    @Override
+    public synchronized void commitRange(long chainId, long epoch, Span span, List<TableRows> trs) {
+        checkEpoch(epoch);
+        if (span.to() > finalized) throw new IllegalStateException("range " + span + " above finalized " + finalized);
+        for (TableRows tr : trs) replace(tr, span);
+    }
+
+    @Override
+    public synchronized void commitBlocks(long chainId, long epoch, BlockHeader parent, List<TipBlock> blocks) {
+        checkEpoch(epoch);
+        if (headers.isEmpty() || !headers.lastEntry().getValue().equals(parent)) throw new TipMovedException("tip moved");
+        for (TipBlock b : blocks) {
+            if (!b.header().parentHash().equals(headers.lastEntry().getValue().hash())) {
+                throw new AssertionError("pipeline wrote a block that does not link: " + b.header());
+            }
+            headers.put(b.header().number(), b.header());
+            for (TableRows tr : b.rows()) {
+                if (b.header().number() >= tr.table().startBlock()) {
+                    replace(tr, new Span(b.header().number(), b.header().number()));
+                }
+            }
+        }
+    }
+
+    private void replace(TableRows tr, Span span) {
+        var byBlock = rows.computeIfAbsent(tr.table().name(), k -> new TreeMap<>());
+        byBlock.subMap(span.from(), true, span.to(), true).clear();
+        for (EventRow r : tr.rows()) byBlock.computeIfAbsent(r.log().blockNumber(), k -> new ArrayList<>()).add(r);
+        var cov = coverage.computeIfAbsent(tr.table().name(), k -> new TreeSet<>());
+        for (long n = span.from(); n <= span.to(); n++) cov.add(n);
+        outbox.add("commit " + tr.table().name() + " " + span);
+    }
+
+    @Override
+    public synchronized void storeAnchor(long chainId, long epoch, BlockHeader header) {
+        checkEpoch(epoch);
+        if (!headers.isEmpty() && headers.lastKey() >= header.number()) return;
+        headers.put(header.number(), header);
+        headers.headMap(header.number(), false).clear();
+    }
+
+    @Override
+    public synchronized void pruneHeaders(long chainId, long f) {
+        Long keep = headers.floorKey(f);
+        if (keep != null) headers.headMap(keep, false).clear();
+    }
+
+    @Override
+    public synchronized RollbackResult rollback(long chainId, long epoch, long ancestor, String reason) {
+        checkEpoch(epoch);
+        long previous = headers.isEmpty() ? -1 : headers.lastKey();
+        long deleted = 0;
+        for (var byBlock : rows.values()) {
+            var above = byBlock.tailMap(ancestor, false);
+            for (var l : above.values()) deleted += l.size();
+            above.clear();
+        }
+        for (var cov : coverage.values()) cov.tailSet(ancestor, false).clear();
+        headers.tailMap(ancestor, false).clear();
+        this.epoch++;
+        halted = null;
+        rollbacks++;
+        outbox.add("rollback " + (ancestor + 1));
+        return new RollbackResult(ancestor, previous, deleted, this.epoch);
+    }
+
+    @Override
+    public synchronized void halt(long chainId, String reason) {
+        halted = reason;
+    }
+
+    /** Every stored row of {@code table}, in (block, log index) order. */
+    synchronized List<EventRow> rowsOf(String table) {
+        List<EventRow> out = new ArrayList<>();
+        rows.getOrDefault(table, new TreeMap<>()).values().forEach(out::addAll);
+        return out;
+    }
+
+    private void checkEpoch(long planned) {
+        if (planned != epoch) throw new EpochChangedException(1, planned, epoch);
+    }
+}
