@@ -1,0 +1,97 @@
+package dev.evmindexer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.evmindexer.eth.Address;
+import dev.evmindexer.testsupport.Anvil;
+import dev.evmindexer.testsupport.TestPostgres;
+import dev.evmindexer.testsupport.TestTokenContract;
+import dev.evmindexer.testsupport.TxSpec;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The daemon as a separate process, killed with SIGKILL at random moments while the chain grows and
+ * reorgs, restarted each time. At the end no row may be missing, duplicated, or from an orphaned block.
+ */
+class CrashIT {
+    private static final int KILLS = 12;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void killNineAtRandomMomentsLosesAndDuplicatesNothing() throws Exception {
+        Path jar = Path.of(System.getProperty("indexer.jar", "target/indexer.jar"));
+        assertTrue(Files.isRegularFile(jar), "the shaded jar is built before integration tests: " + jar);
+        Random random = new Random(Long.getLong("crash.seed", System.nanoTime()));
+        String user = TestPostgres.user();
+        String url = TestPostgres.newDatabase();
+        try (Anvil anvil = Anvil.start()) {
+            TestTokenContract token = TestTokenContract.deploy(anvil);
+            List<Address> acc = anvil.accounts();
+            for (int i = 0; i < 40; i++) {
+                token.batch(token.deployer(), List.of(acc.get(1), acc.get(2)), List.of(BigInteger.valueOf(i), BigInteger.TEN));
+                anvil.mine(3);
+            }
+            Path cfg = ChainCheck.config(dir, url, user, anvil, token.address(), "8");
+            int kills = 0;
+            for (int round = 0; round < KILLS; round++) {
+                Process daemon = launch(jar, cfg, round);
+                long deadline = System.currentTimeMillis() + 300 + random.nextInt(2_500);
+                int n = 0;
+                while (System.currentTimeMillis() < deadline) {
+                    token.batch(token.deployer(), List.of(acc.get(3), acc.get(4), acc.get(5)),
+                            List.of(BigInteger.valueOf(round), BigInteger.valueOf(n++), BigInteger.ONE));
+                    if (random.nextInt(4) == 0) {
+                        anvil.reorg(1 + random.nextInt(4), List.of(new TxSpec(token.deployer(), token.address(),
+                                TestTokenContract.encodeMint(acc.get(6), BigInteger.valueOf(round * 100L + n)), 0)));
+                    }
+                    Thread.sleep(random.nextInt(150));
+                }
+                assertTrue(daemon.isAlive(), "daemon died on its own in round " + round + "; see " + log(round));
+                daemon.destroyForcibly(); // SIGKILL
+                daemon.waitFor();
+                kills++;
+            }
+            assertTrue(kills >= 10);
+            Process last = launch(jar, cfg, KILLS);
+            try {
+                ChainCheck.awaitInSync(anvil, token.address(), url, user);
+            } finally {
+                last.destroy(); // SIGTERM: a clean stop
+                assertEquals(0, last.waitFor(), "SIGTERM exits 0; see " + log(KILLS));
+            }
+            try (Connection c = DriverManager.getConnection(url, user, null);
+                    ResultSet rs = c.createStatement().executeQuery("SELECT count(*), count(DISTINCT (block_number, log_index)), "
+                            + "count(*) FILTER (WHERE h.block_hash IS NOT NULL AND h.block_hash <> t.block_hash) "
+                            + "FROM transfers t LEFT JOIN indexer.headers h ON h.chain_id = 31337 AND h.block_number = t.block_number")) {
+                rs.next();
+                assertEquals(rs.getLong(1), rs.getLong(2), "no duplicates");
+                assertEquals(0, rs.getLong(3), "no row from an orphaned block");
+            }
+        }
+    }
+
+    private Path log(int round) {
+        return dir.resolve("daemon-" + round + ".log");
+    }
+
+    private Process launch(Path jar, Path cfg, int round) throws Exception {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return new ProcessBuilder(java, "-Xmx256m", "-jar", jar.toAbsolutePath().toString(), "run", "--config", cfg.toString())
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log(round).toFile())
+                .start();
+    }
+}
