@@ -13,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Set;
@@ -39,6 +40,7 @@ final class EmbeddedPgBinaries {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPgBinaries.class);
     private static final ReentrantLock LOCK = new ReentrantLock();
+    private static final Duration ABANDONED_AFTER = Duration.ofHours(1);
     private static volatile Path prepared;
 
     private EmbeddedPgBinaries() {
@@ -78,6 +80,7 @@ final class EmbeddedPgBinaries {
         }
         Files.createDirectories(root);
         makeWorldReadable(root, true);
+        deleteAbandonedStaging(root);
         Path staging = root.resolve("unpacking-" + UUID.randomUUID());
         LOG.info("Unpacking PostgreSQL binaries ({} MB) to {}", archive.length >> 20, target);
         try {
@@ -98,6 +101,18 @@ final class EmbeddedPgBinaries {
             deleteTree(staging);
         }
         return target;
+    }
+
+    /** Removes half-unpacked trees of processes killed while unpacking (old enough that nobody is still at it). */
+    private static void deleteAbandonedStaging(Path root) throws IOException {
+        long cutoff = System.currentTimeMillis() - ABANDONED_AFTER.toMillis();
+        try (Stream<Path> children = Files.list(root)) {
+            for (Path child : children.filter(p -> p.getFileName().toString().startsWith("unpacking-")).toList()) {
+                if (Files.getLastModifiedTime(child).toMillis() < cutoff) {
+                    deleteTree(child);
+                }
+            }
+        }
     }
 
     private static void extract(byte[] archive, Path dir) throws IOException {
