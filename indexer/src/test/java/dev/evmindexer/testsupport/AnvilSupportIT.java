@@ -41,7 +41,7 @@ class AnvilSupportIT {
         assertEquals(0, anvil.blockNumber());
         assertEquals(10, anvil.accounts().size());
         assertEquals("http://127.0.0.1:" + anvil.port(), anvil.url());
-        assertTrue(anvil.logFile().getFileName().toString().equals("anvil-" + anvil.port() + ".log"));
+        assertEquals("anvil-" + anvil.port() + ".log", anvil.logFile().getFileName().toString());
     }
 
     @Test
