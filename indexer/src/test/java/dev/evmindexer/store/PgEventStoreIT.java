@@ -1,0 +1,176 @@
+package dev.evmindexer.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.evmindexer.abi.EventDecoder;
+import dev.evmindexer.abi.EventSignature;
+import dev.evmindexer.eth.Address;
+import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.Hash;
+import dev.evmindexer.eth.Log;
+import dev.evmindexer.pipeline.EpochChangedException;
+import dev.evmindexer.pipeline.EventRow;
+import dev.evmindexer.pipeline.EventTable;
+import dev.evmindexer.pipeline.LogFilter;
+import dev.evmindexer.pipeline.LogRouter;
+import dev.evmindexer.pipeline.Span;
+import dev.evmindexer.pipeline.TableRows;
+import dev.evmindexer.pipeline.TipBlock;
+import dev.evmindexer.pipeline.TipMovedException;
+import dev.evmindexer.testsupport.TestPostgres;
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+
+/** The store's transactions on a real PostgreSQL: idempotent replays, epoch checks, atomic rollbacks, notifications. */
+class PgEventStoreIT {
+    static final Address TOKEN = Address.fromHex("0x00000000000000000000000000000000000000aa");
+    static final EventSignature TRANSFER = EventSignature.parse("event Transfer(address indexed from, address indexed to, uint256 value)");
+    static final EventTable TABLE = new EventTable("public", "transfers", 1, "token", 0,
+            new LogFilter(List.of(TOKEN), List.of(TRANSFER.topic0())), TRANSFER, new EventDecoder(TRANSFER), "def1");
+
+    private Database db;
+    private PgEventStore store;
+    private String url;
+
+    @BeforeEach
+    void open() throws Exception {
+        url = TestPostgres.newDatabase();
+        db = TestPostgres.open(url);
+        Migrations.migrate(db.dataSource());
+        TableDdl.ensure(db.dataSource(), List.of(TABLE), Map.of(1L, "test"));
+        store = new PgEventStore(db.dataSource());
+        store.advanceFinalized(1, 100);
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    static Hash h(long n, int salt) {
+        byte[] b = new byte[32];
+        ByteBuffer.wrap(b).putLong(0, n).putInt(8, salt).put(31, (byte) 1);
+        return Hash.of(b);
+    }
+
+    static BlockHeader header(long n, int salt, int parentSalt) {
+        return new BlockHeader(n, h(n, salt), h(n - 1, parentSalt), 1_700_000_000L + n, new byte[0]);
+    }
+
+    /** Two transfers per block in {@code [from, to]}, decoded through the real decoder. */
+    static TableRows rows(long from, long to, int salt) {
+        List<Log> logs = new ArrayList<>();
+        for (long n = from; n <= to; n++) {
+            for (int i = 0; i < 2; i++) {
+                byte[] v = new byte[32];
+                ByteBuffer.wrap(v).putLong(24, n * 10 + i + salt);
+                logs.add(new Log(TOKEN, List.of(TRANSFER.topic0(), pad(1), pad(2)), v, n, h(n, salt), h(n, 100 + i), i, i));
+            }
+        }
+        return new LogRouter().route(List.of(TABLE), logs, n -> header(n, salt, salt)).get(0);
+    }
+
+    static Hash pad(int b) {
+        byte[] x = new byte[32];
+        x[31] = (byte) b;
+        return Hash.of(x);
+    }
+
+    long count(String sql) throws Exception {
+        try (Connection c = db.dataSource().getConnection(); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    @Test
+    void replayingARangeIsANoOp() throws Exception {
+        long epoch = store.chain(1).epoch();
+        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)));
+        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)));
+        store.commitRange(1, epoch, new Span(5, 14), List.of(rows(5, 14, 0)));
+        assertEquals(30, count("SELECT count(*) FROM transfers"));
+        assertEquals(List.of(new Span(15, 20)), store.uncovered(TABLE, 0, 20));
+        assertEquals(30, count("SELECT count(DISTINCT (block_number, log_index)) FROM transfers"));
+        assertEquals(3, count("SELECT count(*) FROM indexer.outbox"), "one outbox entry per commit");
+    }
+
+    @Test
+    void aRangeAboveFinalizedIsRefusedAndWritesNothing() throws Exception {
+        long epoch = store.chain(1).epoch();
+        assertThrows(StoreException.class, () -> store.commitRange(1, epoch, new Span(95, 105), List.of(rows(95, 105, 0))));
+        assertEquals(0, count("SELECT count(*) FROM transfers"));
+        assertEquals(0, count("SELECT count(*) FROM indexer.outbox"));
+    }
+
+    @Test
+    void workPlannedUnderAnOldEpochIsDropped() throws Exception {
+        long epoch = store.chain(1).epoch();
+        store.storeAnchor(1, epoch, header(10, 0, 0));
+        store.rollback(1, epoch, 5, "test");
+        assertThrows(EpochChangedException.class, () -> store.commitRange(1, epoch, new Span(0, 4), List.of(rows(0, 4, 0))));
+        assertEquals(0, count("SELECT count(*) FROM transfers"));
+    }
+
+    @Test
+    void tipBlocksNeedTheStoredParentAndRollbackRemovesEverythingAboveTheAncestorAtomically() throws Exception {
+        long epoch = store.chain(1).epoch();
+        store.commitRange(1, epoch, new Span(0, 10), List.of(rows(0, 10, 0)));
+        store.storeAnchor(1, epoch, header(10, 0, 0));
+        BlockHeader tip = header(10, 0, 0);
+        for (long n = 11; n <= 15; n++) {
+            BlockHeader b = header(n, 0, 0);
+            store.commitBlocks(1, epoch, tip, List.of(new TipBlock(b, List.of(rows(n, n, 0)))));
+            tip = b;
+        }
+        BlockHeader stale = header(13, 0, 0);
+        assertThrows(TipMovedException.class,
+                () -> store.commitBlocks(1, epoch, stale, List.of(new TipBlock(header(14, 1, 0), List.of(rows(14, 14, 1))))));
+        assertEquals(32, count("SELECT count(*) FROM transfers"));
+        assertEquals(15, store.tip(1).orElseThrow().number());
+
+        var r = store.rollback(1, epoch, 12, "reorg");
+        assertEquals(6, r.rowsDeleted());
+        assertEquals(epoch + 1, r.newEpoch());
+        assertEquals(12, store.tip(1).orElseThrow().number());
+        assertEquals(0, count("SELECT count(*) FROM transfers WHERE block_number > 12"));
+        assertEquals(List.of(new Span(13, 20)), store.uncovered(TABLE, 0, 20));
+        assertEquals(1, count("SELECT count(*) FROM indexer.outbox WHERE kind = 'rollback' AND from_block = 13 AND to_block = 15"));
+    }
+
+    @Test
+    void notificationsArriveOnlyForCommittedTransactions() throws Exception {
+        try (Connection listener = TestPostgres.connect(url)) {
+            listener.createStatement().execute("LISTEN indexer");
+            long epoch = store.chain(1).epoch();
+            store.commitRange(1, epoch, new Span(0, 3), List.of(rows(0, 3, 0)));
+            assertThrows(StoreException.class, () -> store.commitRange(1, epoch, new Span(99, 101), List.of(rows(99, 101, 0))));
+            store.storeAnchor(1, epoch, header(3, 0, 0));
+            store.rollback(1, epoch, 1, "test");
+            listener.createStatement().execute("SELECT 1");
+            var notes = listener.unwrap(PGConnection.class).getNotifications(2000);
+            assertEquals(2, notes.length);
+            assertTrue(notes[0].getParameter().contains("\"kind\":\"commit\",\"from_block\":0,\"to_block\":3"), notes[0].getParameter());
+            assertTrue(notes[1].getParameter().contains("\"kind\":\"rollback\",\"from_block\":2"), notes[1].getParameter());
+        }
+    }
+
+    @Test
+    void aChangedDefinitionIsRefusedWithTheWayOut() {
+        EventTable changed = new EventTable("public", "transfers", 1, "token", 0, TABLE.filter(), TRANSFER,
+                new EventDecoder(TRANSFER), "def2");
+        StoreException e = assertThrows(StoreException.class,
+                () -> TableDdl.ensure(db.dataSource(), List.of(changed), Map.of(1L, "test")));
+        assertTrue(e.getMessage().contains("public.transfers") && e.getMessage().contains("reset"), e.getMessage());
+    }
+}
