@@ -11,6 +11,7 @@ import org.bouncycastle.crypto.digests.KeccakDigest;
 final class Identifiers {
     /** PostgreSQL silently truncates longer identifiers (NAMEDATALEN - 1); we refuse them instead. */
     static final int PG_MAX_BYTES = 63;
+    static final int MAX_NAME_LENGTH = 63;
 
     private static final Pattern SQL = Pattern.compile("[a-z_][a-z0-9_]*");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -25,27 +26,25 @@ final class Identifiers {
             throw t.error("not a valid identifier: " + Tree.show(s)
                     + " (use lower-case letters, digits and _, not starting with a digit)");
         }
-        checkLength(t, s);
+        int bytes = s.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > PG_MAX_BYTES) {
+            throw t.error(Tree.show(s) + " is " + bytes + " bytes, longer than PostgreSQL's identifier limit of "
+                    + PG_MAX_BYTES + " bytes");
+        }
         return s;
     }
 
-    /** A chain or source name as used on the command line and in metrics: letters, digits, _ . - */
+    /** A chain or source name as used on the command line and in metrics: letters, digits, _ . - (ASCII). */
     static String name(Tree t) throws ConfigException {
         String s = t.text().strip();
         if (!NAME.matcher(s).matches()) {
             throw t.error("not a valid name: " + Tree.show(s)
                     + " (use letters, digits, _, . and -, starting with a letter or digit)");
         }
-        checkLength(t, s);
-        return s;
-    }
-
-    private static void checkLength(Tree t, String s) throws ConfigException {
-        int bytes = s.getBytes(StandardCharsets.UTF_8).length;
-        if (bytes > PG_MAX_BYTES) {
-            throw t.error(Tree.show(s) + " is " + bytes + " bytes, longer than PostgreSQL's identifier limit of "
-                    + PG_MAX_BYTES + " bytes");
+        if (s.length() > MAX_NAME_LENGTH) {
+            throw t.error("name is " + s.length() + " characters long, at most " + MAX_NAME_LENGTH + " are allowed");
         }
+        return s;
     }
 
     /**
@@ -60,8 +59,9 @@ final class Identifiers {
         String digits = s.substring(2);
         boolean mixedCase = !digits.equals(digits.toLowerCase(Locale.ROOT)) && !digits.equals(digits.toUpperCase(Locale.ROOT));
         if (mixedCase && !digits.equals(checksummed(digits))) {
-            throw t.error("bad EIP-55 checksum in address " + s + " (mistyped? expected 0x" + checksummed(digits)
-                    + " for these digits; an all-lower-case address skips the check)");
+            // No "did you mean": the checksummed form of mistyped digits would only hide the typo.
+            throw t.error("bad EIP-55 checksum in address " + s + ": it is probably mistyped, copy it again from"
+                    + " a trusted source (an all-lower-case address is not checked)");
         }
         return Address.fromHex(s);
     }
