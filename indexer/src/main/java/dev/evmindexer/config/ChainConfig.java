@@ -1,0 +1,36 @@
+package dev.evmindexer.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One chain: its endpoints and how the daemon follows it.
+ *
+ * @param finality      where final blocks end, see {@link Finality}
+ * @param maxReorgDepth deepest reorg rewritten automatically; deeper ones halt the chain
+ * @param bloomChecks   whether logs are checked against header blooms (off for chains with wrong blooms)
+ * @param batchSize     tip headers fetched per batch, 1..{@value #MAX_BATCH_SIZE}
+ * @param line          1-based line of this entry in the config
+ */
+public record ChainConfig(String name, long chainId, List<RpcEndpointConfig> rpc, Finality finality,
+                          int maxReorgDepth, Duration pollInterval, boolean bloomChecks, int batchSize,
+                          int line) {
+    public static final int DEFAULT_MAX_REORG_DEPTH = 128;
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
+    public static final boolean DEFAULT_BLOOM_CHECKS = true;
+    public static final int DEFAULT_BATCH_SIZE = 1;
+    public static final int MAX_BATCH_SIZE = 100;
+
+    public ChainConfig {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(finality, "finality");
+        Objects.requireNonNull(pollInterval, "pollInterval");
+        rpc = List.copyOf(rpc);
+        if (rpc.isEmpty()) throw new IllegalArgumentException("chain " + name + " has no RPC endpoint");
+        if (maxReorgDepth < 1) throw new IllegalArgumentException("maxReorgDepth must be >= 1, got " + maxReorgDepth);
+        if (batchSize < 1 || batchSize > MAX_BATCH_SIZE) {
+            throw new IllegalArgumentException("batchSize must be 1.." + MAX_BATCH_SIZE + ", got " + batchSize);
+        }
+    }
+}
