@@ -28,6 +28,8 @@ import java.util.OptionalInt;
  * key and line that hold it.
  */
 public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
+    static final String VIEW_SUFFIX = "_finalized";
+    static final int MAX_IDENTIFIER_BYTES = 63;
 
     /** One chain's settings and tables. */
     public record ChainPlan(ChainConfig chain, ChainSettings settings, List<EventTable> tables) {}
@@ -65,11 +67,16 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
             sig = EventSignature.parse(e.signature());
             decoder = new EventDecoder(sig);
         } catch (AbiException ex) {
-            throw new ConfigException(config.origin() + ":" + e.line() + ": " + key + ".signature: " + ex.getMessage());
+            throw new ConfigException(config.origin(), e.line(), key + ".signature", ex.getMessage());
         }
         if (sig.anonymous() && s.addresses().isEmpty()) {
-            throw new ConfigException(config.origin() + ":" + e.line() + ": " + key
-                    + ".signature: an anonymous event has no topic0 to filter by; the source must name addresses");
+            throw new ConfigException(config.origin(), e.line(), key + ".signature",
+                    "an anonymous event has no topic0 to filter by; the source must name addresses");
+        }
+        if ((e.table() + VIEW_SUFFIX).getBytes(StandardCharsets.UTF_8).length > MAX_IDENTIFIER_BYTES) {
+            throw new ConfigException(config.origin(), e.line(), key + ".table", "'" + e.table() + "' is too long: its view '"
+                    + e.table() + VIEW_SUFFIX + "' would pass PostgreSQL's 63-byte identifier limit; use at most "
+                    + (MAX_IDENTIFIER_BYTES - VIEW_SUFFIX.length()) + " bytes");
         }
         var topics = sig.anonymous() ? List.<dev.evmindexer.eth.Hash>of() : List.of(sig.topic0());
         LogFilter filter = new LogFilter(s.addresses(), topics);
