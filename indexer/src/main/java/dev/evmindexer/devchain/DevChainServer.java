@@ -89,6 +89,9 @@ public final class DevChainServer implements AutoCloseable {
             respond(exchange, body);
         } catch (IOException e) {
             LOG.debug("devchain request from {} failed: {}", exchange.getRemoteAddress(), e.toString());
+        } catch (RuntimeException e) {
+            // after the response started there is no way to report it: the client sees a cut-off body
+            LOG.error("devchain failed while answering {}", exchange.getRemoteAddress(), e);
         }
     }
 

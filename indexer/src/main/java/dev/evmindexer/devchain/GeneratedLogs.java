@@ -2,6 +2,7 @@ package dev.evmindexer.devchain;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -95,7 +96,7 @@ record GeneratedLogs(long seed, int transfers, int noise) implements BlockLogs {
             int to = rnd.nextInt(HOLDER_COUNT);
             out.log(address, 0).topic(topic0, 0).topic(HOLDER_TOPICS[from], 0).topic(HOLDER_TOPICS[to], 0);
             // a uint256 value of up to 96 bits: wider than int8, so consumers need numeric columns
-            java.util.Arrays.fill(word, (byte) 0);
+            Arrays.fill(word, (byte) 0);
             fill(rnd, word, 20, 12);
             out.data(word, 0, 32);
             if (bloom != null) {
