@@ -1,0 +1,158 @@
+package dev.evmindexer.devchain;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.evmindexer.eth.Hash;
+import dev.evmindexer.eth.Hex;
+import java.io.IOException;
+
+/**
+ * The JSON-RPC methods of the devchain. {@link #call} validates the parameters and pins the chain
+ * snapshot, throwing {@link RpcError} for bad input; the returned writer then streams the result, so
+ * no error can surface after the response has started.
+ */
+final class RpcMethods {
+    static final String CLIENT_VERSION = "devchain/0.1.0";
+
+    /** Streams one result value. */
+    @FunctionalInterface
+    interface ResultWriter {
+        void write(RpcJson json, JsonGenerator g) throws IOException;
+    }
+
+    private final DevChain chain;
+
+    RpcMethods(DevChain chain) {
+        this.chain = chain;
+    }
+
+    ResultWriter call(String method, JsonNode params) {
+        JsonNode p = params == null || params.isNull() ? JsonNodeFactory.instance.arrayNode() : params;
+        if (!p.isArray()) throw RpcError.invalidParams("params must be an array");
+        return switch (method) {
+            case "eth_chainId" -> {
+                arity(p, 0, 0);
+                long id = chain.chainId();
+                yield (json, g) -> json.quantity(id);
+            }
+            case "net_version" -> {
+                arity(p, 0, 0);
+                String version = Long.toString(chain.chainId());
+                yield (json, g) -> g.writeString(version);
+            }
+            case "web3_clientVersion" -> {
+                arity(p, 0, 0);
+                yield (json, g) -> g.writeString(CLIENT_VERSION);
+            }
+            case "eth_blockNumber" -> {
+                arity(p, 0, 0);
+                long head = chain.head();
+                yield (json, g) -> json.quantity(head);
+            }
+            case "eth_getBlockByNumber" -> blockByNumber(p);
+            case "eth_getBlockByHash" -> blockByHash(p);
+            case "eth_getLogs" -> logs(p);
+            default -> throw new RpcError(RpcError.METHOD_NOT_FOUND, "the method " + method + " does not exist/is not available");
+        };
+    }
+
+    private ResultWriter blockByNumber(JsonNode p) {
+        arity(p, 1, 2);
+        requireHashesOnly(p);
+        DevChain.Snapshot s = chain.snapshot();
+        DevBlock block = s.block(blockNumber(p.get(0), s, "block number"));
+        return block(block);
+    }
+
+    private ResultWriter blockByHash(JsonNode p) {
+        arity(p, 1, 2);
+        requireHashesOnly(p);
+        Hash hash = Hash.of(LogQuery.hexBytes(p.get(0), 32, "block hash"));
+        return block(chain.canonicalByHash(hash, chain.snapshot()));
+    }
+
+    private static ResultWriter block(DevBlock block) {
+        if (block == null) return (json, g) -> g.writeNull();
+        return (json, g) -> json.block(block);
+    }
+
+    private ResultWriter logs(JsonNode p) {
+        arity(p, 1, 1);
+        JsonNode filter = p.get(0);
+        if (!filter.isObject()) throw RpcError.invalidParams("the filter must be an object");
+        LogQuery query = LogQuery.parse(filter.get("address"), filter.get("topics"));
+        DevChain.Snapshot s = chain.snapshot();
+        long from;
+        long to;
+        if (present(filter, "blockHash")) {
+            if (present(filter, "fromBlock") || present(filter, "toBlock")) {
+                throw RpcError.invalidParams("cannot specify both blockHash and fromBlock/toBlock");
+            }
+            Hash hash = Hash.of(LogQuery.hexBytes(filter.get("blockHash"), 32, "blockHash"));
+            DevBlock block = chain.canonicalByHash(hash, s);
+            if (block == null) throw new RpcError(RpcError.SERVER_ERROR, "unknown block");
+            from = to = block.number();
+        } else {
+            from = present(filter, "fromBlock") ? blockNumber(filter.get("fromBlock"), s, "fromBlock") : s.head();
+            to = present(filter, "toBlock") ? blockNumber(filter.get("toBlock"), s, "toBlock") : s.head();
+            if (from > to) {
+                throw RpcError.invalidParams("invalid block range: fromBlock " + Hex.quantity(from)
+                        + " is after toBlock " + Hex.quantity(to));
+            }
+            to = Math.min(to, s.head()); // like geth: a range reaching past the head stops at it
+        }
+        long first = from;
+        long last = to;
+        return (json, g) -> {
+            g.writeStartArray();
+            for (long n = first; n <= last; n++) {
+                DevBlock b = s.block(n);
+                if (b.logs().size() == 0 || !query.mayMatch(b.bloom())) continue;
+                LogTable table = b.logs().table();
+                for (int i = 0; i < table.size(); i++) {
+                    if (query.matches(table, i)) json.log(b, table, i);
+                }
+            }
+            g.writeEndArray();
+        };
+    }
+
+    /** A block number or tag; numbers above the head are returned as they are. */
+    private static long blockNumber(JsonNode node, DevChain.Snapshot s, String what) {
+        if (node == null || !node.isTextual()) throw RpcError.invalidParams(what + " must be a hex number or a tag");
+        String text = node.asText();
+        return switch (text) {
+            case "latest", "pending" -> s.head();
+            case "finalized", "safe" -> s.finalized();
+            case "earliest" -> 0;
+            default -> {
+                try {
+                    yield Hex.quantity(text);
+                } catch (IllegalArgumentException e) {
+                    throw RpcError.invalidParams(what + " is neither a hex quantity nor a tag"
+                            + " (latest, pending, safe, finalized, earliest): " + LogQuery.abbreviate(text));
+                }
+            }
+        };
+    }
+
+    private static void requireHashesOnly(JsonNode p) {
+        JsonNode full = p.get(1);
+        if (full == null || full.isNull()) return;
+        if (!full.isBoolean()) throw RpcError.invalidParams("the second parameter must be a boolean");
+        if (full.booleanValue()) {
+            throw RpcError.invalidParams("devchain serves transaction hashes only: pass false as the second parameter");
+        }
+    }
+
+    private static void arity(JsonNode p, int min, int max) {
+        if (p.size() < min) throw RpcError.invalidParams("missing value for required argument " + p.size());
+        if (p.size() > max) throw RpcError.invalidParams("too many arguments, want at most " + max);
+    }
+
+    private static boolean present(JsonNode object, String field) {
+        JsonNode v = object.get(field);
+        return v != null && !v.isNull();
+    }
+}
