@@ -125,9 +125,9 @@ final class Endpoint implements AutoCloseable {
         return new Request<>(call.method(), new ArrayList<>(call.params()), service, RawResponse.class);
     }
 
-    private static RpcResult toResult(String method, RawResponse r) {
-        if (r.hasError()) return RpcResult.error(method, r.getError().getCode(), r.getError().getMessage());
-        return RpcResult.ok(method, r.getResult());
+    private RpcResult toResult(String method, RawResponse r) {
+        if (r.hasError()) return RpcResult.error(name, method, r.getError().getCode(), r.getError().getMessage());
+        return RpcResult.ok(name, method, r.getResult());
     }
 
     /** A transport failure as a fault whose message names the endpoint redacted and never holds its URL. */

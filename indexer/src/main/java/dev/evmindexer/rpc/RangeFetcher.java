@@ -90,7 +90,7 @@ final class RangeFetcher {
         List<RpcResult> r = ep.batch(List.of(Requests.logsOfRange(from, to, filter), Requests.blockByNumber(to)));
         RpcResult logsResult = r.get(0);
         if (Requests.isRangeTooLarge(logsResult)) {
-            throw new RpcFault.RangeTooLarge(ep.name() + ": " + logsResult.describeError(), to - from + 1);
+            throw new RpcFault.RangeTooLarge(logsResult.describeError(), to - from + 1);
         }
         if (r.get(1).isNull()) throw Answers.bad(ep, "no block #" + to + ": it is lagging behind the range asked for");
         BlockHeader last = Answers.header(r.get(1).required(), ep);

@@ -5,21 +5,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 /**
  * The answer to one JSON-RPC request: either a result (possibly JSON {@code null}) or an error object.
  *
+ * @param source       the redacted endpoint that answered
+ * @param method       the request's method
  * @param result       the result, {@code null} when the answer is an error or JSON {@code null}
  * @param errorCode    the error's code when {@link #isError()}
  * @param errorMessage the error's message when {@link #isError()}, else null
  */
-record RpcResult(String method, JsonNode result, int errorCode, String errorMessage) {
+record RpcResult(String source, String method, JsonNode result, int errorCode, String errorMessage) {
     private static final int MAX_MESSAGE = 300;
 
-    static RpcResult ok(String method, JsonNode result) {
-        return new RpcResult(method, result == null || result.isNull() || result.isMissingNode() ? null : result, 0,
+    static RpcResult ok(String source, String method, JsonNode result) {
+        return new RpcResult(source, method, result == null || result.isNull() || result.isMissingNode() ? null : result, 0,
                 null);
     }
 
-    static RpcResult error(String method, int code, String message) {
+    static RpcResult error(String source, String method, int code, String message) {
         String m = message == null ? "(no message)" : message;
-        return new RpcResult(method, null, code, m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "..." : m);
+        return new RpcResult(source, method, null, code, m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "..." : m);
     }
 
     boolean isError() {
@@ -39,11 +41,11 @@ record RpcResult(String method, JsonNode result, int errorCode, String errorMess
     /** The result, which must be present: an error or a null answer is a fault. */
     JsonNode required() {
         JsonNode r = orNull();
-        if (r == null) throw new RpcFault(method + " answered null");
+        if (r == null) throw new RpcFault(source + " answered null to " + method);
         return r;
     }
 
     String describeError() {
-        return method + " failed with error " + errorCode + ": " + errorMessage;
+        return source + " answered " + method + " with error " + errorCode + ": " + errorMessage;
     }
 }
