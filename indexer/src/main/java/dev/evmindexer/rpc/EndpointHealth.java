@@ -121,7 +121,10 @@ final class EndpointHealth {
         }
     }
 
-    /** The chain id was checked: the endpoint enters rotation now. */
+    /**
+     * The chain id was checked: the endpoint enters rotation now, with a clean score (the failures that kept it out
+     * until now would otherwise keep it from being picked for minutes after it recovered).
+     */
     void verified() {
         lock.lock();
         try {
@@ -129,6 +132,8 @@ final class EndpointHealth {
             state = State.ACTIVE;
             consecutiveFailures = 0;
             outUntilNanos = now();
+            score = 0;
+            scoreAtNanos = outUntilNanos;
         } finally {
             lock.unlock();
         }

@@ -55,6 +55,16 @@ class EndpointHealthTest {
     }
 
     @Test
+    void verificationStartsAfreshAfterFailedProbes() {
+        health.failed();
+        health.failed();
+        assertTrue(health.score(now) > 0);
+        health.verified();
+        assertEquals(0.0, health.score(now));
+        assertTrue(health.usable(now));
+    }
+
+    @Test
     void disabledEndpointsStayOut() {
         health.verified();
         health.disable("serves chain id 2, expected 1");

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -94,6 +95,35 @@ class FailoverTest {
                 assertWhole(s.rangeLogs(0, 40, TRANSFERS), 0, 40);
             }
         }
+    }
+
+    @Test
+    void connectKeepsTryingWhileNoEndpointAnswers() throws Exception {
+        AtomicInteger refusals = new AtomicInteger();
+        FakeRpcServer slow = server().script((m, p, normal) -> m.equals("eth_chainId") && refusals.incrementAndGet() <= 3
+                ? FakeChain.error(-32603, "node is starting") : normal.get());
+        try (RpcChainSource s = RpcTesting.connect(1, slow.url())) {
+            assertEquals(4, slow.count("eth_chainId"));
+            assertEquals(Optional.of(chain.block(2)), s.header(2));
+        }
+    }
+
+    @Test
+    void anEndpointDownAtConnectIsProbedAgainAndJoinsTheRotation() throws Exception {
+        AtomicInteger refusals = new AtomicInteger();
+        FakeRpcServer late = server().script((m, p, normal) -> m.equals("eth_chainId") && refusals.incrementAndGet() == 1
+                ? FakeChain.error(-32603, "node is starting") : normal.get());
+        FakeRpcServer good = server();
+        try (RpcChainSource s = RpcTesting.connect(1, late.url(), good.url())) {
+            assertEquals(1, late.count("eth_chainId"));
+            // The re-probe runs in the background once the backoff has passed; calls keep working meanwhile.
+            for (int i = 0; i < 500 && late.count("eth_getBlockByNumber") == 0; i++) {
+                assertEquals(Optional.of(chain.block(2)), s.header(2));
+                Thread.sleep(2);
+            }
+        }
+        assertEquals(2, late.count("eth_chainId"));
+        assertTrue(late.count("eth_getBlockByNumber") > 0, "the late endpoint never joined the rotation");
     }
 
     @Test
