@@ -1,0 +1,182 @@
+package dev.evmindexer.rpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.Log;
+import dev.evmindexer.pipeline.BlockGoneException;
+import dev.evmindexer.pipeline.ChainSource;
+import dev.evmindexer.pipeline.Heads;
+import dev.evmindexer.pipeline.LogFilter;
+import dev.evmindexer.pipeline.RangeLogs;
+import dev.evmindexer.pipeline.SourceException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ChainSource} over the JSON-RPC endpoints of one chain. Every answer is checked before it is returned
+ * (DESIGN.md invariant 6); a bad or missing answer penalises its endpoint and the call is retried on another,
+ * a bounded number of times, in {@link EndpointPool}. Thread-safe.
+ */
+public final class RpcChainSource implements ChainSource, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RpcChainSource.class);
+
+    private final EndpointPool pool;
+    private final boolean bloomChecks;
+    private final RangeFetcher ranges;
+    private final AtomicLong acceptedBloomContradictions = new AtomicLong();
+
+    private RpcChainSource(EndpointPool pool, boolean bloomChecks) {
+        this.pool = pool;
+        this.bloomChecks = bloomChecks;
+        this.ranges = new RangeFetcher(pool, bloomChecks, acceptedBloomContradictions);
+    }
+
+    /**
+     * Connects every endpoint and checks that each one's {@code eth_chainId} is {@code chainId}. An unreachable
+     * endpoint is kept out of rotation and checked again later; while none is reachable this keeps retrying with
+     * backoff (logging every so often) and does not return.
+     *
+     * @param bloomChecks check logs against headers' blooms (off for chains that publish wrong blooms)
+     * @throws IllegalStateException when an endpoint serves another chain id (names the redacted endpoint and
+     *                               both ids); a configuration error, not retriable
+     * @throws SourceException       when interrupted while waiting for an endpoint
+     */
+    public static RpcChainSource connect(String chainName, long chainId, List<EndpointSpec> endpoints,
+            boolean bloomChecks) {
+        return connect(chainName, chainId, endpoints, bloomChecks, EndpointPool.Settings.DEFAULT);
+    }
+
+    /** As {@link #connect(String, long, List, boolean)} with another retry policy (tests use short backoffs). */
+    static RpcChainSource connect(String chainName, long chainId, List<EndpointSpec> endpoints, boolean bloomChecks,
+            EndpointPool.Settings settings) {
+        return new RpcChainSource(EndpointPool.connect(chainName, chainId, endpoints, settings, System::nanoTime),
+                bloomChecks);
+    }
+
+    @Override
+    public long chainId() {
+        return pool.chainId();
+    }
+
+    /**
+     * How many times an empty answer was accepted although the block's bloom said a matching log might be
+     * there, after asking other endpoints (blooms have false positives; a steady count hints at a lying node).
+     */
+    public long acceptedBloomContradictions() {
+        return acceptedBloomContradictions.get();
+    }
+
+    /** {@code eth_blockNumber}; the {@code finalized} block's number where the node has the tag (else empty). */
+    @Override
+    public Heads heads() {
+        return pool.call("reading the head and finalized block", ep -> {
+            List<RpcResult> r = ep.batch(List.of(Requests.blockNumber(), Requests.blockByTag("finalized")));
+            long head = Answers.quantity(r.get(0).required(), "eth_blockNumber", ep);
+            RpcResult fin = r.get(1);
+            if (fin.isError() || fin.isNull()) return new Heads(head, OptionalLong.empty());
+            long finalized = Answers.header(fin.result(), ep).number();
+            if (finalized > head) throw Answers.bad(ep, "finalized block " + finalized + " above its head " + head);
+            return new Heads(head, OptionalLong.of(finalized));
+        });
+    }
+
+    @Override
+    public Optional<BlockHeader> header(long number) {
+        List<BlockHeader> one = headers(number, number);
+        return one.isEmpty() ? Optional.empty() : Optional.of(one.get(0));
+    }
+
+    @Override
+    public List<BlockHeader> headers(long from, long to) {
+        if (from < 0 || to < from) throw new IllegalArgumentException("bad header range [" + from + ", " + to + "]");
+        return pool.call("fetching headers [" + from + ", " + to + "]", ep -> fetchHeaders(ep, from, to));
+    }
+
+    /** Headers from..to on one endpoint in batches, stopping at the first null (above its head). */
+    private static List<BlockHeader> fetchHeaders(Endpoint ep, long from, long to) {
+        List<BlockHeader> out = new ArrayList<>();
+        BlockHeader prev = null;
+        long start = from;
+        while (true) {
+            long end = to - start < ep.spec().maxBatch() ? to : start + ep.spec().maxBatch() - 1;
+            List<Endpoint.Call> calls = new ArrayList<>();
+            for (long n = start; n <= end; n++) calls.add(Requests.blockByNumber(n));
+            List<RpcResult> results = ep.batch(calls);
+            for (int i = 0; i < results.size(); i++) {
+                JsonNode block = results.get(i).orNull();
+                if (block == null) return out;
+                BlockHeader h = Answers.header(block, ep);
+                long asked = start + i;
+                if (h.number() != asked) throw Answers.bad(ep, "block #" + h.number() + " when asked for #" + asked);
+                if (prev != null && !prev.ref().isParentOf(h.ref())) {
+                    throw Answers.bad(ep, "block " + h + " that does not link to the block before it, " + prev);
+                }
+                out.add(h);
+                prev = h;
+            }
+            if (end == to) return out;
+            start = end + 1;
+        }
+    }
+
+    @Override
+    public List<Log> blockLogs(BlockHeader header, LogFilter filter) {
+        String what = "fetching logs of block " + header;
+        Set<Endpoint> tried = new HashSet<>();
+        for (int retry = 0; ; retry++) {
+            List<Log> logs = pool.call(what, tried, ep -> fetchBlockLogs(ep, header, filter, tried));
+            if (!logs.isEmpty() || !bloomChecks || !LogsBloom.mayMatch(header.logsBloom(), filter)) return logs;
+            if (retry >= pool.settings().bloomRetries() || !pool.hasUsableOutside(tried)) {
+                acceptedBloomContradictions.incrementAndGet();
+                log.debug("chain {}: no logs in block {} although its bloom may match; accepted after {} endpoints",
+                        pool.chainName(), header, tried.size());
+                return logs;
+            }
+        }
+    }
+
+    private List<Log> fetchBlockLogs(Endpoint ep, BlockHeader header, LogFilter filter, Set<Endpoint> tried) {
+        List<RpcResult> r = ep.batch(List.of(Requests.logsOfBlock(header.hash(), filter),
+                Requests.blockByHash(header.hash()), Requests.blockNumber()));
+        RpcResult logsResult = r.get(0);
+        RpcResult block = r.get(1);
+        if (block.isNull() || Requests.isUnknownBlock(logsResult) || Requests.isUnknownBlock(block)) {
+            long head = Answers.quantity(r.get(2).required(), "eth_blockNumber", ep);
+            // A node whose head is below the block may simply not have it yet: ask another one where there is one.
+            if (head < header.number() && pool.hasUsableOutside(tried)) {
+                throw Answers.bad(ep, "no block " + header + " with its head at " + head + " (lagging)");
+            }
+            throw new BlockGoneException("block " + header + " is gone from endpoint " + ep.name()
+                    + " (head " + head + "): reorged away");
+        }
+        BlockHeader fetched = Answers.header(block.required(), ep);
+        if (!fetched.hash().equals(header.hash()) || fetched.number() != header.number()) {
+            throw Answers.bad(ep, "block " + fetched + " when asked for " + header + " by hash");
+        }
+        List<Log> logs = Answers.logs(logsResult.required(), ep);
+        BlockHeader bloomSource = header.logsBloom().length > 0 ? header : fetched;
+        LogChecks.inOrder(logs, header.number(), header.number(), filter, ep);
+        for (Log l : logs) LogChecks.againstHeader(l, bloomSource, bloomChecks, ep);
+        return logs;
+    }
+
+    @Override
+    public RangeLogs rangeLogs(long from, long to, LogFilter filter) {
+        if (from < 0 || to < from) throw new IllegalArgumentException("bad log range [" + from + ", " + to + "]");
+        RangeFetcher.Result r = ranges.fetch(from, to, filter);
+        return new RangeLogs(r.logs(), Map.copyOf(r.headers()));
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}

@@ -1,0 +1,75 @@
+package dev.evmindexer.rpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class EndpointHealthTest {
+    private long now = 1_000_000_000L;
+    private final EndpointHealth health = new EndpointHealth(() -> now, Duration.ofSeconds(1), Duration.ofSeconds(60));
+
+    private void advance(Duration d) {
+        now += d.toNanos();
+    }
+
+    @Test
+    void unverifiedEndpointsAreNotUsable() {
+        assertFalse(health.usable(now));
+        health.verified();
+        assertTrue(health.usable(now));
+    }
+
+    @Test
+    void failuresBackOffExponentiallyUpToTheCapAndSuccessResets() {
+        health.verified();
+        long[] expectedSeconds = {1, 2, 4, 8, 16, 32, 60, 60};
+        for (long s : expectedSeconds) {
+            assertEquals(Duration.ofSeconds(s), health.failed());
+            assertFalse(health.usable(now));
+            advance(Duration.ofSeconds(s).minusNanos(1));
+            assertFalse(health.usable(now));
+            advance(Duration.ofNanos(1));
+            assertTrue(health.usable(now));
+        }
+        health.succeeded();
+        assertEquals(Duration.ofSeconds(1), health.failed());
+    }
+
+    @Test
+    void concurrentFailuresWhileOutDoNotCompound() {
+        health.verified();
+        assertEquals(Duration.ofSeconds(1), health.failed());
+        assertEquals(Duration.ZERO, health.failed());
+        assertEquals(2.0, health.score(now), 1e-9);
+    }
+
+    @Test
+    void theErrorScoreHalvesEveryMinute() {
+        health.verified();
+        health.failed();
+        advance(Duration.ofSeconds(60));
+        assertEquals(0.5, health.score(now), 1e-9);
+    }
+
+    @Test
+    void verificationStartsAfreshAfterFailedProbes() {
+        health.failed();
+        health.failed();
+        assertTrue(health.score(now) > 0);
+        health.verified();
+        assertEquals(0.0, health.score(now));
+        assertTrue(health.usable(now));
+    }
+
+    @Test
+    void disabledEndpointsStayOut() {
+        health.verified();
+        health.disable("serves chain id 2, expected 1");
+        health.verified();
+        assertFalse(health.usable(now));
+        assertEquals(EndpointHealth.State.DISABLED, health.state());
+    }
+}
