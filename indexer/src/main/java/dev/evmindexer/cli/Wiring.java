@@ -57,7 +57,7 @@ final class Wiring implements AutoCloseable {
     }
 
     /** Opens the database (starting the embedded one if configured so), migrates, creates the event tables. */
-    Wiring openDatabase(String applicationName) {
+    Wiring openDatabase(String applicationName) throws java.sql.SQLException {
         var db = plan.config().database();
         String url = db.url();
         String user = db.user();
