@@ -1,5 +1,6 @@
 package dev.evmindexer.devchain;
 
+import dev.evmindexer.abi.Keccak;
 import org.bouncycastle.crypto.digests.KeccakDigest;
 
 /**
@@ -22,11 +23,7 @@ final class DevHashing {
 
     /** Keccak-256 of {@code len} bytes of {@code bytes} from {@code offset}. */
     static byte[] keccak256(byte[] bytes, int offset, int len) {
-        KeccakDigest digest = new KeccakDigest(256);
-        digest.update(bytes, offset, len);
-        byte[] out = new byte[32];
-        digest.doFinal(out, 0);
-        return out;
+        return Keccak.keccak256(bytes, offset, len);
     }
 
     /**
@@ -56,7 +53,7 @@ final class DevHashing {
 
     /** True when every bit of the value is set in the bloom (it may be in the block; false means it is not). */
     static boolean bloomContains(byte[] bloom, byte[] value) {
-        return bloomContains(bloom, bloomBits(value, 0, value.length));
+        return dev.evmindexer.abi.Bloom.mightContain(bloom, value);
     }
 
     /** True when all of {@code bits} (as returned by {@link #bloomBits}) are set in the bloom. */
