@@ -264,11 +264,33 @@ public final class Anvil implements AutoCloseable {
         Objects.requireNonNull(from, "from");
         ObjectNode tx = new TxSpec(from, to, dataHex, 0).toJsonWithoutGas();
         Hash hash = Hash.fromHex(rpc("eth_sendTransaction", tx).asText());
-        JsonNode receipt = receipt(hash);
+        JsonNode receipt = awaitReceipt(hash);
         if (!receipt.isNull() && !"0x1".equals(receipt.path("status").asText())) {
             throw new IllegalStateException("transaction " + hash + " from " + from + " to " + to + " reverted: " + receipt);
         }
         return hash;
+    }
+
+    /**
+     * With automine on, waits (up to 10 s) until the transaction is mined: under load anvil may answer
+     * {@code eth_sendTransaction} before the block exists, and the next call must see it. With automine off
+     * it returns the null receipt at once.
+     */
+    private JsonNode awaitReceipt(Hash hash) {
+        JsonNode receipt = receipt(hash);
+        if (!receipt.isNull() || !rpc("anvil_getAutomine").asBoolean()) return receipt;
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+        while (receipt.isNull() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + hash, e);
+            }
+            receipt = receipt(hash);
+        }
+        if (receipt.isNull()) throw new IllegalStateException("transaction " + hash + " not mined within 10 s under automine");
+        return receipt;
     }
 
     /** The receipt, or JSON null while the transaction is pending. */
