@@ -1,5 +1,4 @@
--- The indexer's own tables. Event tables live in the user's schema and are created from the config.
-CREATE SCHEMA IF NOT EXISTS indexer;
+-- The indexer's own tables (schema "indexer", created by Flyway). Event tables live in the user's schema.
 
 -- One row per chain. Every write transaction locks this row first (SELECT ... FOR UPDATE) and checks
 -- the epoch it was planned under; every rollback bumps the epoch.
