@@ -86,10 +86,20 @@ public final class TestPostgres {
 
     /** Stops the server and starts it again on the same data directory and port: "the database went away". */
     public static void restartServer() {
+        restartServer(java.time.Duration.ZERO);
+    }
+
+    /** Like {@link #restartServer()}, with the server down for {@code downtime} in between. */
+    public static void restartServer(java.time.Duration downtime) {
         LOCK.lock();
         try {
             server().close();
             server = null;
+            try {
+                Thread.sleep(downtime.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             server();
         } finally {
             LOCK.unlock();
