@@ -54,7 +54,9 @@ CREATE INDEX outbox_xid ON indexer.outbox (xid);
 -- The highest block of a table that is both finalized and covered without a hole from its start block.
 CREATE FUNCTION indexer.finalized_through(p_schema text, p_table text) RETURNS int8
 LANGUAGE sql STABLE AS $$
-    SELECT least(c.finalized, (SELECT upper(r) - 1 FROM unnest(t.coverage) r WHERE r @> t.start_block))
+    -- least() ignores NULLs: without a covered range holding start_block nothing is final yet
+    SELECT least(c.finalized, coalesce((SELECT upper(r) - 1 FROM unnest(t.coverage) r WHERE r @> t.start_block),
+                                       t.start_block - 1))
     FROM indexer.event_tables t JOIN indexer.chains c USING (chain_id)
     WHERE t.table_schema = p_schema AND t.table_name = p_table
 $$;

@@ -21,11 +21,15 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        // Signals are caught from the start: a SIGTERM while starting up still ends in a clean exit 0.
+        java.util.concurrent.CountDownLatch stopRequested = new java.util.concurrent.CountDownLatch(1);
+        Signals.onStop(stopRequested::countDown);
         try (Wiring w = Wiring.load(config.file)) {
             log.info("config {}", w.plan.config().summary().replace("\n", " | "));
             w.openDatabase("evm-indexer run");
             Daemon daemon = start(w);
-            Signals.onStop(daemon::requestStop);
+            stopRequested.await();
+            daemon.requestStop();
             daemon.join();
             daemon.close();
             log.info("stopped cleanly");

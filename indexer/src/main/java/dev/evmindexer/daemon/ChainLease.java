@@ -25,8 +25,10 @@ public final class ChainLease implements AutoCloseable {
         this.chainName = chainName;
     }
 
+    /** "evmi" in the high half, mixed with the whole chain id (ids above 2^32 exist). */
     static long key(long chainId) {
-        return KEY_PREFIX | (chainId & 0xffffffffL);
+        long mixed = chainId * 0x9E3779B97F4A7C15L;
+        return KEY_PREFIX ^ (mixed ^ (mixed >>> 32)) & 0xffffffffL;
     }
 
     /** Takes or re-checks the lock. Throws {@link LeaseException} naming the holder when another process has it. */
@@ -34,17 +36,19 @@ public final class ChainLease implements AutoCloseable {
         if (conn != null && conn.isValid(2)) return;
         closeQuietly();
         Connection c = ds.getConnection();
+        boolean held = false;
         try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
             ps.setLong(1, key(chainId));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
-                    String holder = holder(c);
-                    c.close();
                     throw new LeaseException("chain " + chainName + " (id " + chainId + ") is already indexed by another "
-                            + "process on this database: " + holder);
+                            + "process on this database: " + holder(c));
                 }
+                held = true;
             }
+        } finally {
+            if (!held) c.close();
         }
         conn = c;
     }

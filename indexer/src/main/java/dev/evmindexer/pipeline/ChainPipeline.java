@@ -60,6 +60,11 @@ public final class ChainPipeline {
         if (f > state.finalized()) store.advanceFinalized(chainId, f);
 
         Optional<BlockHeader> tip = store.tip(chainId);
+        if (tip.isPresent() && tip.get().number() < f) {
+            // The range phase (ours or a concurrent backfill's) fills above the stored tip: it must still be
+            // the node's, checked on every such step, before anything above it is planned or anchored.
+            tipVerified = false;
+        }
         if (tip.isPresent() && !tipVerified) {
             // On start, and before the range phase fills anything above a stored tip: the stored header at
             // min(F, tip) must still be the node's, else it is an ordinary reorg (walk back), never an overwrite.
@@ -69,11 +74,6 @@ public final class ChainPipeline {
 
         List<RangePhase.Unit> units = rangePhase.plan(tables, 0, f, settings.rangesPerStep());
         if (!units.isEmpty()) {
-            if (tip.isPresent() && units.stream().anyMatch(u -> u.span().to() > tip.get().number())) {
-                tipVerified = false; // the fill reaches above the stored tip: check it first
-                Outcome checked = verifyStoredChain(tip.get(), tip.get().number(), heads, state.epoch());
-                if (checked != null) return checked;
-            }
             long rows = rangePhase.run(units, state.epoch());
             long blocks = units.stream().mapToLong(u -> u.span().size()).sum();
             return new Outcome.Advanced(blocks, rows, tip.map(BlockHeader::number).orElse(-1L));

@@ -61,6 +61,10 @@ public interface EventStore {
      */
     RollbackResult rollback(long chainId, long epoch, long ancestor, String reason);
 
-    /** Marks the chain halted; the daemon stops writing it until a manual rollback. */
-    void halt(long chainId, String reason);
+    /**
+     * Marks the chain halted (the daemon stops writing it until a manual rollback), under the chain lock
+     * and only if the epoch is still {@code epoch}: a stale walk-back never re-halts a chain an operator
+     * has just rolled back.
+     */
+    void halt(long chainId, long epoch, String reason);
 }

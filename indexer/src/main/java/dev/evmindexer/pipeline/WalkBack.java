@@ -35,18 +35,25 @@ final class WalkBack {
             long depth = tip.number() - k;
             if (depth > settings.maxReorgDepth()) {
                 return halt("reorg deeper than max_reorg_depth " + settings.maxReorgDepth()
-                        + ": stored tip " + tip + " has no common ancestor with the node down to #" + (k + 1));
+                        + ": stored tip " + tip + " has no common ancestor with the node down to #" + (k + 1), epoch);
             }
             if (k < anchor.number()) {
                 return halt("reorg passes the finalized anchor " + anchor
-                        + ": the node's chain differs at or below it (a finality violation or a wrong endpoint)");
+                        + ": the node's chain differs at or below it (a finality violation or a wrong endpoint)", epoch);
             }
             Optional<BlockHeader> stored = store.header(chainId, k);
             Optional<BlockHeader> canonical = source.header(k);
             if (stored.isEmpty()) {
                 throw new IllegalStateException("stored header #" + k + " missing between anchor and tip");
             }
-            if (canonical.isPresent() && canonical.get().hash().equals(stored.get().hash())) {
+            if (canonical.isEmpty()) {
+                // a lagging endpoint answered: retry the step rather than count it as a deeper reorg
+                throw new SourceException("walk-back: the node has no header at #" + k + " (below its head a moment ago)");
+            }
+            if (canonical.get().hash().equals(stored.get().hash())) {
+                if (k == tip.number()) {
+                    return new Outcome.Idle("endpoints disagree about " + tip + "; nothing rolled back, retrying");
+                }
                 return rollback(k, tip, epoch);
             }
             k--;
@@ -62,8 +69,8 @@ final class WalkBack {
         return new Outcome.Reorged(ancestor, depth, r.rowsDeleted());
     }
 
-    private Outcome halt(String reason) {
-        store.halt(settings.chainId(), reason);
+    private Outcome halt(String reason, long epoch) {
+        store.halt(settings.chainId(), epoch, reason);
         log.error("halt chain={} reason=\"{}\" way_out=\"indexer rollback --config F --chain {} --to N\"",
                 settings.name(), reason, settings.name());
         return new Outcome.Halted(reason);

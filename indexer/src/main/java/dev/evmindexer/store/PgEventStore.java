@@ -190,9 +190,12 @@ public final class PgEventStore implements EventStore {
     }
 
     @Override
-    public void halt(long chainId, String reason) {
-        Sql.inTransaction(ds, c -> update(c, "UPDATE indexer.chains SET halted_reason = ?, halted_at = now(), "
-                + "updated_at = now() WHERE chain_id = ?", reason, chainId));
+    public void halt(long chainId, long epoch, String reason) {
+        Sql.inTransaction(ds, c -> {
+            ChainLock.lock(c, chainId, epoch);
+            return update(c, "UPDATE indexer.chains SET halted_reason = ?, halted_at = now(), updated_at = now() "
+                    + "WHERE chain_id = ?", reason, chainId);
+        });
     }
 
     private Optional<BlockHeader> oneHeader(String sql, Object... args) {

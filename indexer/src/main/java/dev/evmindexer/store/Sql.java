@@ -56,8 +56,6 @@ final class Sql {
                     t.addSuppressed(suppressed);
                 }
                 throw t;
-            } finally {
-                c.setAutoCommit(true);
             }
         } catch (SQLException e) {
             throw new StoreException(e);

@@ -128,7 +128,8 @@ final class MemoryStore implements EventStore {
     }
 
     @Override
-    public synchronized void halt(long chainId, String reason) {
+    public synchronized void halt(long chainId, long epoch, String reason) {
+        checkEpoch(epoch);
         halted = reason;
     }
 

@@ -106,6 +106,18 @@ class PgEventStoreIT {
     }
 
     @Test
+    void theFinalizedViewNeverShowsRowsPastAHole() throws Exception {
+        long epoch = store.chain(1).epoch();
+        store.commitRange(1, epoch, new Span(10, 19), List.of(rows(10, 19, 0))); // committed before [0, 9]
+        assertEquals(20, count("SELECT count(*) FROM transfers"));
+        assertEquals(0, count("SELECT count(*) FROM transfers_finalized"), "blocks 0..9 are still missing");
+        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)));
+        store.commitRange(1, epoch, new Span(30, 39), List.of(rows(30, 39, 0)));
+        assertEquals(40, count("SELECT count(*) FROM transfers_finalized"), "through block 19, not past the hole at 20..29");
+        assertEquals(19, count("SELECT indexer.finalized_through('public', 'transfers')"));
+    }
+
+    @Test
     void aRangeAboveFinalizedIsRefusedAndWritesNothing() throws Exception {
         long epoch = store.chain(1).epoch();
         assertThrows(StoreException.class, () -> store.commitRange(1, epoch, new Span(95, 105), List.of(rows(95, 105, 0))));
