@@ -47,8 +47,11 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
             }
             if (tables.isEmpty()) continue; // a chain no source uses is not followed
             OptionalInt depth = c.finality() instanceof Finality.Depth d ? OptionalInt.of(d.blocks()) : OptionalInt.empty();
+            // a range is fetched, held and committed whole: no bigger than what every endpoint serves in one call
+            long rangeSize = c.rpc().stream().mapToLong(r -> r.maxBlockRange().orElse(ChainSettings.DEFAULT_RANGE_SIZE))
+                    .min().orElse(ChainSettings.DEFAULT_RANGE_SIZE);
             ChainSettings settings = ChainSettings.of(c.chainId(), c.name(), depth, c.maxReorgDepth())
-                    .withTipBatch(c.batchSize());
+                    .withTipBatch(c.batchSize()).withRangeSize((int) Math.min(rangeSize, ChainSettings.DEFAULT_RANGE_SIZE));
             chains.put(c.name(), new ChainPlan(c, settings, List.copyOf(tables)));
         }
         return new IndexPlan(config, chains);
