@@ -48,7 +48,7 @@ public final class Backfill {
                 units = ranges.plan(tables, from, limit, settings.rangesPerStep());
             }
             if (units.isEmpty()) break;
-            rows += ranges.run(units, epoch);
+            rows += ranges.run(units, epoch, force);
             blocks += units.stream().mapToLong(u -> u.span().size()).sum();
             progress.report(blocks, rows);
         }

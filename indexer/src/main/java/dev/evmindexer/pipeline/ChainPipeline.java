@@ -74,7 +74,7 @@ public final class ChainPipeline {
 
         List<RangePhase.Unit> units = rangePhase.plan(tables, 0, f, settings.rangesPerStep());
         if (!units.isEmpty()) {
-            long rows = rangePhase.run(units, state.epoch());
+            long rows = rangePhase.run(units, state.epoch(), false);
             long blocks = units.stream().mapToLong(u -> u.span().size()).sum();
             return new Outcome.Advanced(blocks, rows, tip.map(BlockHeader::number).orElse(-1L));
         }

@@ -32,9 +32,11 @@ public interface EventStore {
     /**
      * Range phase: in one transaction, for each table deletes its rows in {@code span}, COPYs the given
      * rows, adds {@code span} to its coverage and writes an outbox entry. Refuses a span above the
-     * chain's persisted finalized block.
+     * chain's persisted finalized block. Unless {@code force}, a table whose coverage already holds the
+     * whole span (another process committed it meanwhile) is left alone: no rewrite, no second outbox
+     * entry. Returns the rows written.
      */
-    void commitRange(long chainId, long epoch, Span span, List<TableRows> rows);
+    long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force);
 
     /**
      * Tip phase: in one transaction, checks the stored tip is still {@code parent}, stores each block's

@@ -54,7 +54,7 @@ final class RangePhase {
      * Fetches and commits {@code units} concurrently. Returns rows written; the first failure is thrown
      * after the in-flight units finished (their commits stand: each is complete on its own).
      */
-    long run(List<Unit> units, long epoch) throws InterruptedException {
+    long run(List<Unit> units, long epoch, boolean force) throws InterruptedException {
         Semaphore slots = new Semaphore(settings.fetchers());
         List<Future<Long>> futures = new ArrayList<>(units.size());
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -66,7 +66,7 @@ final class RangePhase {
                 }
                 futures.add(pool.submit(() -> {
                     try {
-                        return fetchAndCommit(u, epoch);
+                        return fetchAndCommit(u, epoch, force);
                     } finally {
                         slots.release();
                     }
@@ -85,11 +85,10 @@ final class RangePhase {
         return rows;
     }
 
-    private long fetchAndCommit(Unit u, long epoch) {
+    private long fetchAndCommit(Unit u, long epoch, boolean force) {
         RangeLogs answer = source.rangeLogs(u.span().from(), u.span().to(), u.table().filter());
         List<TableRows> rows = router.route(List.of(u.table()), answer.logs(), n -> headerOf(answer, n));
-        store.commitRange(settings.chainId(), epoch, u.span(), rows);
-        long count = rows.get(0).rows().size();
+        long count = store.commitRange(settings.chainId(), epoch, u.span(), rows, force);
         log.debug("range.done chain={} table={} span={} rows={}", settings.name(), u.table(), u.span(), count);
         return count;
     }

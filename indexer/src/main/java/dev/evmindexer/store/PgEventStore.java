@@ -100,16 +100,30 @@ public final class PgEventStore implements EventStore {
     }
 
     @Override
-    public void commitRange(long chainId, long epoch, Span span, List<TableRows> rows) {
-        Sql.inTransaction(ds, c -> {
+    public long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force) {
+        return Sql.inTransaction(ds, c -> {
             long finalized = ChainLock.lock(c, chainId, epoch);
             if (span.to() > finalized) {
                 throw new StoreException("refusing to write range " + span + " above the finalized block #" + finalized
                         + " of chain " + chainId);
             }
-            for (TableRows tr : rows) replace(c, chainId, tr, span);
-            return null;
+            long written = 0;
+            for (TableRows tr : rows) {
+                if (!force && covered(c, tr.table(), span)) continue;
+                replace(c, chainId, tr, span);
+                written += tr.rows().size();
+            }
+            return written;
         });
+    }
+
+    /** Whether the table's coverage already holds all of {@code span}; read under the chain lock. */
+    private static boolean covered(Connection c, EventTable t, Span span) throws SQLException {
+        try (PreparedStatement ps = bind(c.prepareStatement("SELECT coverage @> int8range(?, ?, '[]') FROM indexer.event_tables "
+                + "WHERE table_schema = ? AND table_name = ?"), span.from(), span.to(), t.schema(), t.name());
+                ResultSet rs = ps.executeQuery()) {
+            return rs.next() && rs.getBoolean(1);
+        }
     }
 
     @Override

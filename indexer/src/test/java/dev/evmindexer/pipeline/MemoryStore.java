@@ -62,10 +62,17 @@ final class MemoryStore implements EventStore {
     }
 
     @Override
-    public synchronized void commitRange(long chainId, long epoch, Span span, List<TableRows> trs) {
+    public synchronized long commitRange(long chainId, long epoch, Span span, List<TableRows> trs, boolean force) {
         checkEpoch(epoch);
         if (span.to() > finalized) throw new IllegalStateException("range " + span + " above finalized " + finalized);
-        for (TableRows tr : trs) replace(tr, span);
+        long written = 0;
+        for (TableRows tr : trs) {
+            var cov = coverage.getOrDefault(tr.table().name(), new TreeSet<>());
+            if (!force && cov.subSet(span.from(), true, span.to(), true).size() == span.size()) continue;
+            replace(tr, span);
+            written += tr.rows().size();
+        }
+        return written;
     }
 
     @Override

@@ -96,23 +96,26 @@ class PgEventStoreIT {
     @Test
     void replayingARangeIsANoOp() throws Exception {
         long epoch = store.chain(1).epoch();
-        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)));
-        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)));
-        store.commitRange(1, epoch, new Span(5, 14), List.of(rows(5, 14, 0)));
+        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false);
+        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false);
+        store.commitRange(1, epoch, new Span(5, 14), List.of(rows(5, 14, 0)), false);
         assertEquals(30, count("SELECT count(*) FROM transfers"));
         assertEquals(List.of(new Span(15, 20)), store.uncovered(TABLE, 0, 20));
         assertEquals(30, count("SELECT count(DISTINCT (block_number, log_index)) FROM transfers"));
-        assertEquals(3, count("SELECT count(*) FROM indexer.outbox"), "one outbox entry per commit");
+        assertEquals(2, count("SELECT count(*) FROM indexer.outbox"), "a replay of a covered range writes no second entry");
+        assertEquals(20, store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), true), "force rewrites");
+        assertEquals(30, count("SELECT count(*) FROM transfers"));
+        assertEquals(3, count("SELECT count(*) FROM indexer.outbox"));
     }
 
     @Test
     void theFinalizedViewNeverShowsRowsPastAHole() throws Exception {
         long epoch = store.chain(1).epoch();
-        store.commitRange(1, epoch, new Span(10, 19), List.of(rows(10, 19, 0))); // committed before [0, 9]
+        store.commitRange(1, epoch, new Span(10, 19), List.of(rows(10, 19, 0)), false); // committed before [0, 9]
         assertEquals(20, count("SELECT count(*) FROM transfers"));
         assertEquals(0, count("SELECT count(*) FROM transfers_finalized"), "blocks 0..9 are still missing");
-        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)));
-        store.commitRange(1, epoch, new Span(30, 39), List.of(rows(30, 39, 0)));
+        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false);
+        store.commitRange(1, epoch, new Span(30, 39), List.of(rows(30, 39, 0)), false);
         assertEquals(40, count("SELECT count(*) FROM transfers_finalized"), "through block 19, not past the hole at 20..29");
         assertEquals(19, count("SELECT indexer.finalized_through('public', 'transfers')"));
     }
@@ -120,7 +123,7 @@ class PgEventStoreIT {
     @Test
     void aRangeAboveFinalizedIsRefusedAndWritesNothing() throws Exception {
         long epoch = store.chain(1).epoch();
-        assertThrows(StoreException.class, () -> store.commitRange(1, epoch, new Span(95, 105), List.of(rows(95, 105, 0))));
+        assertThrows(StoreException.class, () -> store.commitRange(1, epoch, new Span(95, 105), List.of(rows(95, 105, 0)), false));
         assertEquals(0, count("SELECT count(*) FROM transfers"));
         assertEquals(0, count("SELECT count(*) FROM indexer.outbox"));
     }
@@ -130,14 +133,14 @@ class PgEventStoreIT {
         long epoch = store.chain(1).epoch();
         store.storeAnchor(1, epoch, header(10, 0, 0));
         store.rollback(1, epoch, 5, "test");
-        assertThrows(EpochChangedException.class, () -> store.commitRange(1, epoch, new Span(0, 4), List.of(rows(0, 4, 0))));
+        assertThrows(EpochChangedException.class, () -> store.commitRange(1, epoch, new Span(0, 4), List.of(rows(0, 4, 0)), false));
         assertEquals(0, count("SELECT count(*) FROM transfers"));
     }
 
     @Test
     void tipBlocksNeedTheStoredParentAndRollbackRemovesEverythingAboveTheAncestorAtomically() throws Exception {
         long epoch = store.chain(1).epoch();
-        store.commitRange(1, epoch, new Span(0, 10), List.of(rows(0, 10, 0)));
+        store.commitRange(1, epoch, new Span(0, 10), List.of(rows(0, 10, 0)), false);
         store.storeAnchor(1, epoch, header(10, 0, 0));
         BlockHeader tip = header(10, 0, 0);
         for (long n = 11; n <= 15; n++) {
@@ -165,8 +168,8 @@ class PgEventStoreIT {
         try (Connection listener = TestPostgres.connect(url)) {
             listener.createStatement().execute("LISTEN indexer");
             long epoch = store.chain(1).epoch();
-            store.commitRange(1, epoch, new Span(0, 3), List.of(rows(0, 3, 0)));
-            assertThrows(StoreException.class, () -> store.commitRange(1, epoch, new Span(99, 101), List.of(rows(99, 101, 0))));
+            store.commitRange(1, epoch, new Span(0, 3), List.of(rows(0, 3, 0)), false);
+            assertThrows(StoreException.class, () -> store.commitRange(1, epoch, new Span(99, 101), List.of(rows(99, 101, 0)), false));
             store.storeAnchor(1, epoch, header(3, 0, 0));
             store.rollback(1, epoch, 1, "test");
             listener.createStatement().execute("SELECT 1");
