@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "indexer", mixinStandardHelpOptions = true, version = "evm-indexer 0.1.0",
         description = "Copies decoded smart-contract events from EVM chains into PostgreSQL.",
         subcommands = {RunCommand.class, BackfillCommand.class, StatusCommand.class, RollbackCommand.class,
-                MigrateCommand.class, SchemaCommand.class, DemoCommand.class, BenchCommand.class})
+                MigrateCommand.class, SchemaCommand.class, ResetCommand.class, DemoCommand.class, BenchCommand.class})
 public final class Main {
     /** Exit code for bad config or flags. */
     public static final int EXIT_USAGE = 2;

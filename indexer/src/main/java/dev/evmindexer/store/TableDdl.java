@@ -104,6 +104,35 @@ public final class TableDdl {
         }
     }
 
+    /**
+     * Drops an event table, its view, and its registration (and so its coverage), in one transaction
+     * under the DDL lock. The next start creates it again from the config and backfills it. Returns the
+     * number of rows that were dropped, or -1 when no such table is registered.
+     */
+    public static long reset(DataSource ds, String schema, String table) {
+        return Sql.inTransaction(ds, c -> {
+            try (Statement s = c.createStatement()) {
+                s.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "DELETE FROM indexer.event_tables WHERE table_schema = ? AND table_name = ?")) {
+                ps.setString(1, schema);
+                ps.setString(2, table);
+                if (ps.executeUpdate() == 0) return -1L;
+            }
+            long rows;
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT count(*) FROM " + Sql.qualified(schema, table))) {
+                rs.next();
+                rows = rs.getLong(1);
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP TABLE " + Sql.qualified(schema, table) + " CASCADE");
+            }
+            return rows;
+        });
+    }
+
     private static String storedHash(Connection c, EventTable t) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT definition_hash FROM indexer.event_tables WHERE table_schema = ? AND table_name = ?")) {

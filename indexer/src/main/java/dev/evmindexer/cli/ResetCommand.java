@@ -1,0 +1,69 @@
+package dev.evmindexer.cli;
+
+import dev.evmindexer.config.ConfigLoader;
+import dev.evmindexer.store.Database;
+import dev.evmindexer.store.EmbeddedPostgresServer;
+import dev.evmindexer.store.Migrations;
+import dev.evmindexer.store.TableDdl;
+import java.io.Console;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code reset}: drops one event table's rows and coverage (the table, its view and its registration),
+ * the way out when its definition changed. Asks for confirmation, or takes {@code --yes}. The next
+ * {@code run} or {@code backfill} recreates it from the config and fills it again.
+ */
+@Command(name = "reset", description = "Drop an event table's rows and coverage so it is rebuilt from the config.")
+final class ResetCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+
+    @Option(names = "--table", required = true, paramLabel = "NAME", description = "table name (in the config's schema)")
+    String table;
+
+    @Option(names = "--yes", description = "do not ask for confirmation")
+    boolean yes;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        // The config's events may be the changed ones that do not match the table: only the database part is used.
+        var cfg = ConfigLoader.load(config.file, System.getenv());
+        var db = cfg.database();
+        String schema = db.schema();
+        if (!yes) {
+            Console console = System.console();
+            if (console == null) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "reset drops every row of " + schema + "."
+                        + table + "; without a terminal to confirm, pass --yes");
+            }
+            String answer = console.readLine("Drop every row and the coverage of %s.%s? Type the table name to confirm: ",
+                    schema, table);
+            if (!table.equals(answer == null ? null : answer.trim())) {
+                spec.commandLine().getOut().println("reset: not confirmed, nothing changed");
+                return 1;
+            }
+        }
+        EmbeddedPostgresServer embedded = db.embedded() ? EmbeddedPostgresServer.start(Wiring.EMBEDDED_DATA.toAbsolutePath()) : null;
+        try (Database database = Database.open(embedded != null ? embedded.jdbcUrl() : db.url(),
+                embedded != null ? embedded.user() : db.user(), embedded != null ? null : db.password(), 2, "evm-indexer reset")) {
+            Migrations.migrate(database.dataSource());
+            long rows = TableDdl.reset(database.dataSource(), schema, table);
+            if (rows < 0) {
+                throw new IllegalArgumentException("no event table " + schema + "." + table + " is registered in indexer.event_tables");
+            }
+            spec.commandLine().getOut().printf("reset: dropped %s.%s (%d rows) and its coverage; the next run recreates and "
+                    + "backfills it%n", schema, table, rows);
+            return 0;
+        } finally {
+            if (embedded != null) embedded.close();
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package dev.evmindexer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.evmindexer.devchain.DevChain;
+import dev.evmindexer.devchain.DevChainServer;
+import dev.evmindexer.eth.Address;
+import dev.evmindexer.eth.Hex;
+import dev.evmindexer.testsupport.Anvil;
+import dev.evmindexer.testsupport.TestPostgres;
+import dev.evmindexer.testsupport.TestTokenContract;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Backfills: overlapping and concurrent ones, a kill -9 in the middle of COPYs, and a source added later. */
+class BackfillIT {
+    @TempDir
+    Path dir;
+
+    private final String user = TestPostgres.user();
+
+    @Test
+    void overlappingConcurrentBackfillsGiveTheSameRowsAsOnePass() throws Exception {
+        try (Anvil anvil = Anvil.start()) {
+            TestTokenContract token = TestTokenContract.deploy(anvil);
+            var acc = anvil.accounts();
+            for (int i = 0; i < 60; i++) {
+                token.batch(token.deployer(), List.of(acc.get(1), acc.get(2), acc.get(3)),
+                        List.of(BigInteger.valueOf(i), BigInteger.TEN, BigInteger.TWO.pow(100)));
+                anvil.mine(2);
+            }
+            long f = anvil.finalizedNumber();
+            String once = TestPostgres.newDatabase();
+            Path cfgOnce = Files.createDirectories(dir.resolve("once"));
+            ChainCheck.config(cfgOnce, once, user, anvil, token.address(), "finalized");
+            assertEquals(0, Main.execute("backfill", "--config", cfgOnce.resolve("indexer.yaml").toString(), "--from", "0",
+                    "--to", Long.toString(f)));
+
+            String many = TestPostgres.newDatabase();
+            Path cfgMany = Files.createDirectories(dir.resolve("many"));
+            String cfg = ChainCheck.config(cfgMany, many, user, anvil, token.address(), "finalized").toString();
+            Main.execute("migrate", "--config", cfg); // the concurrent runs below then race on data, not on DDL
+            long[][] ranges = {{0, f / 2}, {f / 3, f}, {10, f - 10}, {0, f}};
+            ExecutorService pool = Executors.newFixedThreadPool(ranges.length);
+            List<Future<Integer>> codes = new ArrayList<>();
+            for (long[] r : ranges) {
+                codes.add(pool.submit(() -> Main.execute("backfill", "--config", cfg, "--from", Long.toString(r[0]),
+                        "--to", Long.toString(r[1]))));
+            }
+            for (Future<Integer> c : codes) assertEquals(0, c.get());
+            pool.shutdown();
+            List<String> expected = ChainCheck.dbRows(once, user);
+            assertTrue(expected.size() > 100);
+            assertEquals(expected, ChainCheck.dbRows(many, user));
+            assertEquals(1, count(many, "SELECT count(*) FROM indexer.event_tables WHERE coverage = int8multirange(int8range(0, "
+                    + (f + 1) + "))"), "one contiguous coverage range");
+        }
+    }
+
+    @Test
+    void killNineDuringACopyBackfillLeavesNoGapAndNoDuplicate() throws Exception {
+        Path jar = Path.of(System.getProperty("indexer.jar", "target/indexer.jar"));
+        DevChain chain = new DevChain(1337, 0);
+        chain.pregenerate(3_000, 110, new Random(3));
+        String url = TestPostgres.newDatabase();
+        try (DevChainServer server = DevChainServer.start(chain, new InetSocketAddress("127.0.0.1", 0))) {
+            Path cfg = dir.resolve("devchain.yaml");
+            Files.writeString(cfg, """
+                    database:
+                      url: "%s"
+                      user: %s
+                    chains:
+                      - name: dev
+                        chain_id: 1337
+                        rpc:
+                          - url: %s
+                            max_block_range: 50
+                        finality: 0
+                    sources:
+                      - name: tokens
+                        chain: dev
+                        addresses: [%s]
+                        events:
+                          - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
+                            table: transfers
+                    """.formatted(url, user, server.url(), String.join(", ", DevChain.TOKENS.stream().map(Address::hex).toList())));
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> cmd = List.of(java, "-jar", jar.toAbsolutePath().toString(), "backfill", "--config", cfg.toString(),
+                    "--from", "0", "--to", Long.toString(chain.head()));
+            Random random = new Random();
+            Set<Long> rowCountsAtKill = new HashSet<>();
+            for (int round = 0; round < 4; round++) {
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("kill-" + round + ".log").toFile()).start();
+                Thread.sleep(1_500 + random.nextInt(2_000));
+                assertTrue(p.isAlive(), "backfill finished before it could be killed; see " + dir.resolve("kill-" + round + ".log"));
+                p.destroyForcibly();
+                p.waitFor();
+                rowCountsAtKill.add(count(url, "SELECT count(*) FROM transfers"));
+            }
+            assertTrue(rowCountsAtKill.size() >= 2, "kills landed while rows were being written: " + rowCountsAtKill);
+            Process finish = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("finish.log").toFile()).start();
+            assertEquals(0, finish.waitFor(), "see " + dir.resolve("finish.log"));
+        }
+        Set<String> expected = new HashSet<>();
+        for (var l : chain.logs(0, chain.head())) {
+            if (DevChain.TOKENS.contains(l.address()) && l.topics().size() == 3 && l.topics().get(0).equals(DevChain.TRANSFER_TOPIC)) {
+                expected.add(l.blockNumber() + "/" + l.logIndex() + "/" + l.blockHash());
+            }
+        }
+        Set<String> actual = new HashSet<>();
+        try (Connection c = DriverManager.getConnection(url, user, null);
+                ResultSet rs = c.createStatement().executeQuery("SELECT block_number, log_index, block_hash FROM transfers")) {
+            while (rs.next()) assertTrue(actual.add(rs.getLong(1) + "/" + rs.getInt(2) + "/" + Hex.encode(rs.getBytes(3))));
+        }
+        assertEquals(expected.size(), actual.size());
+        assertEquals(expected, actual);
+    }
+
+    @Test
+    void aSourceAddedLaterIsBackfilledAloneWithoutTouchingTheOthers() throws Exception {
+        try (Anvil anvil = Anvil.start()) {
+            TestTokenContract a = TestTokenContract.deploy(anvil);
+            TestTokenContract b = TestTokenContract.deploy(anvil);
+            var acc = anvil.accounts();
+            for (int i = 0; i < 20; i++) {
+                a.mint(acc.get(1), BigInteger.valueOf(i));
+                b.mint(acc.get(2), BigInteger.valueOf(i));
+            }
+            anvil.mine(70);
+            String url = TestPostgres.newDatabase();
+            Path cfg = ChainCheck.config(dir, url, user, anvil, a.address(), "finalized");
+            String to = Long.toString(anvil.finalizedNumber());
+            assertEquals(0, Main.execute("backfill", "--config", cfg.toString(), "--from", "0", "--to", to));
+            String before = snapshot(url, "transfers");
+            long outboxBefore = count(url, "SELECT count(*) FROM indexer.outbox");
+
+            Files.writeString(cfg, Files.readString(cfg) + """
+                      - name: token_b
+                        chain: anvil
+                        addresses: [%s]
+                        events:
+                          - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
+                            table: transfers_b
+                    """.formatted(b.address().hex()));
+            assertEquals(0, Main.execute("backfill", "--config", cfg.toString(), "--from", "0", "--to", to));
+            assertEquals(20, count(url, "SELECT count(*) FROM transfers_b"));
+            assertEquals(before, snapshot(url, "transfers"), "the first table's rows were not rewritten (same xmin)");
+            assertEquals(0, count(url, "SELECT count(*) FROM indexer.outbox WHERE table_name = 'public.transfers' AND id > "
+                    + outboxBefore), "no new commit for the first table");
+        }
+    }
+
+    /** Rows with their row versions: a rewrite changes xmin even when the values stay the same. */
+    private String snapshot(String url, String table) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, user, null);
+                ResultSet rs = c.createStatement().executeQuery("SELECT string_agg(xmin::text || ':' || block_number || ':' "
+                        + "|| log_index, ',' ORDER BY block_number, log_index) FROM " + table)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    private long count(String url, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(url, user, null); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}
