@@ -53,15 +53,9 @@ final class BackfillCommand implements Callable<Integer> {
             w.openDatabase("evm-indexer backfill");
             Backfill backfill = new Backfill(w.source(c.settings().name()), w.store, c.tables(), c.settings(), new LogRouter());
             long started = System.nanoTime();
-            long[] lastPrint = {started};
-            Backfill.Result r = backfill.run(from, to, force, (blocks, rows) -> {
-                long now = System.nanoTime();
-                if (now - lastPrint[0] > 3_000_000_000L) {
-                    out.printf("backfill: %d blocks, %d rows%n", blocks, rows);
-                    out.flush();
-                    lastPrint[0] = now;
-                }
-            });
+            ProgressLine progress = new ProgressLine(out, System.console() != null, started);
+            Backfill.Result r = backfill.run(from, to, force, progress::report);
+            progress.finish();
             double secs = (System.nanoTime() - started) / 1e9;
             out.printf("backfill: chain %s [%d, %d]: wrote %d rows over %d blocks in %.1fs%n", c.settings().name(), from,
                     r.filledTo(), r.rows(), r.blocks(), secs);

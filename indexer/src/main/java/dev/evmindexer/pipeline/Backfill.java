@@ -35,6 +35,12 @@ public final class Backfill {
         long f = Math.max(store.chain(chainId).finalized(), settings.finalizedFrom(source.heads()));
         store.advanceFinalized(chainId, f);
         long limit = Math.min(to, f);
+        long total = 0;
+        for (EventTable t : tables) {
+            long start = Math.max(from, t.startBlock());
+            if (start > limit) continue;
+            total += force ? limit - start + 1 : store.uncovered(t, start, limit).stream().mapToLong(Span::size).sum();
+        }
         long blocks = 0;
         long rows = 0;
         long forcedFrom = from;
@@ -50,7 +56,7 @@ public final class Backfill {
             if (units.isEmpty()) break;
             rows += ranges.run(units, epoch, force);
             blocks += units.stream().mapToLong(u -> u.span().size()).sum();
-            progress.report(blocks, rows);
+            progress.report(blocks, rows, total);
         }
         log.info("backfill.done chain={} from={} to={} filled_to={} rows={}", settings.name(), from, to, limit, rows);
         return new Result(limit, blocks, rows);
@@ -68,9 +74,9 @@ public final class Backfill {
         return units;
     }
 
-    /** Called after every batch of ranges with running totals. */
+    /** Called after every batch of ranges with running totals; {@code total} is the table-blocks planned at start. */
     @FunctionalInterface
     public interface Progress {
-        void report(long blocks, long rows);
+        void report(long blocks, long rows, long total);
     }
 }
