@@ -90,7 +90,8 @@ final class RangePhase {
         List<TableRows> rows = router.route(List.of(u.table()), answer.logs(), n -> headerOf(answer, n));
         store.commitRange(settings.chainId(), epoch, u.span(), rows);
         long count = rows.get(0).rows().size();
-        log.debug("range.done chain={} table={} span={} rows={}", settings.name(), u.table(), u.span(), count);
+        log.debug("range.done chain={} source={} table={} span={} rows={}", settings.name(), u.table().sourceName(),
+                u.table(), u.span(), count);
         return count;
     }
 
