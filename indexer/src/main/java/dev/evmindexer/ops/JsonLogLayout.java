@@ -18,7 +18,9 @@ import java.util.regex.Pattern;
  */
 public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
     private static final Pattern EVENT = Pattern.compile("^([a-z][a-z0-9_]*(?:\\.[a-z0-9_]+)*)(?=\\s|$)");
-    private static final Pattern PAIR = Pattern.compile("(?<=^|\\s)([a-z][a-z0-9_]*)=(\"(?:[^\"\\\\]|\\\\.)*\"|\\S+)");
+    /** A quoted value runs to the quote that ends the line or precedes the next {@code key=}: inner quotes are kept. */
+    private static final Pattern PAIR = Pattern.compile(
+            "(?s)(?<=^|\\s)([a-z][a-z0-9_]*)=(\".*?\"(?=\\s+[a-z][a-z0-9_]*=|\\s*$)|\\S+)");
     private static final java.util.Set<String> RESERVED = java.util.Set.of("ts", "level", "logger", "thread", "event", "msg",
             "error");
 
@@ -58,7 +60,7 @@ public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
             if (RESERVED.contains(key) || pairs.containsKey(key)) continue;
             String v = p.group(2);
             if (v.length() >= 2 && v.startsWith("\"") && v.endsWith("\"")) {
-                v = v.substring(1, v.length() - 1).replace("\\\"", "\"").replace("\\\\", "\\");
+                v = v.substring(1, v.length() - 1);
             }
             pairs.put(key, v);
         }
