@@ -34,6 +34,8 @@ public final class ChainMetrics {
     final AtomicLong finalized = new AtomicLong(-1);
     final AtomicLong tip = new AtomicLong(-1);
     final AtomicLong tipTime = new AtomicLong();
+    /** The newest block time seen in any header from the node (chain time, not the wall clock). */
+    final AtomicLong nodeTime = new AtomicLong();
     final AtomicLong epoch = new AtomicLong(-1);
     private volatile String haltedReason;
     /** Per table: the end of its coverage contiguous from its start block, and blocks still to fill below F. */
@@ -62,7 +64,8 @@ public final class ChainMetrics {
         Gauge.builder("indexer.chain.lag.blocks", this, m -> m.lagBlocks()).tags(tags)
                 .description("head minus indexed block").register(registry);
         Gauge.builder("indexer.chain.lag.seconds", this, m -> m.lagSeconds()).tags(tags)
-                .description("age of the indexed tip's block while behind the head, else 0").register(registry);
+                .description("chain time between the newest block seen from the node and the indexed tip, while behind")
+                .register(registry);
         Gauge.builder("indexer.chain.halted", this, m -> m.haltedReason == null ? 0 : 1).tags(tags)
                 .description("1 while the chain is halted (needs a manual rollback)").register(registry);
         reorgs = Counter.builder("indexer.reorgs").tags(tags).description("reorgs rolled back by this daemon")
@@ -114,12 +117,19 @@ public final class ChainMetrics {
         return Math.max(0, head.get() - indexed());
     }
 
-    /** Seconds since the indexed tip's block was made, while behind the head; 0 at the head; NaN when unknown. */
+    /**
+     * Block time of the newest header seen from the node minus the indexed tip's, while behind the head;
+     * 0 at the head; NaN when unknown (no tip yet). Chain time, so a skewed local clock does not matter.
+     */
     public double lagSeconds() {
         long lag = lagBlocks();
         if (lag == 0) return 0;
-        if (lag < 0 || tip.get() < 0 || tipTime.get() == 0) return Double.NaN;
-        return Math.max(0, System.currentTimeMillis() / 1000.0 - tipTime.get());
+        if (lag < 0 || tip.get() < 0 || tipTime.get() == 0 || nodeTime.get() == 0) return Double.NaN;
+        return Math.max(0, nodeTime.get() - tipTime.get());
+    }
+
+    void sawNodeHeader(long timestamp) {
+        nodeTime.accumulateAndGet(timestamp, Math::max);
     }
 
     /** Why the chain is halted, or null. */

@@ -9,7 +9,11 @@ import dev.evmindexer.pipeline.RangeLogs;
 import java.util.List;
 import java.util.Optional;
 
-/** One chain's {@link ChainSource}, recording the node's head and finalized tag into {@link ChainMetrics}. */
+/**
+ * One chain's {@link ChainSource}, recording the node's head, finalized tag and newest block time into
+ * {@link ChainMetrics}. Every method of {@link ChainSource} must be forwarded here, including any added
+ * later with a default: a default here would silently replace the real source's answer.
+ */
 final class MeteredChainSource implements ChainSource {
     private final ChainSource delegate;
     private final ChainMetrics m;
@@ -34,12 +38,16 @@ final class MeteredChainSource implements ChainSource {
 
     @Override
     public Optional<BlockHeader> header(long number) {
-        return delegate.header(number);
+        Optional<BlockHeader> h = delegate.header(number);
+        h.ifPresent(x -> m.sawNodeHeader(x.timestamp()));
+        return h;
     }
 
     @Override
     public List<BlockHeader> headers(long from, long to) {
-        return delegate.headers(from, to);
+        List<BlockHeader> hs = delegate.headers(from, to);
+        if (!hs.isEmpty()) m.sawNodeHeader(hs.get(hs.size() - 1).timestamp());
+        return hs;
     }
 
     @Override
