@@ -89,6 +89,7 @@ class OpsIT {
                 assertTrue(sample(s, "indexer_db_copy_seconds_count", "table=\"public.transfers\"") >= 1);
                 assertTrue(s.contains("indexer_decode_rejects_total{chain=\"dev\",reason=\"topic_count\""), s);
                 assertEquals(0, sample(s, "indexer_chain_halted", "chain=\"dev\""), 0.0);
+                assertDashboardMetricsExist(s);
 
                 HttpResponse<String> live = get(port, "/healthz");
                 assertEquals(200, live.statusCode(), live.body());
@@ -112,6 +113,26 @@ class OpsIT {
                 daemon.close();
             }
         }
+    }
+
+    /** Every indexer_* series the Grafana dashboard queries is in the scrape. */
+    private static void assertDashboardMetricsExist(String scrape) throws Exception {
+        String dashboard = java.nio.file.Files.readString(repoFile("config/grafana-dashboard.json"));
+        Matcher m = Pattern.compile("indexer_[a-z_]+").matcher(dashboard);
+        int n = 0;
+        while (m.find()) {
+            n++;
+            assertTrue(Pattern.compile("(?m)^" + m.group() + "[{ ]").matcher(scrape).find(),
+                    "the dashboard queries " + m.group() + " but /metrics has no such series");
+        }
+        assertTrue(n > 20, "dashboard queries found: " + n);
+    }
+
+    static Path repoFile(String relative) {
+        for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+            if (java.nio.file.Files.exists(d.resolve(relative))) return d.resolve(relative);
+        }
+        throw new IllegalStateException(relative + " not found above " + Path.of("").toAbsolutePath());
     }
 
     private HttpResponse<String> awaitStatus(int port, String path, int status) throws Exception {
