@@ -72,7 +72,7 @@ class CrashIT {
                 assertEquals(0, last.waitFor(), "SIGTERM exits 0; see " + log(KILLS));
             }
             try (Connection c = DriverManager.getConnection(url, user, null);
-                    ResultSet rs = c.createStatement().executeQuery("SELECT count(*), count(DISTINCT (block_number, log_index)), "
+                    ResultSet rs = c.createStatement().executeQuery("SELECT count(*), count(DISTINCT (t.block_number, t.log_index)), "
                             + "count(*) FILTER (WHERE h.block_hash IS NOT NULL AND h.block_hash <> t.block_hash) "
                             + "FROM transfers t LEFT JOIN indexer.headers h ON h.chain_id = 31337 AND h.block_number = t.block_number")) {
                 rs.next();
