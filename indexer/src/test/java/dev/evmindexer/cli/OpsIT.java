@@ -100,6 +100,13 @@ class OpsIT {
                 assertTrue(r.get("database").get("ok").asBoolean());
                 assertEquals(head, r.get("chains").get("dev").get("indexed").asLong());
 
+                // housekeeping writes the node's head into indexer.chain_status every few seconds
+                long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                while (dev.scalar("SELECT coalesce(head, -1) FROM indexer.chain_status") != head && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                assertEquals(head, dev.scalar("SELECT head FROM indexer.chain_status"));
+
                 // a halt (as a reorg past finality would leave it) fails readiness, and says why
                 dev.execute("UPDATE indexer.chains SET halted_reason = 'test: reorg past the anchor' WHERE chain_id = "
                         + DevIndexing.CHAIN_ID);
