@@ -8,6 +8,8 @@ import dev.evmindexer.devchain.DevChain;
 import dev.evmindexer.devchain.DevChainDriver;
 import dev.evmindexer.devchain.DevChainServer;
 import dev.evmindexer.eth.Log;
+import dev.evmindexer.ops.IndexerMetrics;
+import dev.evmindexer.ops.OpsRuntime;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.sql.Connection;
@@ -44,6 +46,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "42", description = "random seed of the devchain")
     long seed;
 
+    @Option(names = "--ops-port", paramLabel = "PORT", defaultValue = "9464",
+            description = "port of /metrics, /healthz, /readyz on 127.0.0.1 (default ${DEFAULT-VALUE}; a free one if taken)")
+    int opsPort;
+
     @Spec
     CommandSpec spec;
 
@@ -55,13 +61,16 @@ final class DemoCommand implements Callable<Integer> {
         try (DevChainServer server = DevChainServer.start(chain, new InetSocketAddress("127.0.0.1", 0));
                 Wiring w = Wiring.of(config(server.url().toString())).openDatabase("evm-indexer demo")) {
             var options = new DevChainDriver.Options(Duration.ofMillis(blockMillis), 12, 0.08, 5, seed);
-            try (DevChainDriver driver = DevChainDriver.start(chain, options, r -> {})) {
-                Daemon daemon = RunCommand.start(w);
+            try (DevChainDriver driver = DevChainDriver.start(chain, options, r -> {});
+                    IndexerMetrics metrics = new IndexerMetrics()) {
+                Daemon daemon = RunCommand.start(w, metrics);
+                OpsRuntime ops = serveOps(w, daemon, metrics);
                 CountDownLatch stop = new CountDownLatch(1);
                 Signals.onStop(stop::countDown);
                 out.printf("demo: devchain (chain id %d) serving JSON-RPC at %s%n", CHAIN_ID, server.url());
                 out.printf("demo: query it:   %s -c 'SELECT block_number, encode(\"from\", ''hex''), encode(\"to\", ''hex''), value "
                         + "FROM demo_transfers ORDER BY block_number DESC LIMIT 10'%n", psql(w));
+                out.printf("demo: metrics at http://127.0.0.1:%d/metrics, health at /healthz and /readyz%n", ops.port());
                 out.println("demo: Ctrl-C stops it cleanly");
                 out.flush();
                 ChainStatus s = daemon.loops().get(0).status();
@@ -77,9 +86,20 @@ final class DemoCommand implements Callable<Integer> {
                 out.println();
                 daemon.requestStop();
                 daemon.close();
+                ops.close();
             }
             out.println(verify(w, chain));
             return 0;
+        }
+    }
+
+    /** The ops server on {@code --ops-port}, or on a free port when that one is taken. */
+    private OpsRuntime serveOps(Wiring w, Daemon daemon, IndexerMetrics metrics) {
+        var ops = w.plan.config().ops();
+        try {
+            return OpsRuntime.start(ops, "127.0.0.1", opsPort, metrics, RunCommand.statuses(daemon), w.database.dataSource());
+        } catch (java.io.UncheckedIOException e) {
+            return OpsRuntime.start(ops, "127.0.0.1", 0, metrics, RunCommand.statuses(daemon), w.database.dataSource());
         }
     }
 

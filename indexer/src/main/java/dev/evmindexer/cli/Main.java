@@ -9,8 +9,16 @@ import picocli.CommandLine.Command;
 @Command(name = "indexer", mixinStandardHelpOptions = true, version = "evm-indexer 0.1.0",
         description = "Copies decoded smart-contract events from EVM chains into PostgreSQL.",
         subcommands = {RunCommand.class, BackfillCommand.class, StatusCommand.class, RollbackCommand.class,
-                MigrateCommand.class, SchemaCommand.class, ResetCommand.class, DemoCommand.class, BenchCommand.class})
+                MigrateCommand.class, SchemaCommand.class, ResetCommand.class, VerifyCommand.class, DemoCommand.class,
+                BenchCommand.class})
 public final class Main {
+    /** Console log format; applied before the command starts (see {@link #applyLogFormat}). */
+    enum LogFormatChoice { text, json }
+
+    @CommandLine.Option(names = "--log-format", paramLabel = "FORMAT", scope = CommandLine.ScopeType.INHERIT,
+            description = "log lines as text (default) or json (one object per line, short key as \"event\")")
+    LogFormatChoice logFormat = LogFormatChoice.text;
+
     /** Exit code for bad config or flags. */
     public static final int EXIT_USAGE = 2;
     /** Exit code for a failure while running. */
@@ -26,6 +34,7 @@ public final class Main {
     }
 
     public static int execute(String... args) {
+        applyLogFormat(args);
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             int code = e instanceof ConfigException || e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE;
@@ -34,5 +43,18 @@ public final class Main {
             return code;
         });
         return cl.execute(args);
+    }
+
+    /**
+     * Switches the log format before anything logs (picocli sets the option only once parsing is done,
+     * after the embedded database or the config may already have logged). Bad values are left to picocli.
+     */
+    private static void applyLogFormat(String... args) {
+        for (int i = 0; i < args.length; i++) {
+            String v = null;
+            if (args[i].equals("--log-format") && i + 1 < args.length) v = args[i + 1];
+            else if (args[i].startsWith("--log-format=")) v = args[i].substring("--log-format=".length());
+            if ("json".equals(v)) dev.evmindexer.ops.LogFormat.apply("json");
+        }
     }
 }

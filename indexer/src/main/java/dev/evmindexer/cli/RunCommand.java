@@ -1,10 +1,18 @@
 package dev.evmindexer.cli;
 
 import dev.evmindexer.daemon.ChainLoop;
+import dev.evmindexer.daemon.ChainStatus;
 import dev.evmindexer.daemon.Daemon;
+import dev.evmindexer.ops.ChainMetrics;
+import dev.evmindexer.ops.IndexerMetrics;
+import dev.evmindexer.ops.OpsRuntime;
 import dev.evmindexer.pipeline.ChainPipeline;
+import dev.evmindexer.pipeline.ChainSource;
+import dev.evmindexer.pipeline.EventStore;
 import dev.evmindexer.pipeline.IndexPlan;
 import dev.evmindexer.pipeline.LogRouter;
+import dev.evmindexer.rpc.RpcChainSource;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +20,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 /** {@code run}: the daemon. SIGTERM/SIGINT finish the current transaction and exit 0. */
-@Command(name = "run", description = "Index every configured chain until stopped (SIGTERM/SIGINT stop it cleanly).")
+@Command(name = "run", description = "Index every configured chain until stopped (SIGTERM/SIGINT stop it cleanly); "
+        + "serves /metrics, /healthz and /readyz on ops.host:ops.port.")
 final class RunCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(RunCommand.class);
 
@@ -24,26 +33,53 @@ final class RunCommand implements Callable<Integer> {
         // Signals are caught from the start: a SIGTERM while starting up still ends in a clean exit 0.
         java.util.concurrent.CountDownLatch stopRequested = new java.util.concurrent.CountDownLatch(1);
         Signals.onStop(stopRequested::countDown);
-        try (Wiring w = Wiring.load(config.file)) {
+        try (Wiring w = Wiring.load(config.file); IndexerMetrics metrics = new IndexerMetrics()) {
             log.info("config {}", w.plan.config().summary().replace("\n", " | "));
             w.openDatabase("evm-indexer run");
-            Daemon daemon = start(w);
-            stopRequested.await();
-            daemon.requestStop();
-            daemon.join();
-            daemon.close();
+            Daemon daemon = start(w, metrics);
+            try (OpsRuntime ops = OpsRuntime.start(w.plan.config().ops(), metrics, statuses(daemon), w.database.dataSource())) {
+                stopRequested.await();
+                daemon.requestStop();
+                daemon.join();
+                daemon.close();
+            }
             log.info("stopped cleanly");
             return 0;
         }
     }
 
-    /** Builds one loop per chain, takes every chain's lease (refusing if another process holds one), starts them. */
+    static List<ChainStatus> statuses(Daemon daemon) {
+        return daemon.loops().stream().map(ChainLoop::status).toList();
+    }
+
+    /** {@link #start(Wiring, IndexerMetrics)} without metrics. */
     static Daemon start(Wiring w) {
+        return start(w, null);
+    }
+
+    /**
+     * Builds one loop per chain, takes every chain's lease (refusing if another process holds one), starts
+     * them. With {@code metrics}, each chain's source, store, router and RPC endpoints report to it.
+     */
+    static Daemon start(Wiring w, IndexerMetrics metrics) {
         Daemon daemon = new Daemon();
         LogRouter router = new LogRouter();
+        if (metrics != null) w.store.observeCopies(metrics.copies());
         for (IndexPlan.ChainPlan c : w.plan.chains().values()) {
-            ChainPipeline p = new ChainPipeline(w.source(c.settings().name()), w.store, c.tables(), c.settings(), router);
+            String name = c.settings().name();
+            RpcChainSource rpc = w.source(name);
+            ChainSource source = rpc;
+            EventStore store = w.store;
+            if (metrics != null) {
+                ChainMetrics m = metrics.chain(name, c.settings().chainId(), c.tables());
+                rpc.observe(metrics.rpc(name));
+                source = metrics.source(rpc, m);
+                store = metrics.store(w.store, m);
+                metrics.bindRejects(router, m);
+            }
+            ChainPipeline p = new ChainPipeline(source, store, c.tables(), c.settings(), router);
             ChainLoop loop = daemon.add(p, w.database.dataSource(), c.chain().pollInterval());
+            if (metrics != null) metrics.bindLoop(loop.status());
             loop.acquireLease();
         }
         daemon.start();

@@ -32,7 +32,7 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
     static final List<String> TOP_KEYS = List.of("database", "chains", "sources", "ops");
-    static final List<String> OPS_KEYS = List.of("host", "port");
+    static final List<String> OPS_KEYS = List.of("host", "port", "max_lag_blocks", "outbox_retention");
 
     private ConfigLoader() {}
 
@@ -92,7 +92,13 @@ public final class ConfigLoader {
         int port = OpsConfig.DEFAULT_PORT;
         Optional<Tree> p = m.get("port");
         if (p.isPresent()) port = p.get().integer(0, 65535);
-        return new OpsConfig(host, port);
+        long maxLag = OpsConfig.DEFAULT_MAX_LAG_BLOCKS;
+        Optional<Tree> l = m.get("max_lag_blocks");
+        if (l.isPresent()) maxLag = l.get().integer(0L, Long.MAX_VALUE);
+        java.time.Duration retention = OpsConfig.DEFAULT_OUTBOX_RETENTION;
+        Optional<Tree> r = m.get("outbox_retention");
+        if (r.isPresent()) retention = r.get().duration();
+        return new OpsConfig(host, port, maxLag, retention);
     }
 
     /**

@@ -61,7 +61,9 @@ public record IndexerConfig(DatabaseConfig database, List<ChainConfig> chains, L
                 }
             }
         }
-        sb.append("ops: http://").append(ops.host()).append(':').append(ops.port());
+        sb.append("ops: http://").append(ops.host()).append(':').append(ops.port()).append(", ready within ")
+                .append(ops.maxLagBlocks()).append(" blocks of the head, outbox kept ")
+                .append(Durations.format(ops.outboxRetention()));
         return sb.toString();
     }
 

@@ -44,9 +44,11 @@ public final class ChainLoop implements Runnable {
         String chain = pipeline.settings().name();
         try {
             while (!stopping) {
+                status.stepStarted();
                 try {
                     lease.ensureHeld();
                     Outcome o = pipeline.step();
+                    status.stepEnded();
                     status.progressed();
                     status.lastError(null);
                     backoff.reset();
@@ -76,11 +78,15 @@ public final class ChainLoop implements Runnable {
                     Thread.currentThread().interrupt();
                     break;
                 } catch (RuntimeException | java.sql.SQLException | Error e) {
+                    status.stepEnded();
                     if (stopping) break;
                     onFailure(chain, e);
+                } finally {
+                    status.stepEnded();
                 }
             }
         } finally {
+            status.markLoopEnded();
             lease.close();
             stopped.countDown();
             log.info("loop.stopped chain={}", chain);

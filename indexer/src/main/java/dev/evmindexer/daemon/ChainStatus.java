@@ -2,7 +2,7 @@ package dev.evmindexer.daemon;
 
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Live counters of one chain's loop, read by progress lines and (later) metrics and health checks. */
+/** Live counters of one chain's loop, read by progress lines, metrics and health checks. */
 public final class ChainStatus {
     public final String chain;
     public final AtomicLong tip = new AtomicLong(-1);
@@ -14,6 +14,9 @@ public final class ChainStatus {
     private volatile String halted;
     private volatile String lastError;
     private volatile long lastProgressNanos = System.nanoTime();
+    private volatile long stepStartedNanos;
+    private volatile boolean inStep;
+    private volatile boolean loopEnded;
 
     public ChainStatus(String chain) {
         this.chain = chain;
@@ -37,6 +40,32 @@ public final class ChainStatus {
 
     void progressed() {
         lastProgressNanos = System.nanoTime();
+    }
+
+    void stepStarted() {
+        stepStartedNanos = System.nanoTime();
+        inStep = true;
+    }
+
+    void stepEnded() {
+        inStep = false;
+    }
+
+    void markLoopEnded() {
+        loopEnded = true;
+    }
+
+    /** True once the loop's thread has left its loop (asked to stop, or died). */
+    public boolean loopEnded() {
+        return loopEnded;
+    }
+
+    /**
+     * Nanos the step in progress has been running (failed steps included: they end too), or 0 between
+     * steps. A step that never ends means the loop is wedged ({@code /healthz}).
+     */
+    public long runningStepNanos() {
+        return inStep ? System.nanoTime() - stepStartedNanos : 0;
     }
 
     /** Nanos since the loop last finished a step without error. */

@@ -1,12 +1,14 @@
 package dev.evmindexer.pipeline;
 
 import dev.evmindexer.abi.Decoded;
+import dev.evmindexer.abi.RejectReason;
 import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Log;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongFunction;
 import org.slf4j.Logger;
@@ -21,10 +23,27 @@ public final class LogRouter {
     private static final Logger log = LoggerFactory.getLogger(LogRouter.class);
 
     private final LongAdder rejected = new LongAdder();
+    /** Per table (qualified name), one counter per {@link RejectReason} ordinal; read by metrics. */
+    private final Map<String, LongAdder[]> rejectedByTable = new ConcurrentHashMap<>();
 
     /** Total logs rejected by a decoder since start. */
     public long rejected() {
         return rejected.sum();
+    }
+
+    /** Logs of {@code table} rejected for {@code reason} since start (metrics read this; pipeline stays metric-free). */
+    public long rejected(EventTable table, RejectReason reason) {
+        LongAdder[] counts = rejectedByTable.get(table.qualifiedName());
+        return counts == null ? 0 : counts[reason.ordinal()].sum();
+    }
+
+    private void countReject(EventTable table, RejectReason reason) {
+        rejected.increment();
+        rejectedByTable.computeIfAbsent(table.qualifiedName(), k -> {
+            LongAdder[] a = new LongAdder[RejectReason.values().length];
+            for (int i = 0; i < a.length; i++) a[i] = new LongAdder();
+            return a;
+        })[reason.ordinal()].increment();
     }
 
     /**
@@ -41,8 +60,9 @@ public final class LogRouter {
                     case Decoded.Row row -> byTable.get(t).add(
                             new EventRow(l, headerOf.apply(l.blockNumber()).timestamp(), row.values()));
                     case Decoded.Rejected r -> {
-                        rejected.increment();
-                        log.debug("decode.reject table={} {} reason={} {}", t.qualifiedName(), l, r.reason(), r.detail());
+                        countReject(t, r.reason());
+                        log.debug("decode.reject source={} table={} {} reason={} {}", t.sourceName(), t.qualifiedName(), l,
+                                r.reason().metricName(), r.detail());
                     }
                 }
             }

@@ -89,7 +89,8 @@ final class RangePhase {
         RangeLogs answer = source.rangeLogs(u.span().from(), u.span().to(), u.table().filter());
         List<TableRows> rows = router.route(List.of(u.table()), answer.logs(), n -> headerOf(answer, n));
         long count = store.commitRange(settings.chainId(), epoch, u.span(), rows, force);
-        log.debug("range.done chain={} table={} span={} rows={}", settings.name(), u.table(), u.span(), count);
+        log.debug("range.done chain={} source={} table={} span={} rows={}", settings.name(), u.table().sourceName(),
+                u.table(), u.span(), count);
         return count;
     }
 

@@ -33,6 +33,7 @@ final class Endpoint implements AutoCloseable {
     private final HttpService service;
     private final Web3j web3j;
     private final EndpointHealth health;
+    private volatile RpcObserver observer = RpcObserver.NONE;
 
     Endpoint(EndpointSpec spec, OkHttpClient shared, EndpointHealth health) {
         this.spec = spec;
@@ -61,6 +62,10 @@ final class Endpoint implements AutoCloseable {
         return health;
     }
 
+    void observe(RpcObserver observer) {
+        this.observer = observer;
+    }
+
     /** A request to send; {@code params} are plain Java values (String, Boolean, Map, List) serialised as JSON. */
     record Call(String method, List<Object> params) {
         static Call of(String method, Object... params) {
@@ -71,12 +76,18 @@ final class Endpoint implements AutoCloseable {
     /** Sends one request and returns its answer (which may be an error answer). */
     RpcResult send(Call call) {
         Request<Object, RawResponse> request = request(call);
+        long start = System.nanoTime();
+        boolean failed = true;
         try {
             RawResponse response = request.send();
             if (response == null) throw new RpcFault(name + " gave an empty answer to " + call.method());
-            return toResult(call.method(), response);
+            RpcResult result = toResult(call.method(), response);
+            failed = result.isError();
+            return result;
         } catch (IOException | RuntimeException e) {
             throw fault(e, call.method());
+        } finally {
+            observer.completed(name, call.method(), System.nanoTime() - start, failed);
         }
     }
 
@@ -99,12 +110,15 @@ final class Endpoint implements AutoCloseable {
         }
         String what = "batch of " + calls.size() + " starting with " + calls.get(0).method();
         BatchResponse response;
+        long start = System.nanoTime();
         try {
             response = batch.send();
         } catch (IOException | RuntimeException e) {
+            observer.completed(name, "batch", System.nanoTime() - start, true);
             // Includes a ClassCastException from web3j when the node answers a batch with a single object.
             throw fault(e, what);
         }
+        observer.completed(name, "batch", System.nanoTime() - start, response == null || response.getResponses() == null);
         if (response == null || response.getResponses() == null) throw new RpcFault(name + " gave no answer to " + what);
         List<? extends Response<?>> responses = response.getResponses();
         if (responses.size() != calls.size()) {

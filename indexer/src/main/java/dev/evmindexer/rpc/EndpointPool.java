@@ -130,6 +130,11 @@ final class EndpointPool implements AutoCloseable {
         return call(what, new HashSet<>(), fn);
     }
 
+    /** Reports every exchange of every endpoint to {@code observer} (metrics). */
+    void observe(RpcObserver observer) {
+        endpoints.forEach(e -> e.observe(observer));
+    }
+
     /** True when an endpoint outside {@code tried} is usable right now. */
     boolean hasUsableOutside(Set<Endpoint> tried) {
         long now = endpoints.get(0).health().now();

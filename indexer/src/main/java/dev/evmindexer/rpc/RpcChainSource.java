@@ -61,6 +61,11 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
                 bloomChecks);
     }
 
+    /** Reports every JSON-RPC exchange of every endpoint to {@code observer} (metrics). */
+    public void observe(RpcObserver observer) {
+        pool.observe(observer);
+    }
+
     @Override
     public long chainId() {
         return pool.chainId();

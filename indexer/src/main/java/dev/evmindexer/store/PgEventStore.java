@@ -26,9 +26,15 @@ public final class PgEventStore implements EventStore {
     private static final String HEADER_COLUMNS = "block_number, block_hash, parent_hash, extract(epoch FROM block_time)::int8";
 
     private final DataSource ds;
+    private volatile CopyObserver copies = CopyObserver.NONE;
 
     public PgEventStore(DataSource ds) {
         this.ds = ds;
+    }
+
+    /** Reports every COPY (table, rows, duration) to {@code observer} (metrics). */
+    public void observeCopies(CopyObserver observer) {
+        this.copies = observer;
     }
 
     public DataSource dataSource() {
@@ -110,7 +116,7 @@ public final class PgEventStore implements EventStore {
             long written = 0;
             for (TableRows tr : rows) {
                 if (!force && covered(c, tr.table(), span)) continue;
-                replace(c, chainId, tr, span);
+                replace(c, chainId, tr, span, copies);
                 written += tr.rows().size();
             }
             return written;
@@ -158,18 +164,20 @@ public final class PgEventStore implements EventStore {
                 EventTable t = e.getKey();
                 if (span.to() < t.startBlock()) continue;
                 Span own = new Span(Math.max(span.from(), t.startBlock()), span.to());
-                replace(c, chainId, new TableRows(t, e.getValue()), own);
+                replace(c, chainId, new TableRows(t, e.getValue()), own, copies);
             }
             return null;
         });
     }
 
     /** Deletes the table's rows in {@code span}, COPYs the new ones, extends coverage, writes the outbox entry. */
-    private static void replace(Connection c, long chainId, TableRows tr, Span span) throws SQLException {
+    static void replace(Connection c, long chainId, TableRows tr, Span span, CopyObserver copies) throws SQLException {
         EventTable t = tr.table();
         update(c, "DELETE FROM " + Sql.qualified(t.schema(), t.name())
                 + " WHERE chain_id = ? AND block_number BETWEEN ? AND ?", chainId, span.from(), span.to());
-        CopyRows.copy(c, chainId, tr);
+        long start = System.nanoTime();
+        long copied = CopyRows.copy(c, chainId, tr);
+        if (copied > 0) copies.copied(t.qualifiedName(), copied, System.nanoTime() - start);
         int n = update(c, "UPDATE indexer.event_tables SET coverage = coverage + int8multirange(int8range(?, ?, '[]')) "
                 + "WHERE table_schema = ? AND table_name = ?", span.from(), span.to(), t.schema(), t.name());
         if (n != 1) throw new StoreException("table " + t.qualifiedName() + " is not registered in indexer.event_tables");

@@ -44,6 +44,7 @@ final class ChainCheck {
                     events:
                       - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
                         table: transfers
+                ops: {port: 0}
                 """.formatted(dbUrl, user, anvil.url(), finality, token.hex());
         Path file = dir.resolve("indexer.yaml");
         Files.writeString(file, yaml);

@@ -141,6 +141,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void opsLagLimitAndOutboxRetention() throws Exception {
+        IndexerConfig c = parse(MINIMAL + "ops: {max_lag_blocks: 12, outbox_retention: 2d}\n");
+        assertEquals(new OpsConfig("127.0.0.1", 9464, 12, Duration.ofDays(2)), c.ops());
+        assertEquals(Duration.ofDays(7), parse(MINIMAL).ops().outboxRetention());
+        assertTrue(c.summary().contains("ready within 12 blocks of the head, outbox kept 2d"), c.summary());
+    }
+
+    @Test
     void interpolatesWholeAndPartialValuesDefaultsAndEscapes() throws Exception {
         String yaml = MINIMAL
                 .replace("https://rpc.example.org/v2/SECRETKEY", "http://${HOST}:${PORT:-8545}/$$x")

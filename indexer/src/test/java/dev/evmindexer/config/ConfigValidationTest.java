@@ -114,7 +114,7 @@ class ConfigValidationTest {
         bad(URL_LINE, "{url: \"https://a.example\", max_concurrency: 0}", 5, "chains[0].rpc[0].max_concurrency",
                 "must be >= 1, got 0");
         bad(URL_LINE, "{url: \"https://a.example\", timeout: fast}", 5, "chains[0].rpc[0].timeout",
-                "expected a duration such as 500ms, 2s, 1m or 1h, got \"fast\"");
+                "expected a duration such as 500ms, 2s, 1m, 1h or 7d, got \"fast\"");
     }
 
     @Test
@@ -311,7 +311,7 @@ class ConfigValidationTest {
     @Test
     void badPollInterval() {
         bad("poll_interval: 2s", "poll_interval: 2", 6, "chains[0].poll_interval",
-                "expected a duration such as 500ms, 2s, 1m or 1h, got \"2\"");
+                "expected a duration such as 500ms, 2s, 1m, 1h or 7d, got \"2\"");
         bad("poll_interval: 2s", "poll_interval: 1.5s", 6, "chains[0].poll_interval", "expected a duration");
         bad("poll_interval: 2s", "poll_interval: 0ms", 6, "chains[0].poll_interval", "must be a positive duration");
     }

@@ -1,0 +1,84 @@
+package dev.evmindexer.store;
+
+import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.Hash;
+import dev.evmindexer.eth.Hex;
+import dev.evmindexer.pipeline.EventTable;
+import dev.evmindexer.pipeline.Span;
+import dev.evmindexer.pipeline.TableRows;
+import dev.evmindexer.pipeline.VerifyStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * {@link VerifyStore} on PostgreSQL. The node's rows are COPYed into a temporary table shaped like the
+ * event table (dropped at commit) and compared with a full join in SQL, so values are compared in
+ * PostgreSQL's own types, exactly as stored.
+ */
+public final class PgVerifyStore implements VerifyStore {
+    private static final String EXPECTED = "verify_expected";
+
+    private final DataSource ds;
+
+    public PgVerifyStore(DataSource ds) {
+        this.ds = ds;
+    }
+
+    @Override
+    public List<RowDiff> compare(long chainId, Span span, TableRows expected) {
+        EventTable t = expected.table();
+        EventTable temp = new EventTable("pg_temp", EXPECTED, t.chainId(), t.sourceName(), t.startBlock(), t.filter(),
+                t.signature(), t.decoder(), t.definitionHash());
+        String table = Sql.qualified(t.schema(), t.name());
+        String sql = "SELECT coalesce(e.block_number, a.block_number), coalesce(e.log_index, a.log_index), "
+                + "CASE WHEN a.block_number IS NULL THEN 'MISSING' WHEN e.block_number IS NULL THEN 'EXTRA' ELSE 'DIFFERENT' END, "
+                + "coalesce(e.tx_hash, a.tx_hash), "
+                + "(SELECT string_agg(k.key, ', ' ORDER BY k.key) FROM jsonb_each(to_jsonb(e)) k "
+                + "  WHERE k.value IS DISTINCT FROM to_jsonb(a) -> k.key) "
+                + "FROM pg_temp." + EXPECTED + " e FULL JOIN (SELECT * FROM " + table
+                + "  WHERE chain_id = ? AND block_number BETWEEN ? AND ?) a "
+                + "ON a.block_number = e.block_number AND a.log_index = e.log_index "
+                + "WHERE ROW(e.*) IS DISTINCT FROM ROW(a.*) ORDER BY 1, 2";
+        return Sql.inTransaction(ds, c -> {
+            PgEventStore.update(c, "CREATE TEMP TABLE " + EXPECTED + " (LIKE " + table + ") ON COMMIT DROP");
+            CopyRows.copy(c, chainId, new TableRows(temp, expected.rows()));
+            List<RowDiff> out = new ArrayList<>();
+            try (PreparedStatement ps = PgEventStore.bind(c.prepareStatement(sql), chainId, span.from(), span.to());
+                    ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Kind kind = Kind.valueOf(rs.getString(3));
+                    String detail = kind == Kind.DIFFERENT ? rs.getString(5)
+                            : "tx " + Hex.encode(rs.getBytes(4)).substring(0, 10);
+                    out.add(new RowDiff(t, rs.getLong(1), rs.getInt(2), kind, detail));
+                }
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void repair(long chainId, long epoch, Span span, TableRows rows, Map<Long, Hash> canonicalAboveFinalized) {
+        Sql.inTransaction(ds, c -> {
+            long f = ChainLock.lock(c, chainId, epoch);
+            for (long n = Math.max(span.from(), f + 1); n <= span.to(); n++) {
+                Optional<BlockHeader> stored = PgEventStore.header(c, "SELECT block_number, block_hash, parent_hash, "
+                        + "extract(epoch FROM block_time)::int8 FROM indexer.headers WHERE chain_id = ? AND block_number = ?",
+                        chainId, n);
+                Hash node = canonicalAboveFinalized.get(n);
+                if (stored.isEmpty() || node == null || !stored.get().hash().equals(node)) {
+                    throw new StoreException("not repairing " + rows.table() + " " + span + ": block #" + n
+                            + " is above the finalized block #" + f + " and its stored header "
+                            + stored.map(h -> h.hash().shortHex()).orElse("(none)") + " is not the node's "
+                            + (node == null ? "(unknown)" : node.shortHex()) + ": a reorg the daemon rolls back");
+                }
+            }
+            PgEventStore.replace(c, chainId, rows, span, CopyObserver.NONE);
+            return null;
+        });
+    }
+}
