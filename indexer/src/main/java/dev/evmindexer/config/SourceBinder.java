@@ -92,10 +92,14 @@ final class SourceBinder {
             Optional<Tree> signatureTree = e.get("signature");
             Optional<Tree> nameTree = e.get("name");
             Optional<Tree> abiTree = e.get("abi");
-            if (signatureTree.isPresent() == nameTree.isPresent()) {
-                throw entry.error(signatureTree.isPresent() ? "give either signature or name (from an abi), not both"
-                        : "required key is missing: signature (a Solidity event declaration), or name (an event of an abi)");
+            if (e.has("signature") && e.has("name")) {
+                throw nameTree.orElse(entry).error("give either signature or name (an event of an abi), not both");
             }
+            if (!e.has("signature") && !e.has("name")) {
+                throw new ConfigException(entry.context().origin(), entry.line(), e.childPath("signature"),
+                        "required key is missing (or give name: an event of the abi)");
+            }
+            if (nameTree.isEmpty()) signatureTree = Optional.of(e.required("signature"));
             String signature = null;
             String eventName = null;
             Path abi = null;
@@ -104,7 +108,7 @@ final class SourceBinder {
                 if (signature.isEmpty()) throw signatureTree.get().error("must not be empty");
                 if (abiTree.isPresent()) throw abiTree.get().error("only used with name; signature gives the event itself");
             } else {
-                eventName = nameTree.get().text().strip();
+                eventName = e.required("name").text().strip();
                 if (abiTree.isPresent()) abi = path(abiTree.get());
                 else if (!sourceAbi) throw nameTree.get().error("an event given by name needs an abi file, here or in the source");
             }
