@@ -118,7 +118,7 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
         } else {
             sigKey = key + ".name";
             Path abi = e.abi() != null ? e.abi() : s.abi();
-            List<EventSignature> events = readAbi(config, abi, e.line(), e.abi() != null ? key + ".abi" : key.substring(0, key.indexOf('.')) + ".abi", abis);
+            List<EventSignature> events = readAbi(config, abi, e.abi() != null ? e.line() : s.line(), e.abi() != null ? key + ".abi" : key.substring(0, key.indexOf('.')) + ".abi", abis);
             try {
                 sig = AbiJson.select(events, e.name());
             } catch (AbiException ex) {
