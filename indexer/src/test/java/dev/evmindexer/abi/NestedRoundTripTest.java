@@ -53,6 +53,25 @@ class NestedRoundTripTest {
         assertTrue(nested > 1000, "too few nested types generated: " + nested);
     }
 
+    /** Corrupted nested encodings never throw; every reason a nested value can be refused for shows up. */
+    @Test
+    void corruptedNestedDataNeverThrows() {
+        Random rnd = new Random(777);
+        java.util.Set<RejectReason> seen = java.util.EnumSet.noneOf(RejectReason.class);
+        for (int round = 0; round < 3000; round++) {
+            AbiType t = NestedOracle.randomType(rnd, 1 + rnd.nextInt(3));
+            if (t.elementary()) continue;
+            EventDecoder decoder = new EventDecoder(EventSignature.parse("event F(" + t.declaration() + " v, string s)"));
+            NestedOracle.Sample v = NestedOracle.random(t, rnd);
+            byte[] data = DecoderFuzzTest.corrupt(TestEncoder.sequence(List.of(t, AbiType.parse("string", "s")), List.of(v.raw(), "tail")), rnd);
+            Decoded d = decoder.decode(Web3jOracle.log(List.of(decoder.signature().topic0()), data));
+            if (d instanceof Decoded.Rejected r) seen.add(r.reason());
+        }
+        // DATA_LENGTH is rare here (the head is short); NestedDecoderTest covers it
+        assertTrue(seen.containsAll(java.util.EnumSet.of(RejectReason.BAD_OFFSET, RejectReason.BAD_LENGTH,
+                RejectReason.NON_CANONICAL)), "reasons seen: " + seen);
+    }
+
     /** One random instance of {@code sig}: indexed values become random topics (hashes for reference types). */
     private static void roundTrip(EventSignature sig, Random rnd) {
         EventDecoder decoder = new EventDecoder(sig);
