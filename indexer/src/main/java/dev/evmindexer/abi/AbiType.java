@@ -1,10 +1,8 @@
 package dev.evmindexer.abi;
 
-
 /**
- * A parsed Solidity ABI type. This first version covers the elementary types; arrays and tuples are
- * refused at parse time ("not supported yet") and will join as further permitted records, with
- * {@link #dynamic()} and {@link #sqlType()} extended to them.
+ * A parsed Solidity ABI type: the elementary types, fixed and dynamic arrays ({@code T[k]}, {@code T[]},
+ * nested) and tuples (structs, with their component names).
  */
 public sealed interface AbiType {
 
@@ -14,8 +12,31 @@ public sealed interface AbiType {
     /** True for types encoded out of line (an offset in the head, the content in the tail). */
     boolean dynamic();
 
-    /** The PostgreSQL column type holding a decoded value of this type (see DESIGN.md, Storage). */
+    /**
+     * The PostgreSQL column type holding a decoded value of this type as one column (see DESIGN.md,
+     * Storage). A tuple parameter is flattened into one column per component instead; a tuple stored
+     * whole (inside an array) is {@code jsonb}.
+     */
     String sqlType();
+
+    /**
+     * True for the types whose indexed values are stored in the topic as a keccak256 hash (Solidity's
+     * rule for reference types: {@code string}, {@code bytes}, arrays, even fixed-size ones, and structs).
+     */
+    default boolean hashedWhenIndexed() {
+        return this instanceof BytesType || this instanceof StringType || this instanceof ArrayType
+                || this instanceof TupleType;
+    }
+
+    /** True for address, bool, integers, bytesN, bytes and string. */
+    default boolean elementary() {
+        return !(this instanceof ArrayType) && !(this instanceof TupleType);
+    }
+
+    /** Bytes taken in the head of an enclosing encoding: 32 for a dynamic type, the full size for a static one. */
+    default int headSize() {
+        return 32;
+    }
 
     record AddressType() implements AbiType {
         public String canonical() { return "address"; }
@@ -72,11 +93,90 @@ public sealed interface AbiType {
     }
 
     /**
+     * {@code T[length]}, or {@code T[]} when {@code length} is {@link #DYNAMIC}. Stored as a PostgreSQL
+     * array when its elements are elementary and every inner dimension is fixed (so values are always
+     * rectangular); otherwise (arrays of tuples, or an inner dynamic dimension that may be ragged) as
+     * {@code jsonb}.
+     */
+    record ArrayType(AbiType element, int length) implements AbiType {
+        public static final int DYNAMIC = -1;
+        /** A static array larger than this (16 MiB) cannot be in a log: no block has the gas to emit it. */
+        static final long MAX_FIXED_BYTES = 1 << 24;
+        public ArrayType {
+            java.util.Objects.requireNonNull(element, "element");
+            if (length != DYNAMIC && length < 1) throw new AbiException("a fixed-size array needs a length of at least 1, got " + length);
+            if (length != DYNAMIC && (long) length * element.headSize() > MAX_FIXED_BYTES) {
+                throw new AbiException("array " + element.canonical() + "[" + length + "] is larger than any log could hold");
+            }
+        }
+        public boolean fixed() { return length != DYNAMIC; }
+        public String canonical() { return element.canonical() + (fixed() ? "[" + length + "]" : "[]"); }
+        public boolean dynamic() { return !fixed() || element.dynamic(); }
+        public int headSize() { return dynamic() ? 32 : length * element.headSize(); }
+        public String sqlType() { return postgresArray() ? innermost().sqlType() + "[]".repeat(dimensions()) : "jsonb"; }
+        /** True when values go to a PostgreSQL array: elementary innermost elements, inner dimensions fixed. */
+        public boolean postgresArray() {
+            AbiType t = element;
+            while (t instanceof ArrayType a) {
+                if (!a.fixed()) return false;
+                t = a.element();
+            }
+            return t.elementary();
+        }
+        public int dimensions() { return element instanceof ArrayType a ? 1 + a.dimensions() : 1; }
+        public AbiType innermost() { return element instanceof ArrayType a ? a.innermost() : element; }
+    }
+
+    /** One component of a tuple: its name ({@code ""} when unnamed) and type. */
+    record Component(String name, AbiType type) {
+        public Component {
+            java.util.Objects.requireNonNull(name, "name");
+            java.util.Objects.requireNonNull(type, "type");
+            if (!name.isEmpty() && !Names.isIdentifier(name)) {
+                throw new AbiException("tuple component name '" + name + "' is not a valid identifier");
+            }
+        }
+    }
+
+    /** A tuple (a Solidity struct). Its canonical form has no names: {@code (uint256,address)}. */
+    record TupleType(java.util.List<Component> components) implements AbiType {
+        public TupleType {
+            components = java.util.List.copyOf(components);
+            if (components.isEmpty()) throw new AbiException("a tuple needs at least one component");
+        }
+        public String canonical() {
+            StringBuilder sb = new StringBuilder("(");
+            for (int i = 0; i < components.size(); i++) sb.append(i > 0 ? "," : "").append(components.get(i).type().canonical());
+            return sb.append(')').toString();
+        }
+        public boolean dynamic() {
+            for (Component c : components) if (c.type().dynamic()) return true;
+            return false;
+        }
+        public int headSize() {
+            if (dynamic()) return 32;
+            int n = 0;
+            for (Component c : components) n += c.type().headSize();
+            return n;
+        }
+        public String sqlType() { return "jsonb"; }
+    }
+
+    /**
+     * The type as written in a human-readable declaration, with tuple component names:
+     * {@code (uint256 amount, address to)[]}. Same as {@link #canonical()} for other types.
+     */
+    default String declaration() {
+        return TypeParser.declaration(this);
+    }
+
+    /**
      * Parses a Solidity type as written in a signature or ABI JSON. Accepts the aliases {@code uint},
-     * {@code int} (256 bits) and {@code byte} ({@code bytes1}). {@code parameter} only names the
-     * parameter in error messages.
+     * {@code int} (256 bits) and {@code byte} ({@code bytes1}), array suffixes ({@code uint8[2][]}) and
+     * tuples, written {@code (uint256 a, address b)} or {@code tuple(uint256 a, address b)} (component
+     * names optional). {@code parameter} only names the parameter in error messages.
      *
-     * @throws AbiException for unknown types and for types not supported yet (arrays, tuples)
+     * @throws AbiException for unknown and unsupported types ({@code fixed}, {@code function})
      */
     static AbiType parse(String type, String parameter) {
         return TypeParser.parse(type, parameter);

@@ -9,8 +9,10 @@ public sealed interface Decoded {
     /**
      * The decoded values in {@link EventDecoder#columns()} order. Value classes per Solidity type:
      * {@code byte[]} (address, bytesN, bytes, topic hashes), {@code Boolean}, {@code Long}
-     * (uintN with N <= 56, intN with N <= 64), {@code BigInteger} (uint64 and wider), {@code String}.
-     * The array is owned by the caller.
+     * (uintN with N <= 56, intN with N <= 64), {@code BigInteger} (uint64 and wider), {@code String};
+     * for an array stored as a PostgreSQL array, {@code Object[]} of its elements (nested
+     * {@code Object[]} per inner dimension); for a {@code jsonb} column, {@link Jsonb}. The array is
+     * owned by the caller.
      */
     record Row(Object[] values) implements Decoded {
         public Row {

@@ -55,7 +55,7 @@ public record EventSignature(String name, List<EventParam> params, boolean anony
         String name = s.substring(0, open).strip();
         if (name.isEmpty()) throw new AbiException("missing event name");
         if (!Names.isIdentifier(name)) throw new AbiException("event name '" + name + "' is not a valid identifier");
-        int close = matchingParen(s, open);
+        int close = TypeParser.matchingParen(s, open);
         String after = s.substring(close + 1).strip();
         boolean anonymous = after.equals("anonymous");
         if (!after.isEmpty() && !anonymous) {
@@ -64,7 +64,7 @@ public record EventSignature(String name, List<EventParam> params, boolean anony
         List<EventParam> params = new ArrayList<>();
         String inside = s.substring(open + 1, close);
         if (!inside.isBlank()) {
-            List<String> pieces = splitTopLevel(inside);
+            List<String> pieces = TypeParser.splitTopLevel(inside);
             for (int i = 0; i < pieces.size(); i++) params.add(parseParam(pieces.get(i), i));
         }
         return new EventSignature(name, params, anonymous);
@@ -98,7 +98,7 @@ public record EventSignature(String name, List<EventParam> params, boolean anony
         for (int i = 0; i < params.size(); i++) {
             EventParam p = params.get(i);
             if (i > 0) sb.append(", ");
-            sb.append(p.type());
+            sb.append(p.abiType().declaration());
             if (p.indexed()) sb.append(" indexed");
             if (!p.name().isEmpty()) sb.append(' ').append(p.name());
         }
@@ -115,19 +115,10 @@ public record EventSignature(String name, List<EventParam> params, boolean anony
     private static EventParam parseParam(String piece, int position) {
         String p = piece.strip().replaceAll("\\s+(?=\\[)", "").replaceAll("\\[\\s+", "[").replaceAll("\\s+]", "]");
         if (p.isEmpty()) throw new AbiException("parameter " + (position + 1) + " is empty");
-        String type;
-        String rest;
-        if (p.startsWith("(") || p.startsWith("tuple(") || p.startsWith("tuple ")) {
-            int close = matchingParen(p, p.indexOf('('));
-            int end = close + 1;
-            while (end < p.length() && !Character.isWhitespace(p.charAt(end))) end++;
-            type = p.substring(0, end);
-            rest = p.substring(end).strip();
-        } else {
-            String[] split = p.split("\\s+", 2);
-            type = split[0];
-            rest = split.length > 1 ? split[1] : "";
-        }
+        if (p.startsWith("tuple ")) p = "tuple" + p.substring(5).stripLeading();
+        int cut = TypeParser.typeEnd(p);
+        String type = p.substring(0, cut);
+        String rest = p.substring(cut).strip();
         String[] words = rest.isEmpty() ? new String[0] : rest.split("\\s+");
         boolean indexed = words.length > 0 && words[0].equals("indexed");
         int nameAt = indexed ? 1 : 0;
@@ -139,33 +130,6 @@ public record EventSignature(String name, List<EventParam> params, boolean anony
             throw new AbiException("parameter name '" + name + "' (parameter " + (position + 1) + ") is not a valid identifier");
         }
         return new EventParam(name, type, indexed);
-    }
-
-    private static int matchingParen(String s, int open) {
-        int depth = 0;
-        for (int i = open; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '(') depth++;
-            else if (c == ')' && --depth == 0) return i;
-        }
-        throw new AbiException("unbalanced parentheses");
-    }
-
-    private static List<String> splitTopLevel(String s) {
-        List<String> out = new ArrayList<>();
-        int depth = 0;
-        int start = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c == '(') depth++;
-            else if (c == ')') depth--;
-            else if (c == ',' && depth == 0) {
-                out.add(s.substring(start, i));
-                start = i + 1;
-            }
-        }
-        out.add(s.substring(start));
-        return out;
     }
 
     private static String abbreviate(String s) {

@@ -4,16 +4,22 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Identifier rules: which Solidity names are accepted and how they become PostgreSQL column names. */
 public final class Names {
-    /** PostgreSQL truncates longer identifiers (NAMEDATALEN - 1); we refuse them instead. */
+    /** PostgreSQL silently truncates longer identifiers (NAMEDATALEN - 1); we shorten them with a hash suffix instead. */
     public static final int MAX_IDENTIFIER_BYTES = 63;
 
     /** The columns every event table starts with (DESIGN.md, Storage); parameters must not shadow them. */
     public static final Set<String> STANDARD_COLUMNS = Set.of("chain_id", "block_number", "block_hash",
             "block_time", "tx_hash", "tx_index", "log_index", "address");
+
+    /** Shortened names keep this many bytes, then {@code _} and 8 hex digits: 63 in all. */
+    static final int KEEP_BYTES = MAX_IDENTIFIER_BYTES - 9;
+    private static final Pattern SQL_NAME = Pattern.compile("[a-z_][a-z0-9_]*");
 
     private Names() {}
 
@@ -59,31 +65,71 @@ public final class Names {
         return out.toString();
     }
 
+    /** A tuple component's name in columns and JSON keys: snake_case, or {@code arg<i>} when unnamed. */
+    static String componentKey(String name, int index) {
+        return name.isEmpty() ? "arg" + index : snakeCase(name);
+    }
+
     /**
-     * One column name per parameter, in order: snake_case of the name, {@code arg<i>} when unnamed,
-     * {@code _hash} appended for indexed dynamic values, {@code evt_} prepended when the name is a
-     * standard column, {@code _2}, {@code _3} ... appended to later duplicates.
+     * Final column names from base names (snake_case paths such as {@code order_token_id}), in order:
+     * {@code evt_} prepended when the name is a standard column, {@code _2}, {@code _3} ... appended to
+     * later duplicates, and names over {@value #MAX_IDENTIFIER_BYTES} bytes shortened to their first
+     * {@value #KEEP_BYTES} bytes, {@code _} and 8 hex digits of the keccak256 of the full name (never
+     * silently truncated by PostgreSQL). Then {@code renames} (generated name to chosen name) apply.
      *
-     * @throws AbiException when a name exceeds {@value #MAX_IDENTIFIER_BYTES} bytes
+     * @throws AbiException for a rename of an unknown column, to a bad or taken name
      */
-    static List<String> columnNames(List<EventParam> params) {
-        List<String> names = new ArrayList<>(params.size());
+    static List<String> columnNames(List<String> bases, Map<String, String> renames) {
+        List<String> names = new ArrayList<>(bases.size());
         Set<String> used = new HashSet<>();
-        for (int i = 0; i < params.size(); i++) {
-            EventParam p = params.get(i);
-            String base = p.name().isEmpty() ? "arg" + i : snakeCase(p.name());
-            if (p.indexed() && p.abiType().dynamic()) base += "_hash";
-            if (STANDARD_COLUMNS.contains(base)) base = "evt_" + base;
+        for (String b : bases) {
+            String base = STANDARD_COLUMNS.contains(b) ? "evt_" + b : b;
             String name = base;
             for (int n = 2; !used.add(name); n++) name = base + "_" + n;
-            int bytes = name.getBytes(StandardCharsets.UTF_8).length;
-            if (bytes > MAX_IDENTIFIER_BYTES) {
-                throw new AbiException("column name '" + name + "' for " + TypeParser.describe(p.name())
-                        + " is " + bytes + " bytes; PostgreSQL identifiers are limited to " + MAX_IDENTIFIER_BYTES);
-            }
             names.add(name);
         }
-        return names;
+        Set<String> shortened = new HashSet<>();
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            if (name.getBytes(StandardCharsets.UTF_8).length <= MAX_IDENTIFIER_BYTES) continue;
+            String hash = dev.evmindexer.eth.Hex.encode(Keccak.keccak256(name.getBytes(StandardCharsets.UTF_8))).substring(2, 10);
+            String s = name.substring(0, KEEP_BYTES) + "_" + hash;
+            if (used.contains(s) || !shortened.add(s)) {
+                throw new AbiException("column name '" + name + "' is too long and its shortened form '" + s
+                        + "' is taken; rename it in the config's columns");
+            }
+            names.set(i, s);
+        }
+        return rename(names, renames);
+    }
+
+    private static List<String> rename(List<String> names, Map<String, String> renames) {
+        if (renames.isEmpty()) return List.copyOf(names);
+        List<String> out = new ArrayList<>(names);
+        for (Map.Entry<String, String> r : renames.entrySet()) {
+            int i = names.indexOf(r.getKey());
+            if (i < 0) {
+                throw new AbiException("no column '" + r.getKey() + "' to rename; the event's columns are " + String.join(", ", names));
+            }
+            String to = r.getValue();
+            if (!SQL_NAME.matcher(to).matches()) {
+                throw new AbiException("cannot rename '" + r.getKey() + "' to '" + to
+                        + "': use lower-case letters, digits and _, not starting with a digit");
+            }
+            if (to.length() > MAX_IDENTIFIER_BYTES) {
+                throw new AbiException("cannot rename '" + r.getKey() + "' to '" + to + "': " + to.length()
+                        + " bytes, PostgreSQL identifiers are limited to " + MAX_IDENTIFIER_BYTES);
+            }
+            if (STANDARD_COLUMNS.contains(to)) {
+                throw new AbiException("cannot rename '" + r.getKey() + "' to '" + to + "': that is a standard column");
+            }
+            out.set(i, to);
+        }
+        Set<String> seen = new HashSet<>();
+        for (String n : out) {
+            if (!seen.add(n)) throw new AbiException("two columns would be named '" + n + "' after the renames");
+        }
+        return List.copyOf(out);
     }
 
     private static boolean isUpper(char c) {

@@ -1,16 +1,32 @@
 package dev.evmindexer.config;
 
+import java.nio.file.Path;
+import java.util.Map;
 import java.util.Objects;
 
 /**
- * One event copied into one table. The signature is kept as written (human-readable or ABI JSON):
- * parsing it is the caller's job, which reports problems with {@link ConfigException} at {@code line}.
+ * One event copied into one table, given either as a human-readable {@code signature} or by
+ * {@code name} from an ABI JSON file ({@code abi}, or the source's). Signatures and ABIs are kept as
+ * written: parsing them is the caller's job, which reports problems with {@link ConfigException} at
+ * {@code line}.
  *
- * @param line 1-based line of this entry in the config
+ * @param signature the human-readable declaration, or null when the event comes from an ABI
+ * @param abi       this event's ABI file (resolved against the config's directory), or null for the source's
+ * @param name      the event's name or canonical signature in the ABI, or null when {@code signature} is given
+ * @param columns   generated column name to the name to use instead (in config order)
+ * @param line      1-based line of this entry in the config
  */
-public record EventConfig(String signature, String table, int line) {
+public record EventConfig(String signature, Path abi, String name, String table, Map<String, String> columns, int line) {
     public EventConfig {
-        Objects.requireNonNull(signature, "signature");
         Objects.requireNonNull(table, "table");
+        if ((signature == null) == (name == null)) {
+            throw new IllegalArgumentException("an event needs exactly one of signature and name");
+        }
+        columns = columns == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(columns));
+    }
+
+    /** An event given by its human-readable signature. */
+    public EventConfig(String signature, String table, int line) {
+        this(Objects.requireNonNull(signature, "signature"), null, null, table, Map.of(), line);
     }
 }

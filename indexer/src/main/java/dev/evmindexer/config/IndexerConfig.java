@@ -56,8 +56,11 @@ public record IndexerConfig(DatabaseConfig database, List<ChainConfig> chains, L
                         .append(s.allAddresses() ? "all contracts" : s.addresses().size() == 1
                                 ? "address " + s.addresses().get(0) : s.addresses().size() + " addresses")
                         .append('\n');
+                if (s.allEvents()) sb.append("    ").append(s.tablePattern()).append(" <- every event of ").append(s.abi()).append('\n');
                 for (EventConfig e : s.events()) {
-                    sb.append("    ").append(e.table()).append(" <- ").append(e.signature()).append('\n');
+                    sb.append("    ").append(e.table()).append(" <- ")
+                            .append(e.signature() != null ? e.signature() : e.name() + " from " + (e.abi() != null ? e.abi() : s.abi()))
+                            .append('\n');
                 }
             }
         }

@@ -11,7 +11,7 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /**
  * A YAML mapping checked once on construction: keys are plain names, none repeated, none outside the
- * allowed set (the message names the key, where it is, the allowed keys and a close match).
+ * allowed set (when there is one: a null set allows any key, for maps such as column renames) (the message names the key, where it is, the allowed keys and a close match).
  *
  * <p>An empty scalar value (after interpolation) counts as absent, so {@code schema: ${SCHEMA:-}}
  * falls back to the default when the variable is unset.
@@ -29,7 +29,7 @@ final class Mapping {
                         "keys must be plain names, got " + Tree.kind(keyNode) + " as a key");
             }
             String key = scalar.getValue();
-            if (!allowed.contains(key)) {
+            if (allowed != null && !allowed.contains(key)) {
                 throw new ConfigException(self.context().origin(), line(keyNode), childPath(key),
                         "unknown key \"" + key + "\"" + suggestion(key, allowed) + "; allowed "
                         + (self.path().isEmpty() ? "top-level keys" : "keys in " + self.path()) + ": "
@@ -41,6 +41,11 @@ final class Mapping {
             }
             values.put(key, tuple.getValueNode());
         }
+    }
+
+    /** The keys in document order. */
+    List<String> keys() {
+        return List.copyOf(values.keySet());
     }
 
     Tree tree() {

@@ -1,15 +1,20 @@
 package dev.evmindexer.config;
 
 import dev.evmindexer.eth.Address;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
 /** One entry of {@code sources}, with its events. */
 final class SourceBinder {
-    static final List<String> KEYS = List.of("name", "chain", "addresses", "start_block", "events");
-    static final List<String> EVENT_KEYS = List.of("signature", "table");
+    static final List<String> KEYS = List.of("name", "chain", "addresses", "start_block", "abi", "events", "table_pattern");
+    static final List<String> EVENT_KEYS = List.of("signature", "abi", "name", "table", "columns");
+    /** What {@code events: all} is spelled as. */
+    static final String ALL = "all";
     /** Suffix of the view the store creates next to each event table. */
     static final String FINALIZED_VIEW_SUFFIX = "_finalized";
 
@@ -34,8 +39,30 @@ final class SourceBinder {
         long startBlock = 0;
         Optional<Tree> start = m.get("start_block");
         if (start.isPresent()) startBlock = start.get().integer(0, Long.MAX_VALUE);
-        List<EventConfig> events = events(m, claims);
-        return new SourceConfig(name, chain, addresses, startBlock, events, t.line());
+        Path abi = m.get("abi").isPresent() ? path(m.get("abi").get()) : null;
+        Tree eventsTree = m.required("events");
+        Optional<Tree> pattern = m.get("table_pattern");
+        if (eventsTree.isScalar()) {
+            if (!eventsTree.text().strip().equals(ALL)) {
+                throw eventsTree.error("expected a list of events, or \"all\" for every event of the source's abi");
+            }
+            if (abi == null) throw eventsTree.error("events: all needs the source's abi (a JSON ABI or Foundry/Hardhat artifact file)");
+            if (pattern.isEmpty()) {
+                throw eventsTree.error("events: all needs table_pattern, e.g. \"" + name.replaceAll("[^A-Za-z0-9_]", "_").toLowerCase(java.util.Locale.ROOT)
+                        + "_{event}\" ({event} becomes each event's snake_case name)");
+            }
+            String p = pattern.get().text().strip();
+            if (!p.contains(SourceConfig.EVENT_PLACEHOLDER)) throw pattern.get().error("must contain {event}, got " + Tree.show(p));
+            String sample = p.replace(SourceConfig.EVENT_PLACEHOLDER, "x");
+            if (!sample.matches("[a-z_][a-z0-9_]*")) {
+                throw pattern.get().error("with {event} replaced it must be a valid table name (lower-case letters, digits and _), got "
+                        + Tree.show(p));
+            }
+            return new SourceConfig(name, chain, addresses, startBlock, List.of(), t.line(), abi, true, p);
+        }
+        if (pattern.isPresent()) throw pattern.get().error("only used with events: all");
+        List<EventConfig> events = events(eventsTree, abi != null, claims);
+        return new SourceConfig(name, chain, addresses, startBlock, events, t.line(), abi, false, null);
     }
 
     /** Absent means every contract; an explicit empty list is refused as a likely mistake. */
@@ -56,21 +83,65 @@ final class SourceBinder {
         return out;
     }
 
-    private static List<EventConfig> events(Mapping m, Claims claims) throws ConfigException {
-        Tree list = m.required("events");
+    private static List<EventConfig> events(Tree list, boolean sourceAbi, Claims claims) throws ConfigException {
         List<Tree> entries = list.list();
         if (entries.isEmpty()) throw list.error("must list at least one event");
         List<EventConfig> out = new ArrayList<>(entries.size());
         for (Tree entry : entries) {
             Mapping e = entry.mapping(EVENT_KEYS);
-            Tree signatureTree = e.required("signature");
-            String signature = signatureTree.text().strip();
-            if (signature.isEmpty()) throw signatureTree.error("must not be empty");
+            Optional<Tree> signatureTree = e.get("signature");
+            Optional<Tree> nameTree = e.get("name");
+            Optional<Tree> abiTree = e.get("abi");
+            if (e.has("signature") && e.has("name")) {
+                throw nameTree.orElse(entry).error("give either signature or name (an event of an abi), not both");
+            }
+            if (!e.has("signature") && !e.has("name")) {
+                throw new ConfigException(entry.context().origin(), entry.line(), e.childPath("signature"),
+                        "required key is missing (or give name: an event of the abi)");
+            }
+            if (nameTree.isEmpty()) signatureTree = Optional.of(e.required("signature"));
+            String signature = null;
+            String eventName = null;
+            Path abi = null;
+            if (signatureTree.isPresent()) {
+                signature = signatureTree.get().text().strip();
+                if (signature.isEmpty()) throw signatureTree.get().error("must not be empty");
+                if (abiTree.isPresent()) throw abiTree.get().error("only used with name; signature gives the event itself");
+            } else {
+                eventName = e.required("name").text().strip();
+                if (abiTree.isPresent()) abi = path(abiTree.get());
+                else if (!sourceAbi) throw nameTree.get().error("an event given by name needs an abi file, here or in the source");
+            }
             Tree tableTree = e.required("table");
             String table = Identifiers.sql(tableTree);
             claims.claimTable(table, tableTree);
-            out.add(new EventConfig(signature, table, entry.line()));
+            out.add(new EventConfig(signature, abi, eventName, table, columns(e.get("columns")), entry.line()));
         }
         return out;
+    }
+
+    /** {@code columns:}: generated column name to the name to use instead. Both are checked when the event is known. */
+    private static Map<String, String> columns(Optional<Tree> tree) throws ConfigException {
+        if (tree.isEmpty()) return Map.of();
+        Mapping m = tree.get().mapping(null);
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String key : m.keys()) {
+            Tree to = m.required(key);
+            out.put(key, Identifiers.sql(to));
+        }
+        return out;
+    }
+
+    /** A file path, relative to the config file's directory. */
+    private static Path path(Tree t) throws ConfigException {
+        String s = t.text().strip();
+        try {
+            Path p = Path.of(s);
+            if (p.isAbsolute()) return p;
+            Path dir = Path.of(t.context().origin()).toAbsolutePath().getParent();
+            return dir == null ? p.toAbsolutePath() : dir.resolve(p).normalize();
+        } catch (java.nio.file.InvalidPathException e) {
+            throw t.error("not a file path: " + Tree.show(s));
+        }
     }
 }

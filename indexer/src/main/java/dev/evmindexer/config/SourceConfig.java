@@ -1,23 +1,39 @@
 package dev.evmindexer.config;
 
 import dev.evmindexer.eth.Address;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 
 /**
  * A set of events to index on one chain from {@code startBlock}.
  *
- * @param addresses contracts whose logs are wanted; empty means the logs of every contract
- * @param line      1-based line of this entry in the config
+ * @param addresses    contracts whose logs are wanted; empty means the logs of every contract
+ * @param events       the listed events; empty when {@code allEvents}
+ * @param line         1-based line of this entry in the config
+ * @param abi          the source's ABI file (resolved against the config's directory), or null
+ * @param allEvents    {@code events: all}: every event of {@code abi}, each in the table {@code tablePattern} names
+ * @param tablePattern with {@code allEvents}, the table name with {@code {event}} for the event's snake_case name
  */
 public record SourceConfig(String name, String chain, List<Address> addresses, long startBlock,
-                           List<EventConfig> events, int line) {
+                           List<EventConfig> events, int line, Path abi, boolean allEvents, String tablePattern) {
+    /** The placeholder of {@link #tablePattern}. */
+    public static final String EVENT_PLACEHOLDER = "{event}";
+
     public SourceConfig {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(chain, "chain");
         addresses = List.copyOf(addresses);
         events = List.copyOf(events);
         if (startBlock < 0) throw new IllegalArgumentException("startBlock must be >= 0, got " + startBlock);
+        if (allEvents && (abi == null || tablePattern == null)) {
+            throw new IllegalArgumentException("events: all needs an abi and a table pattern");
+        }
+    }
+
+    /** A source listing its events. */
+    public SourceConfig(String name, String chain, List<Address> addresses, long startBlock, List<EventConfig> events, int line) {
+        this(name, chain, addresses, startBlock, events, line, null, false, null);
     }
 
     /** True when the source takes the logs of every contract. */

@@ -118,10 +118,10 @@ final class Tree {
         return d;
     }
 
-    /** This node as a mapping whose keys must all be among {@code allowed}. */
+    /** This node as a mapping whose keys must all be among {@code allowed} (any key when null). */
     Mapping mapping(List<String> allowed) throws ConfigException {
         if (!(node instanceof MappingNode m)) {
-            throw error("expected a mapping with keys " + String.join(", ", allowed) + ", got " + kind(node));
+            throw error("expected a mapping" + (allowed == null ? "" : " with keys " + String.join(", ", allowed)) + ", got " + kind(node));
         }
         return new Mapping(this, m, allowed);
     }

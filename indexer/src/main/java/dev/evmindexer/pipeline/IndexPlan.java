@@ -1,6 +1,8 @@
 package dev.evmindexer.pipeline;
 
 import dev.evmindexer.abi.AbiException;
+import dev.evmindexer.abi.AbiJson;
+import dev.evmindexer.abi.Names;
 import dev.evmindexer.abi.Column;
 import dev.evmindexer.abi.EventDecoder;
 import dev.evmindexer.abi.EventSignature;
@@ -12,11 +14,16 @@ import dev.evmindexer.config.IndexerConfig;
 import dev.evmindexer.config.SourceConfig;
 import dev.evmindexer.eth.Address;
 import dev.evmindexer.eth.Hex;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +31,8 @@ import java.util.OptionalInt;
 
 /**
  * The validated config turned into what the pipeline runs: per chain, its settings and event tables.
- * Event signatures are parsed here, so an unparsable one is refused before anything starts, with the
- * key and line that hold it.
+ * Event signatures and ABI files are read here, so an unparsable one is refused before anything starts,
+ * with the key and line that hold it.
  */
 public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
     static final String VIEW_SUFFIX = "_finalized";
@@ -36,15 +43,22 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
 
     public static IndexPlan from(IndexerConfig config) throws ConfigException {
         Map<String, ChainPlan> chains = new LinkedHashMap<>();
+        Map<Path, List<EventSignature>> abis = new HashMap<>();
+        Map<String, String> tableOwners = new HashMap<>();
         for (ChainConfig c : config.chains()) {
             List<EventTable> tables = new ArrayList<>();
             for (int si = 0; si < config.sources().size(); si++) {
                 SourceConfig s = config.sources().get(si);
                 if (!s.chain().equals(c.name())) continue;
+                String sourceKey = "sources[" + si + "]";
+                if (s.allEvents()) {
+                    tables.addAll(allEvents(config, c, s, sourceKey, abis));
+                }
                 for (int ei = 0; ei < s.events().size(); ei++) {
-                    tables.add(table(config, c, s, s.events().get(ei), "sources[" + si + "].events[" + ei + "]"));
+                    tables.add(table(config, c, s, s.events().get(ei), sourceKey + ".events[" + ei + "]", abis));
                 }
             }
+            for (EventTable t : tables) claim(config, tableOwners, t);
             if (tables.isEmpty()) continue; // a chain no source uses is not followed
             OptionalInt depth = c.finality() instanceof Finality.Depth d ? OptionalInt.of(d.blocks()) : OptionalInt.empty();
             // a range is fetched, held and committed whole: no bigger than what every endpoint serves in one call
@@ -62,29 +76,110 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
         return chains.values().stream().flatMap(c -> c.tables().stream()).toList();
     }
 
-    private static EventTable table(IndexerConfig config, ChainConfig c, SourceConfig s, EventConfig e, String key)
-            throws ConfigException {
+    /** Tables named by {@code events: all} are only known here: they must not clash with one another or with listed ones. */
+    private static void claim(IndexerConfig config, Map<String, String> owners, EventTable t) throws ConfigException {
+        for (String name : List.of(t.name(), t.name() + VIEW_SUFFIX)) {
+            String other = owners.putIfAbsent(name, t.signature().canonical() + " of source " + t.sourceName());
+            if (other != null) {
+                throw new ConfigException(config.origin(), 0, "sources", "table " + t.name() + " for " + t.signature().canonical()
+                        + " of source " + t.sourceName() + " clashes with the table or view " + name + " of " + other
+                        + "; change a table or table_pattern");
+            }
+        }
+    }
+
+    private static List<EventTable> allEvents(IndexerConfig config, ChainConfig c, SourceConfig s, String key,
+            Map<Path, List<EventSignature>> abis) throws ConfigException {
+        List<EventSignature> events = readAbi(config, s.abi(), s.line(), key + ".abi", abis);
+        var overloads = AbiJson.overloads(events);
+        if (!overloads.isEmpty()) {
+            var first = overloads.entrySet().iterator().next();
+            throw new ConfigException(config.origin(), s.line(), key + ".events", "the abi overloads event " + first.getKey() + " ("
+                    + String.join(", ", first.getValue().stream().map(EventSignature::canonical).toList())
+                    + "): list the events instead, each overload with name: \"<its signature>\" and its own table");
+        }
+        if (events.isEmpty()) throw new ConfigException(config.origin(), s.line(), key + ".abi", s.abi() + " has no events");
+        List<EventTable> out = new ArrayList<>();
+        for (EventSignature sig : events) {
+            String table = s.tablePattern().replace(SourceConfig.EVENT_PLACEHOLDER, Names.snakeCase(sig.name()));
+            out.add(build(config, c, s, sig, table, Map.of(), s.line(), key + ".events", key + ".table_pattern"));
+        }
+        return out;
+    }
+
+    private static EventTable table(IndexerConfig config, ChainConfig c, SourceConfig s, EventConfig e, String key,
+            Map<Path, List<EventSignature>> abis) throws ConfigException {
         EventSignature sig;
+        String sigKey;
+        if (e.signature() != null) {
+            sigKey = key + ".signature";
+            try {
+                sig = EventSignature.parse(e.signature());
+            } catch (AbiException ex) {
+                throw new ConfigException(config.origin(), e.line(), sigKey, ex.getMessage());
+            }
+        } else {
+            sigKey = key + ".name";
+            Path abi = e.abi() != null ? e.abi() : s.abi();
+            List<EventSignature> events = readAbi(config, abi, e.abi() != null ? e.line() : s.line(), e.abi() != null ? key + ".abi" : key.substring(0, key.indexOf('.')) + ".abi", abis);
+            try {
+                sig = AbiJson.select(events, e.name());
+            } catch (AbiException ex) {
+                throw new ConfigException(config.origin(), e.line(), sigKey, ex.getMessage() + " (" + abi + ")");
+            }
+        }
+        return build(config, c, s, sig, e.table(), e.columns(), e.line(), sigKey, key + ".table");
+    }
+
+    private static EventTable build(IndexerConfig config, ChainConfig c, SourceConfig s, EventSignature sig, String table,
+            Map<String, String> renames, int line, String sigKey, String tableKey) throws ConfigException {
         EventDecoder decoder;
         try {
-            sig = EventSignature.parse(e.signature());
             decoder = new EventDecoder(sig);
         } catch (AbiException ex) {
-            throw new ConfigException(config.origin(), e.line(), key + ".signature", ex.getMessage());
+            throw new ConfigException(config.origin(), line, sigKey, ex.getMessage());
+        }
+        if (!renames.isEmpty()) {
+            try {
+                decoder = new EventDecoder(sig, renames);
+            } catch (AbiException ex) {
+                throw new ConfigException(config.origin(), line, tableKey.substring(0, tableKey.lastIndexOf('.')) + ".columns", ex.getMessage());
+            }
         }
         if (sig.anonymous() && s.addresses().isEmpty()) {
-            throw new ConfigException(config.origin(), e.line(), key + ".signature",
-                    "an anonymous event has no topic0 to filter by; the source must name addresses");
+            throw new ConfigException(config.origin(), line, sigKey, "event " + sig.canonical()
+                    + " is anonymous: it has no topic0 to filter by, so the source must name addresses");
         }
-        if ((e.table() + VIEW_SUFFIX).getBytes(StandardCharsets.UTF_8).length > MAX_IDENTIFIER_BYTES) {
-            throw new ConfigException(config.origin(), e.line(), key + ".table", "'" + e.table() + "' is too long: its view '"
-                    + e.table() + VIEW_SUFFIX + "' would pass PostgreSQL's 63-byte identifier limit; use at most "
+        if ((table + VIEW_SUFFIX).getBytes(StandardCharsets.UTF_8).length > MAX_IDENTIFIER_BYTES) {
+            throw new ConfigException(config.origin(), line, tableKey, "'" + table + "' is too long: its view '"
+                    + table + VIEW_SUFFIX + "' would pass PostgreSQL's 63-byte identifier limit; use at most "
                     + (MAX_IDENTIFIER_BYTES - VIEW_SUFFIX.length()) + " bytes");
         }
         var topics = sig.anonymous() ? List.<dev.evmindexer.eth.Hash>of() : List.of(sig.topic0());
         LogFilter filter = new LogFilter(s.addresses(), topics);
-        return new EventTable(config.database().schema(), e.table(), c.chainId(), s.name(), s.startBlock(), filter,
+        return new EventTable(config.database().schema(), table, c.chainId(), s.name(), s.startBlock(), filter,
                 sig, decoder, definitionHash(c.chainId(), sig, s.addresses(), decoder.columns()));
+    }
+
+    private static List<EventSignature> readAbi(IndexerConfig config, Path file, int line, String key,
+            Map<Path, List<EventSignature>> cache) throws ConfigException {
+        List<EventSignature> cached = cache.get(file);
+        if (cached != null) return cached;
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (NoSuchFileException ex) {
+            throw new ConfigException(config.origin(), line, key, "abi file " + file + " not found");
+        } catch (IOException ex) {
+            throw new ConfigException(config.origin(), line, key, "reading abi file " + file + ": " + ex);
+        }
+        try {
+            List<EventSignature> events = AbiJson.events(text);
+            cache.put(file, events);
+            return events;
+        } catch (AbiException ex) {
+            throw new ConfigException(config.origin(), line, key, "abi file " + file + ": " + ex.getMessage());
+        }
     }
 
     /** Everything that shapes the rows, but not the start block. */

@@ -1,5 +1,6 @@
 package dev.evmindexer.store;
 
+import dev.evmindexer.abi.Jsonb;
 import dev.evmindexer.eth.Log;
 import dev.evmindexer.pipeline.EventRow;
 import dev.evmindexer.pipeline.TableRows;
@@ -100,6 +101,12 @@ final class CopyRows {
                 else rawAscii(n.toString());
             }
             case String s -> text(s);
+            case Jsonb j -> text(j.text());
+            case Object[] a -> {
+                StringBuilder literal = new StringBuilder(16 + a.length * 8);
+                array(literal, a);
+                text(literal.toString());
+            }
             default -> throw new IllegalArgumentException("cannot COPY a value of " + v.getClass().getName());
         }
     }
@@ -107,6 +114,44 @@ final class CopyRows {
     private static final byte[] NULL = {'\\', 'N'};
     private static final byte[] TRUE = {'t'};
     private static final byte[] FALSE = {'f'};
+
+    private static final char[] HEX_CHARS = "0123456789abcdef".toCharArray();
+
+    /**
+     * A PostgreSQL array literal ({@code bytea[]}, {@code numeric[]}, {@code int8[]}, {@code boolean[]},
+     * {@code text[]}, nested braces per dimension), before COPY's own escaping. Strings and byte strings
+     * are always double-quoted (so {@code NULL} or a comma stays text), with {@code \} and {@code "}
+     * backslash-escaped inside the quotes.
+     */
+    static void array(StringBuilder sb, Object[] a) {
+        sb.append('{');
+        for (int i = 0; i < a.length; i++) {
+            if (i > 0) sb.append(',');
+            switch (a[i]) {
+                case Object[] inner -> array(sb, inner);
+                case byte[] b -> {
+                    sb.append("\"\\\\x");
+                    for (byte x : b) sb.append(HEX_CHARS[(x >> 4) & 0xF]).append(HEX_CHARS[x & 0xF]);
+                    sb.append('"');
+                }
+                case String str -> {
+                    sb.append('"');
+                    for (int k = 0; k < str.length(); k++) {
+                        char ch = str.charAt(k);
+                        if (ch == '"' || ch == '\\') sb.append('\\');
+                        sb.append(ch);
+                    }
+                    sb.append('"');
+                }
+                case Boolean b -> sb.append(b ? 't' : 'f');
+                case Long n -> sb.append(n.longValue());
+                case BigInteger n -> sb.append(n);
+                case null -> sb.append("NULL");
+                default -> throw new IllegalArgumentException("cannot COPY an array element of " + a[i].getClass().getName());
+            }
+        }
+        sb.append('}');
+    }
 
     /** bytea in hex form; the backslash is doubled because COPY text format unescapes it once. */
     private void bytea(byte[] b) {

@@ -89,7 +89,7 @@ class DecoderFuzzTest {
         return w;
     }
 
-    private static byte[] corrupt(byte[] data, Random rnd) {
+    static byte[] corrupt(byte[] data, Random rnd) {
         switch (rnd.nextInt(5)) {
             case 0 -> { return java.util.Arrays.copyOf(data, Math.max(0, data.length - 1 - rnd.nextInt(40))); }
             case 1 -> { return java.util.Arrays.copyOf(data, data.length + 32); }

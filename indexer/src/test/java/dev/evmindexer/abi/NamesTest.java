@@ -1,6 +1,7 @@
 package dev.evmindexer.abi;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,14 +59,18 @@ class NamesTest {
     }
 
     @Test
-    void namesOver63BytesAreRefused() {
+    void namesOver63BytesAreShortenedWithAHashNeverTruncated() {
         String ok = "a".repeat(63);
         assertEquals(ok, new EventDecoder(EventSignature.parse("event E(uint256 " + ok + ")")).columns().get(0).name());
-        AbiException e = assertThrows(AbiException.class,
-                () -> new EventDecoder(EventSignature.parse("event E(uint256 " + "a".repeat(64) + ")")));
-        assertTrue(e.getMessage().contains("64 bytes"), e.getMessage());
-        // camelCase grows under snake_case: 60 characters become 90
+        List<String> names = new EventDecoder(EventSignature.parse("event E(uint256 " + "a".repeat(64) + ", uint256 "
+                + "a".repeat(65) + ")")).columns().stream().map(Column::name).toList();
+        assertEquals(63, names.get(0).length());
+        assertTrue(names.get(0).startsWith("a".repeat(54) + "_"), names.get(0));
+        assertNotEquals(names.get(0), names.get(1), "the hash keeps names that share a prefix apart");
+        // camelCase grows under snake_case: 60 characters become 90, plus _hash
         String camel = "aB".repeat(30);
-        assertThrows(AbiException.class, () -> new EventDecoder(EventSignature.parse("event E(string indexed " + camel + ")")));
+        String hashed = new EventDecoder(EventSignature.parse("event E(string indexed " + camel + ")")).columns().get(0).name();
+        assertEquals(63, hashed.length());
+        assertTrue(hashed.matches("(a_b)+a?_[0-9a-f]{8}") && hashed.startsWith("a_ba_b"), hashed);
     }
 }

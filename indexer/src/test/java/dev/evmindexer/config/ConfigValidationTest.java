@@ -59,7 +59,7 @@ class ConfigValidationTest {
     @Test
     void unknownEventKey() {
         bad("table: transfers", "tabel: transfers", 15, "sources[0].events[0].tabel",
-                "unknown key \"tabel\" (did you mean \"table\"?); allowed keys in sources[0].events[0]: signature, table");
+                "unknown key \"tabel\" (did you mean \"table\"?); allowed keys in sources[0].events[0]: signature, abi, name, table, columns");
     }
 
     @Test
