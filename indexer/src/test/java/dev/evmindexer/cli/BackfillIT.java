@@ -103,11 +103,18 @@ class BackfillIT {
             String java = ProcessHandle.current().info().command().orElse("java");
             List<String> cmd = List.of(java, "-jar", jar.toAbsolutePath().toString(), "backfill", "--config", cfg.toString(),
                     "--from", "0", "--to", Long.toString(chain.head()));
+            assertEquals(0, Main.execute("migrate", "--config", cfg.toString()));
             Random random = new Random();
             Set<Long> rowCountsAtKill = new HashSet<>();
             for (int round = 0; round < 4; round++) {
+                long before = count(url, "SELECT count(*) FROM transfers");
                 Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("kill-" + round + ".log").toFile()).start();
-                Thread.sleep(1_500 + random.nextInt(2_000));
+                // kill once this run is writing (JVM start-up takes a while under load), at a random moment
+                long deadline = System.nanoTime() + 60_000_000_000L;
+                while (count(url, "SELECT count(*) FROM transfers") == before && p.isAlive() && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                Thread.sleep(random.nextInt(600));
                 assertTrue(p.isAlive(), "backfill finished before it could be killed; see " + dir.resolve("kill-" + round + ".log"));
                 p.destroyForcibly();
                 p.waitFor();

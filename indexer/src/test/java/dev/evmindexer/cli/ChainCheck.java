@@ -36,6 +36,7 @@ final class ChainCheck {
                       - url: %s
                     finality: %s
                     poll_interval: 100ms
+                ops: {port: 0}
                 sources:
                   - name: token
                     chain: anvil
@@ -44,7 +45,6 @@ final class ChainCheck {
                     events:
                       - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
                         table: transfers
-                ops: {port: 0}
                 """.formatted(dbUrl, user, anvil.url(), finality, token.hex());
         Path file = dir.resolve("indexer.yaml");
         Files.writeString(file, yaml);
