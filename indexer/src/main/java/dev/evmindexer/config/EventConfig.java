@@ -14,10 +14,17 @@ import java.util.Objects;
  * @param abi       this event's ABI file (resolved against the config's directory), or null for the source's
  * @param name      the event's name or canonical signature in the ABI, or null when {@code signature} is given
  * @param columns   generated column name to the name to use instead (in config order)
+ * @param indexes   secondary indexes, each a list of column names (checked against the table's columns by the caller)
  * @param line      1-based line of this entry in the config
  */
-public record EventConfig(String signature, Path abi, String name, String table, Map<String, String> columns, int line) {
+public record EventConfig(String signature, Path abi, String name, String table, Map<String, String> columns,
+                          java.util.List<java.util.List<String>> indexes, int line) {
+    public EventConfig(String signature, Path abi, String name, String table, Map<String, String> columns, int line) {
+        this(signature, abi, name, table, columns, java.util.List.of(), line);
+    }
+
     public EventConfig {
+        indexes = indexes == null ? java.util.List.of() : indexes.stream().map(java.util.List::copyOf).toList();
         Objects.requireNonNull(table, "table");
         if ((signature == null) == (name == null)) {
             throw new IllegalArgumentException("an event needs exactly one of signature and name");

@@ -12,7 +12,7 @@ import java.util.Set;
 /** One entry of {@code sources}, with its events. */
 final class SourceBinder {
     static final List<String> KEYS = List.of("name", "chain", "addresses", "start_block", "abi", "events", "table_pattern");
-    static final List<String> EVENT_KEYS = List.of("signature", "abi", "name", "table", "columns");
+    static final List<String> EVENT_KEYS = List.of("signature", "abi", "name", "table", "columns", "indexes");
     /** What {@code events: all} is spelled as. */
     static final String ALL = "all";
     /** Suffix of the view the store creates next to each event table. */
@@ -115,7 +115,8 @@ final class SourceBinder {
             Tree tableTree = e.required("table");
             String table = Identifiers.sql(tableTree);
             claims.claimTable(table, tableTree);
-            out.add(new EventConfig(signature, abi, eventName, table, columns(e.get("columns")), entry.line()));
+            out.add(new EventConfig(signature, abi, eventName, table, columns(e.get("columns")), indexes(e.get("indexes")),
+                    entry.line()));
         }
         return out;
     }
@@ -128,6 +129,24 @@ final class SourceBinder {
         for (String key : m.keys()) {
             Tree to = m.required(key);
             out.put(key, Identifiers.sql(to));
+        }
+        return out;
+    }
+
+    /** {@code indexes: [[from], [to, block_number]]}: each a non-empty list of column names, no duplicates. */
+    private static List<List<String>> indexes(Optional<Tree> tree) throws ConfigException {
+        if (tree.isEmpty()) return List.of();
+        List<List<String>> out = new java.util.ArrayList<>();
+        for (Tree index : tree.get().list()) {
+            List<String> columns = new java.util.ArrayList<>();
+            for (Tree column : index.list()) {
+                String name = Identifiers.sql(column);
+                if (columns.contains(name)) throw column.error("column '" + name + "' twice in one index");
+                columns.add(name);
+            }
+            if (columns.isEmpty()) throw index.error("an index needs at least one column");
+            if (out.contains(columns)) throw index.error("the same index twice: " + columns);
+            out.add(List.copyOf(columns));
         }
         return out;
     }

@@ -117,6 +117,13 @@ final class MeteredEventStore implements EventStore {
     }
 
     @Override
+    public void ensureIndexes(List<EventTable> tables) {
+        long start = System.nanoTime();
+        delegate.ensureIndexes(tables);
+        m.transaction("indexes", System.nanoTime() - start);
+    }
+
+    @Override
     public void halt(long chainId, long epoch, String reason) {
         delegate.halt(chainId, epoch, reason);
         m.halted(reason);

@@ -58,6 +58,7 @@ public final class Backfill {
             blocks += units.stream().mapToLong(u -> u.span().size()).sum();
             progress.report(blocks, rows, total);
         }
+        store.ensureIndexes(tables);
         log.info("backfill.done chain={} from={} to={} filled_to={} rows={}", settings.name(), from, to, limit, rows);
         return new Result(limit, blocks, rows);
     }

@@ -32,6 +32,7 @@ public final class ChainPipeline {
     private final RangePhase rangePhase;
     private final WalkBack walkBack;
     private boolean tipVerified;
+    private boolean indexesEnsured;
 
     public ChainPipeline(ChainSource source, EventStore store, List<EventTable> tables, ChainSettings settings, LogRouter router) {
         if (tables.isEmpty()) throw new IllegalArgumentException("chain " + settings.name() + " has no event tables");
@@ -79,6 +80,10 @@ public final class ChainPipeline {
             return new Outcome.Advanced(blocks, rows, tip.map(BlockHeader::number).orElse(-1L));
         }
 
+        if (!indexesEnsured) { // the range phase is done: now the secondary indexes (a no-op once they exist)
+            store.ensureIndexes(tables);
+            indexesEnsured = true;
+        }
         if (tip.isEmpty() || tip.get().number() < f) {
             BlockHeader anchor = source.header(f).orElseThrow(
                     () -> new SourceException("node has no header at its own finalized block #" + f));

@@ -53,6 +53,13 @@ public interface EventStore {
      */
     void storeAnchor(long chainId, long epoch, BlockHeader header);
 
+    /**
+     * Builds the tables' configured secondary indexes that do not exist yet, then ANALYZEs those tables.
+     * Called once a table's range phase is done, so a large backfill COPYs into a table with only its
+     * primary key. Idempotent.
+     */
+    void ensureIndexes(List<EventTable> tables);
+
     /** Deletes stored headers below the highest one at or below {@code finalized}. */
     void pruneHeaders(long chainId, long finalized);
 

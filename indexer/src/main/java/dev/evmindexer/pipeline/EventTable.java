@@ -20,9 +20,17 @@ public record EventTable(
         LogFilter filter,
         EventSignature signature,
         EventDecoder decoder,
-        String definitionHash) {
+        String definitionHash,
+        List<List<String>> indexes) {
+
+    /** A table without secondary indexes. */
+    public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,
+            EventSignature signature, EventDecoder decoder, String definitionHash) {
+        this(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash, List.of());
+    }
 
     public EventTable {
+        indexes = indexes == null ? List.of() : indexes.stream().map(List::copyOf).toList();
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(decoder, "decoder");

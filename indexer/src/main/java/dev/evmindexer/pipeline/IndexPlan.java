@@ -36,6 +36,8 @@ import java.util.OptionalInt;
  */
 public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
     static final String VIEW_SUFFIX = "_finalized";
+    static final List<String> STANDARD_COLUMNS = List.of("chain_id", "block_number", "block_hash", "block_time", "tx_hash",
+            "tx_index", "log_index", "address");
     static final int MAX_IDENTIFIER_BYTES = 63;
 
     /** One chain's settings and tables. */
@@ -102,7 +104,7 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
         List<EventTable> out = new ArrayList<>();
         for (EventSignature sig : events) {
             String table = s.tablePattern().replace(SourceConfig.EVENT_PLACEHOLDER, Names.snakeCase(sig.name()));
-            out.add(build(config, c, s, sig, table, Map.of(), s.line(), key + ".events", key + ".table_pattern"));
+            out.add(build(config, c, s, sig, table, Map.of(), List.of(), s.line(), key + ".events", key + ".table_pattern"));
         }
         return out;
     }
@@ -128,11 +130,12 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
                 throw new ConfigException(config.origin(), e.line(), sigKey, ex.getMessage() + " (" + abi + ")");
             }
         }
-        return build(config, c, s, sig, e.table(), e.columns(), e.line(), sigKey, key + ".table");
+        return build(config, c, s, sig, e.table(), e.columns(), e.indexes(), e.line(), sigKey, key + ".table");
     }
 
     private static EventTable build(IndexerConfig config, ChainConfig c, SourceConfig s, EventSignature sig, String table,
-            Map<String, String> renames, int line, String sigKey, String tableKey) throws ConfigException {
+            Map<String, String> renames, List<List<String>> indexes, int line, String sigKey, String tableKey)
+            throws ConfigException {
         EventDecoder decoder;
         try {
             decoder = new EventDecoder(sig);
@@ -157,8 +160,18 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
         }
         var topics = sig.anonymous() ? List.<dev.evmindexer.eth.Hash>of() : List.of(sig.topic0());
         LogFilter filter = new LogFilter(s.addresses(), topics);
+        var known = new java.util.HashSet<>(STANDARD_COLUMNS);
+        decoder.columns().forEach(col -> known.add(col.name()));
+        for (List<String> index : indexes) {
+            for (String col : index) {
+                if (!known.contains(col)) {
+                    throw new ConfigException(config.origin(), line, tableKey.substring(0, tableKey.lastIndexOf('.')) + ".indexes",
+                            "no column '" + col + "' in table " + table + " (columns: " + String.join(", ", known.stream().sorted().toList()) + ")");
+                }
+            }
+        }
         return new EventTable(config.database().schema(), table, c.chainId(), s.name(), s.startBlock(), filter,
-                sig, decoder, definitionHash(c.chainId(), sig, s.addresses(), decoder.columns()));
+                sig, decoder, definitionHash(c.chainId(), sig, s.addresses(), decoder.columns()), indexes);
     }
 
     private static List<EventSignature> readAbi(IndexerConfig config, Path file, int line, String key,

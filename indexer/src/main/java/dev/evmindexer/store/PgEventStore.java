@@ -200,6 +200,13 @@ public final class PgEventStore implements EventStore {
     }
 
     @Override
+    public void ensureIndexes(List<EventTable> tables) {
+        for (EventTable t : tables) {
+            if (!t.indexes().isEmpty()) TableIndexes.ensure(ds, t);
+        }
+    }
+
+    @Override
     public void pruneHeaders(long chainId, long finalized) {
         Sql.inTransaction(ds, c -> update(c, "DELETE FROM indexer.headers WHERE chain_id = ? AND block_number < "
                 + "(SELECT max(block_number) FROM indexer.headers WHERE chain_id = ? AND block_number <= ?)",

@@ -43,6 +43,9 @@ class ChainMetricsTest {
         public void pruneHeaders(long id, long f) { }
         public RollbackResult rollback(long id, long e, long a, String r) { epoch++; return new RollbackResult(a, a + 3, 7, epoch); }
         public void halt(long id, long e, String r) { }
+
+        @Override
+        public void ensureIndexes(List<EventTable> tables) { }
     }
 
     static BlockHeader header(long n) {

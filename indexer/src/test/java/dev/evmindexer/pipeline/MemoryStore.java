@@ -109,6 +109,13 @@ final class MemoryStore implements EventStore {
         headers.headMap(header.number(), false).clear();
     }
 
+    final java.util.Set<String> indexed = new java.util.HashSet<>();
+
+    @Override
+    public synchronized void ensureIndexes(List<EventTable> tables) {
+        for (EventTable t : tables) indexed.add(t.name());
+    }
+
     @Override
     public synchronized void pruneHeaders(long chainId, long f) {
         Long keep = headers.floorKey(f);

@@ -181,6 +181,22 @@ class PgEventStoreIT {
     }
 
     @Test
+    void configuredIndexesAreBuiltOnceThenLeftAlone() throws Exception {
+        EventTable indexed = new EventTable("public", "indexed_transfers", 1, "token", 0, TABLE.filter(), TRANSFER,
+                new EventDecoder(TRANSFER), "def3", List.of(List.of("from"), List.of("to", "block_number")));
+        TableDdl.ensure(db.dataSource(), List.of(indexed), Map.of(1L, "test"));
+        store.commitRange(1, store.chain(1).epoch(), new Span(0, 9), List.of(new TableRows(indexed, rows(0, 9, 0).rows())), false);
+        store.ensureIndexes(List.of(indexed));
+        String q = "SELECT count(*) FROM pg_indexes WHERE tablename = 'indexed_transfers' AND indexname IN "
+                + "('indexed_transfers_from_idx', 'indexed_transfers_to_block_number_idx')";
+        assertEquals(2, count(q));
+        long oid = count("SELECT 'indexed_transfers_from_idx'::regclass::oid::int8");
+        store.ensureIndexes(List.of(indexed));
+        assertEquals(oid, count("SELECT 'indexed_transfers_from_idx'::regclass::oid::int8"), "not rebuilt");
+        assertEquals(63, TableIndexes.name("t".repeat(40), List.of("c".repeat(30))).length());
+    }
+
+    @Test
     void aChangedDefinitionIsRefusedWithTheWayOut() {
         EventTable changed = new EventTable("public", "transfers", 1, "token", 0, TABLE.filter(), TRANSFER,
                 new EventDecoder(TRANSFER), "def2");

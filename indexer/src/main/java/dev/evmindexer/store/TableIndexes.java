@@ -1,0 +1,86 @@
+package dev.evmindexer.store;
+
+import dev.evmindexer.eth.Hex;
+import dev.evmindexer.pipeline.EventTable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A table's configured secondary indexes, built with {@code CREATE INDEX CONCURRENTLY} (writers keep
+ * going) on a connection without a statement timeout, then {@code ANALYZE}. An index left invalid by an
+ * interrupted build is dropped and built again. Names longer than PostgreSQL's 63 bytes are shortened
+ * with a hash suffix, never truncated.
+ */
+final class TableIndexes {
+    private static final Logger log = LoggerFactory.getLogger(TableIndexes.class);
+    private static final int MAX_IDENTIFIER_BYTES = 63;
+
+    private TableIndexes() {}
+
+    static void ensure(DataSource ds, EventTable t) {
+        try (Connection c = ds.getConnection()) {
+            c.setAutoCommit(true); // CONCURRENTLY cannot run inside a transaction
+            boolean built = false;
+            for (List<String> columns : t.indexes()) {
+                String name = name(t.name(), columns);
+                Boolean valid = validity(c, t.schema(), name);
+                if (Boolean.TRUE.equals(valid)) continue;
+                try (Statement s = c.createStatement()) {
+                    s.execute("SET statement_timeout = 0");
+                    if (valid != null) s.execute("DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(t.schema(), name));
+                    long started = System.nanoTime();
+                    s.execute("CREATE INDEX CONCURRENTLY " + Sql.quoted(name) + " ON " + Sql.qualified(t.schema(), t.name())
+                            + " (" + String.join(", ", columns.stream().map(Sql::quoted).toList()) + ")");
+                    log.info("index.built table={} index={} columns={} seconds={}", t.qualifiedName(), name, columns,
+                            String.format("%.1f", (System.nanoTime() - started) / 1e9));
+                    built = true;
+                } finally {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("RESET statement_timeout");
+                    }
+                }
+            }
+            if (built) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("ANALYZE " + Sql.qualified(t.schema(), t.name()));
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /** True: a valid index exists; false: an invalid one (an interrupted build); null: none. */
+    private static Boolean validity(Connection c, String schema, String name) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT i.indisvalid FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid "
+                + "JOIN pg_namespace n ON n.oid = x.relnamespace WHERE n.nspname = ? AND x.relname = ?")) {
+            ps.setString(1, schema);
+            ps.setString(2, name);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getBoolean(1) : null;
+            }
+        }
+    }
+
+    /** {@code <table>_<col>_<col>_idx}, shortened to 54 bytes plus {@code _} and 8 hex digits of its hash when too long. */
+    static String name(String table, List<String> columns) {
+        String full = table + "_" + String.join("_", columns) + "_idx";
+        if (full.getBytes(StandardCharsets.UTF_8).length <= MAX_IDENTIFIER_BYTES) return full;
+        try {
+            String hash = Hex.encode(MessageDigest.getInstance("SHA-256").digest(full.getBytes(StandardCharsets.UTF_8)))
+                    .substring(2, 10);
+            return full.substring(0, 54) + "_" + hash;
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
