@@ -9,7 +9,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Hedged tip calls: the call starts on its endpoint; if no answer came within that endpoint's p95 latency, a copy
+ * Hedged tip calls: the call starts on its endpoint; if no answer came within that endpoint's p95 latency (and at
+ * least {@link #MIN_DELAY}), a copy
  * starts on a second usable endpoint that keeps up with the head, and the first answer wins (the other call is
  * interrupted and its outcome ignored). An endpoint without enough latency samples is not hedged. Range calls never
  * come here: hedging them would double the provider cost of the heaviest requests.
@@ -19,6 +20,9 @@ import java.util.function.Function;
  * is thrown for the pool to penalise.
  */
 final class Hedging {
+    /** Never hedge sooner than this: below it a copy costs more than it can save. */
+    static final Duration MIN_DELAY = Duration.ofMillis(10);
+
     private final EndpointPool pool;
 
     Hedging(EndpointPool pool) {
@@ -39,7 +43,7 @@ final class Hedging {
         Thread a = start(first, fn, done);
         Thread b = null;
         try {
-            Done<T> d = done.poll(p95.toNanos(), TimeUnit.NANOSECONDS);
+            Done<T> d = done.poll(Math.max(p95.toNanos(), MIN_DELAY.toNanos()), TimeUnit.NANOSECONDS);
             if (d == null) {
                 Endpoint second = pool.pick(pool.now(), tried, true, true);
                 if (second != null) {
