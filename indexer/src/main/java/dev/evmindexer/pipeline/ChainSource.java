@@ -55,7 +55,7 @@ public interface ChainSource {
             }
 
             @Override
-            public boolean confirm(long number, Hash hash) {
+            public boolean confirm(long number, Hash hash, boolean strict) {
                 return true;
             }
         };
@@ -68,9 +68,11 @@ public interface ChainSource {
 
         /**
          * Whether a second endpoint agrees that {@code hash} is the canonical block at {@code number}, asked before a
-         * deep rollback or a halt: true when it agrees or no other endpoint is configured; false when it disagrees
-         * or none answered (then nothing is rolled back: the caller waits and tries again).
+         * deep rollback or a halt. True when one agrees or no other endpoint is configured; false when one disagrees
+         * (then nothing is rolled back: the caller waits and tries again). When no other endpoint can tell (all
+         * down, or below that block), {@code strict} decides: a halt needs an agreement (false), a rollback may go
+         * on (true), since waiting could let finality pass a reorg that is real.
          */
-        boolean confirm(long number, Hash hash);
+        boolean confirm(long number, Hash hash, boolean strict);
     }
 }

@@ -40,12 +40,12 @@ final class WalkBack {
         while (true) {
             long depth = tip.number() - k;
             if (depth > settings.maxReorgDepth()) {
-                if (!confirmed(node, differing)) return unconfirmed(differing, "halt");
+                if (!confirmed(node, differing, true)) return unconfirmed(differing, "halt");
                 return halt("reorg deeper than max_reorg_depth " + settings.maxReorgDepth()
                         + ": stored tip " + tip + " has no common ancestor with the node down to #" + (k + 1));
             }
             if (k < anchor.number()) {
-                if (!confirmed(node, differing)) return unconfirmed(differing, "halt");
+                if (!confirmed(node, differing, true)) return unconfirmed(differing, "halt");
                 return halt("reorg passes the finalized anchor " + anchor
                         + ": the node's chain differs at or below it (a finality violation or a wrong endpoint)");
             }
@@ -55,7 +55,9 @@ final class WalkBack {
                 throw new IllegalStateException("stored header #" + k + " missing between anchor and tip");
             }
             if (canonical.isPresent() && canonical.get().hash().equals(stored.get().hash())) {
-                if (depth > CONFIRM_DEPTH && !confirmed(node, differing)) return unconfirmed(differing, "rollback");
+                if (depth > CONFIRM_DEPTH && !confirmed(node, differing, false)) {
+                    return unconfirmed(differing, "rollback");
+                }
                 return rollback(k, tip, epoch);
             }
             if (canonical.isPresent()) differing = canonical.get();
@@ -63,13 +65,13 @@ final class WalkBack {
         }
     }
 
-    private static boolean confirmed(ChainSource.Canonical node, BlockHeader differing) {
-        return differing == null || node.confirm(differing.number(), differing.hash());
+    private static boolean confirmed(ChainSource.Canonical node, BlockHeader differing, boolean strict) {
+        return differing == null || node.confirm(differing.number(), differing.hash(), strict);
     }
 
     private Outcome unconfirmed(BlockHeader differing, String what) {
         String why = "no " + what + ": a second endpoint does not confirm block " + differing
-                + " of the new chain (or none answered); waiting for the endpoints to agree";
+                + " of the new chain; waiting for the endpoints to agree";
         log.warn("reorg.unconfirmed chain={} block={} action={}", settings.name(), differing, what);
         return new Outcome.Idle(why);
     }

@@ -111,6 +111,7 @@ public final class EndpointMetrics {
     @Override
     public String toString() {
         return endpoint() + " requests=" + requests() + " errors=" + errors() + " rps=" + Math.round(currentRps())
-                + " range=" + currentBlockRange() + " batch=" + currentBatchSize();
+                + " range=" + currentBlockRange() + " batch=" + currentBatchSize()
+                + String.format(Locale.ROOT, " p50=%.1fms p95=%.1fms", latencyP50Millis(), latencyP95Millis());
     }
 }

@@ -70,7 +70,10 @@ final class RangeFetcher {
         }
     }
 
-    /** One chunk from {@code from}, retried elsewhere when its last block's bloom contradicts an empty answer. */
+    /**
+     * One chunk from {@code from}, asked again (elsewhere where possible, else on the same endpoint: one URL may be
+     * a load balancer over several nodes) when its last block's bloom contradicts an empty answer.
+     */
     private Chunk chunk(long from, long to, LogFilter filter) {
         String what = "eth_getLogs of blocks [" + from + ", " + to + "]";
         Set<Endpoint> tried = EndpointPool.triedSet();
@@ -83,10 +86,10 @@ final class RangeFetcher {
                 return done;
             });
             if (!bloomChecks || !LogChecks.bloomContradictsEmpty(c.logs(), c.last(), filter)) return c;
-            if (retry >= pool.settings().bloomRetries() || !pool.hasUsableOutside(tried)) {
+            if (retry >= pool.settings().bloomRetries()) {
                 acceptedBloomContradictions.incrementAndGet();
-                log.debug("chain {}: no logs in block {} although its bloom may match; accepted after {} endpoints",
-                        pool.chainName(), c.last(), tried.size());
+                log.debug("chain {}: no logs in block {} although its bloom may match; accepted after {} tries on {} "
+                        + "endpoints", pool.chainName(), c.last(), retry + 1, tried.size());
                 return c;
             }
         }

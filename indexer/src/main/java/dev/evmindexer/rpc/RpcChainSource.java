@@ -196,10 +196,10 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
         for (int retry = 0; ; retry++) {
             List<Log> logs = pool.callTip(what, tried, ep -> fetchBlockLogs(ep, header, filter, tried));
             if (!logs.isEmpty() || !bloomChecks || !LogChecks.mayMatch(header.logsBloom(), filter)) return logs;
-            if (retry >= pool.settings().bloomRetries() || !pool.hasUsableOutside(tried)) {
+            if (retry >= pool.settings().bloomRetries()) {
                 acceptedBloomContradictions.incrementAndGet();
-                log.debug("chain {}: no logs in block {} although its bloom may match; accepted after {} endpoints",
-                        pool.chainName(), header, tried.size());
+                log.debug("chain {}: no logs in block {} although its bloom may match; accepted after {} tries on {} "
+                        + "endpoints", pool.chainName(), header, retry + 1, tried.size());
                 return logs;
             }
         }

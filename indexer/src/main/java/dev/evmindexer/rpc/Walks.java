@@ -61,12 +61,12 @@ final class Walks {
         }
 
         /**
-         * Asks the other usable endpoints, best first, for the header at {@code number}: the first that has one
-         * decides. True when it has {@code hash} or no other endpoint is configured; false when it has another hash,
-         * or no other endpoint could answer.
+         * Asks the other usable endpoints for the header at {@code number}: the first that has one decides. True when
+         * it has {@code hash} or no other endpoint is configured; false when it has another hash. When none could
+         * tell (down, or its head below {@code number}), {@code !strict}.
          */
         @Override
-        public boolean confirm(long number, Hash hash) {
+        public boolean confirm(long number, Hash hash, boolean strict) {
             List<Endpoint> others = pool.endpoints().stream()
                     .filter(e -> e != pinned && e.health().state() != EndpointHealth.State.DISABLED).toList();
             if (others.isEmpty()) return true;
@@ -91,9 +91,9 @@ final class Walks {
                         pinned.name(), hash.shortHex(), other.name(), h.get().hash().shortHex());
                 return false;
             }
-            log.warn("chain {}: no other endpoint could confirm block #{} {} of {}", pool.chainName(), number,
-                    hash.shortHex(), pinned.name());
-            return false;
+            log.warn("chain {}: no other endpoint could confirm block #{} {} of {} ({})", pool.chainName(), number,
+                    hash.shortHex(), pinned.name(), strict ? "waiting for one" : "going on without");
+            return !strict;
         }
     }
 }

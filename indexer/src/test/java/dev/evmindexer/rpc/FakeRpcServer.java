@@ -38,6 +38,7 @@ final class FakeRpcServer implements AutoCloseable {
     FakeRpcServer(FakeChain chain) throws IOException {
         this.chain = chain;
         this.head = chain.head();
+        dev.evmindexer.devchain.DevChainServer.noDelay(); // before any HttpServer of the JVM starts
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
         server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());

@@ -68,8 +68,9 @@ class WalksTest {
             assertEquals(before, numberedHeaderCalls(lagging), "never walks back on the endpoint below our tip");
 
             ChainSource.Canonical node = s.canonical(55);
-            assertFalse(node.confirm(55, chain.block(55).hash()), "the other endpoint cannot see #55: no confirmation");
-            assertTrue(node.confirm(20, chain.block(20).hash()));
+            assertFalse(node.confirm(55, chain.block(55).hash(), true), "the other endpoint cannot see #55: no halt");
+            assertTrue(node.confirm(55, chain.block(55).hash(), false), "but a rollback may go on");
+            assertTrue(node.confirm(20, chain.block(20).hash(), true));
         }
     }
 
@@ -82,15 +83,15 @@ class WalksTest {
             for (int round = 0; round < 10; round++) {
                 ChainSource.Canonical node = s.canonical(55);
                 BlockHeader seen = node.header(53).orElseThrow();
-                assertFalse(node.confirm(53, seen.hash()), "the other endpoint has another block #53");
+                assertFalse(node.confirm(53, seen.hash(), false), "the other endpoint has another block #53");
                 BlockHeader below = node.header(50).orElseThrow();
                 assertEquals(chain.block(50), below);
-                assertTrue(node.confirm(50, below.hash()), "both agree below the fork");
+                assertTrue(node.confirm(50, below.hash(), true), "both agree below the fork");
             }
         }
         try (RpcChainSource alone = RpcTesting.connect(1, fork.url())) {
             ChainSource.Canonical node = alone.canonical(55);
-            assertTrue(node.confirm(53, node.header(53).orElseThrow().hash()), "no second endpoint configured");
+            assertTrue(node.confirm(53, node.header(53).orElseThrow().hash(), true), "no second endpoint configured");
         }
     }
 }

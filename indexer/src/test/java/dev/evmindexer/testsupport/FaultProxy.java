@@ -73,6 +73,7 @@ public final class FaultProxy implements AutoCloseable {
     /** Starts a proxy in front of {@code upstream} on {@code 127.0.0.1} and a free port; no faults yet. */
     public static FaultProxy start(URI upstream) {
         try {
+        dev.evmindexer.devchain.DevChainServer.noDelay(); // before any HttpServer of the JVM starts
             HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
             FaultProxy proxy = new FaultProxy(upstream, server);
             server.createContext("/", proxy::handle);
