@@ -85,7 +85,9 @@ final class Wiring implements AutoCloseable {
             List<EndpointSpec> specs = new ArrayList<>();
             for (RpcEndpointConfig e : c.rpc()) {
                 specs.add(new EndpointSpec(e.url(), e.timeout().orElse(DEFAULT_RPC_TIMEOUT),
-                        e.maxBatch().orElse(DEFAULT_MAX_BATCH), e.maxBlockRange().orElse(DEFAULT_MAX_BLOCK_RANGE)));
+                        e.maxBatch().orElse(DEFAULT_MAX_BATCH), e.maxBlockRange().orElse(DEFAULT_MAX_BLOCK_RANGE),
+                        e.maxRps().orElse(0), e.maxConcurrency().orElse(EndpointSpec.DEFAULT_MAX_CONCURRENCY),
+                        e.weight()));
             }
             return RpcChainSource.connect(c.name(), c.chainId(), specs, c.bloomChecks());
         });

@@ -53,6 +53,7 @@ public final class DevChainServer implements AutoCloseable {
 
     /** Starts serving {@code chain} on {@code bind} (port 0: an ephemeral port, see {@link #url()}). */
     public static DevChainServer start(DevChain chain, InetSocketAddress bind) throws IOException {
+        noDelay();
         HttpServer server = HttpServer.create(bind, 128);
         ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
         DevChainServer devServer = new DevChainServer(server, executor, new RpcMethods(chain));
@@ -61,6 +62,16 @@ public final class DevChainServer implements AutoCloseable {
         server.start();
         LOG.info("devchain {} serving JSON-RPC at {}", chain.chainId(), devServer.url);
         return devServer;
+    }
+
+    /**
+     * Turns Nagle's algorithm off for the JDK's HTTP server, as HTTP servers do: with it on, a response written in
+     * two parts waits for the client's delayed ACK, about 40 ms per request on Linux (measured: p50 45 ms for
+     * {@code eth_blockNumber} on loopback). The JDK reads the property once, when its first server starts, so this
+     * must run before any {@code HttpServer} of the process is created; an explicit setting is left alone.
+     */
+    public static void noDelay() {
+        if (System.getProperty("sun.net.httpserver.nodelay") == null) System.setProperty("sun.net.httpserver.nodelay", "true");
     }
 
     /** The URL to POST JSON-RPC to; a wildcard bind address is reported as the loopback address. */

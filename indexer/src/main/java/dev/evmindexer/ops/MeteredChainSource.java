@@ -59,4 +59,10 @@ final class MeteredChainSource implements ChainSource {
     public RangeLogs rangeLogs(long from, long to, LogFilter filter) {
         return delegate.rangeLogs(from, to, filter);
     }
+
+    /** The real source's pinned, confirmable view: never this wrapper's default (which would confirm nothing). */
+    @Override
+    public Canonical canonical(long minHead) {
+        return delegate.canonical(minHead);
+    }
 }

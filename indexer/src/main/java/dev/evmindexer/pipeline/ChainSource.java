@@ -1,6 +1,7 @@
 package dev.evmindexer.pipeline;
 
 import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.Hash;
 import dev.evmindexer.eth.Log;
 import java.util.List;
 import java.util.Optional;
@@ -40,4 +41,38 @@ public interface ChainSource {
      * range above the endpoint's head.
      */
     RangeLogs rangeLogs(long from, long to, LogFilter filter);
+
+    /**
+     * The chain as one node sees it, for a walk-back: every header comes from the same endpoint, one whose head is
+     * at or above {@code minHead} where there is one (DESIGN.md invariant 3). By default this source itself, with
+     * no second endpoint to confirm against.
+     */
+    default Canonical canonical(long minHead) {
+        return new Canonical() {
+            @Override
+            public Optional<BlockHeader> header(long number) {
+                return ChainSource.this.header(number);
+            }
+
+            @Override
+            public boolean confirm(long number, Hash hash, boolean strict) {
+                return true;
+            }
+        };
+    }
+
+    /** One endpoint's canonical chain; see {@link #canonical(long)}. */
+    interface Canonical {
+        /** The canonical header at {@code number} on this view's endpoint, or empty above its head. */
+        Optional<BlockHeader> header(long number);
+
+        /**
+         * Whether a second endpoint agrees that {@code hash} is the canonical block at {@code number}, asked before a
+         * deep rollback or a halt. True when one agrees or no other endpoint is configured; false when one disagrees
+         * (then nothing is rolled back: the caller waits and tries again). When no other endpoint can tell (all
+         * down, or below that block), {@code strict} decides: a halt needs an agreement (false), a rollback may go
+         * on (true), since waiting could let finality pass a reorg that is real.
+         */
+        boolean confirm(long number, Hash hash, boolean strict);
+    }
 }

@@ -7,6 +7,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import okhttp3.OkHttpClient;
 import org.web3j.protocol.Web3j;
 import org.web3j.protocol.core.BatchRequest;
@@ -16,16 +19,18 @@ import org.web3j.protocol.core.Response;
 import org.web3j.protocol.http.HttpService;
 
 /**
- * One JSON-RPC endpoint: its transport (web3j over OkHttp, with the spec's timeouts) and its health. Sends
- * single requests and batches and returns raw JSON results; all checking of their content is the caller's.
- * Transport problems and malformed envelopes become {@link RpcFault}s with messages that name the endpoint by
- * its redacted URL only. Thread-safe.
+ * One JSON-RPC endpoint: its transport (web3j over OkHttp, with the spec's timeouts), its limits (a concurrency
+ * cap and an {@link AdaptiveRate}), its adaptive batch size and {@code eth_getLogs} range, its latencies and
+ * health. Sends requests and returns raw JSON results; checking their content is the caller's. Transport problems,
+ * throttling and malformed envelopes become {@link RpcFault}s of the matching kind, with messages that name the
+ * endpoint by its redacted URL only. Thread-safe.
  */
 final class Endpoint implements AutoCloseable {
     /** web3j deserialises each answer's {@code result} into a tree, leaving every check to us. */
     public static final class RawResponse extends Response<JsonNode> {}
 
-    private static final int MAX_DETAIL = 300;
+    /** Addresses per {@code eth_getLogs} at first: Infura allows 5,000 parameters per request, others fewer. */
+    static final int MAX_ADDRESSES_PER_QUERY = 1000;
 
     private final EndpointSpec spec;
     private final String name;
@@ -33,9 +38,17 @@ final class Endpoint implements AutoCloseable {
     private final HttpService service;
     private final Web3j web3j;
     private final EndpointHealth health;
+    private final LongSupplier nanoClock;
+    private final Semaphore inFlight;
+    private final AdaptiveRate rate;
+    private final AdaptiveSize batchSize;
+    private final AdaptiveSize blockRange;
+    private final AdaptiveSize addressesPerQuery;
+    private final LatencyWindow latency = new LatencyWindow();
+    private final EndpointMetrics metrics;
     private volatile RpcObserver observer = RpcObserver.NONE;
 
-    Endpoint(EndpointSpec spec, OkHttpClient shared, EndpointHealth health) {
+    Endpoint(EndpointSpec spec, OkHttpClient shared, EndpointHealth health, LongSupplier nanoClock) {
         this.spec = spec;
         this.name = spec.redacted();
         this.http = shared.newBuilder()
@@ -47,6 +60,13 @@ final class Endpoint implements AutoCloseable {
         this.service = new HttpService(spec.url(), http);
         this.web3j = Web3j.build(service);
         this.health = health;
+        this.nanoClock = nanoClock;
+        this.inFlight = new Semaphore(spec.maxConcurrency(), true);
+        this.rate = new AdaptiveRate(spec.maxRps(), nanoClock);
+        this.batchSize = new AdaptiveSize(spec.maxBatch(), true);
+        this.blockRange = new AdaptiveSize(spec.maxBlockRange(), false);
+        this.addressesPerQuery = new AdaptiveSize(MAX_ADDRESSES_PER_QUERY, true);
+        this.metrics = new EndpointMetrics(this);
     }
 
     EndpointSpec spec() {
@@ -62,8 +82,29 @@ final class Endpoint implements AutoCloseable {
         return health;
     }
 
-    void observe(RpcObserver observer) {
-        this.observer = observer;
+    AdaptiveRate rate() {
+        return rate;
+    }
+
+    AdaptiveSize batchSize() {
+        return batchSize;
+    }
+
+    AdaptiveSize blockRange() {
+        return blockRange;
+    }
+
+    /** Most contract addresses in one {@code eth_getLogs}: longer lists are split (halved on a provider's refusal). */
+    AdaptiveSize addressesPerQuery() {
+        return addressesPerQuery;
+    }
+
+    LatencyWindow latency() {
+        return latency;
+    }
+
+    EndpointMetrics metrics() {
+        return metrics;
     }
 
     /** A request to send; {@code params} are plain Java values (String, Boolean, Map, List) serialised as JSON. */
@@ -76,31 +117,58 @@ final class Endpoint implements AutoCloseable {
     /** Sends one request and returns its answer (which may be an error answer). */
     RpcResult send(Call call) {
         Request<Object, RawResponse> request = request(call);
-        long start = System.nanoTime();
-        boolean failed = true;
+        RawResponse response;
         try {
-            RawResponse response = request.send();
-            if (response == null) throw new RpcFault(name + " gave an empty answer to " + call.method());
-            RpcResult result = toResult(call.method(), response);
-            failed = result.isError();
-            return result;
-        } catch (IOException | RuntimeException e) {
-            throw fault(e, call.method());
-        } finally {
-            observer.completed(name, call.method(), System.nanoTime() - start, failed);
+            response = exchange(call.method(), () -> {
+                try {
+                    return request.send();
+                } catch (IOException e) {
+                    throw new TransportException(e);
+                }
+            });
+        } catch (WholeAnswerError e) {
+            return RpcResult.error(name, call.method(), e.code, e.message);
         }
+        if (response == null) throw new RpcFault(RpcFault.Kind.ERROR_ANSWER, name + " gave an empty answer to " + call.method());
+        return toResult(call.method(), response);
     }
 
     /**
-     * Sends {@code calls} as one JSON-RPC batch and returns their answers in the order of {@code calls}, whatever
-     * order the node answered in (matched by id). A missing, duplicate or unknown id is a fault.
+     * Sends {@code calls} and returns their answers in the order of {@code calls}: in JSON-RPC batches of the current
+     * batch size, or one by one where the endpoint refuses batches. A refused batch halves the size (for good: a
+     * provider's batch limit does not move) and is sent again, smaller.
      */
-    List<RpcResult> batch(List<Call> calls) {
-        if (calls.isEmpty()) return List.of();
-        if (calls.size() > spec.maxBatch()) {
-            throw new IllegalArgumentException("batch of " + calls.size() + " exceeds maxBatch " + spec.maxBatch()
-                    + " of " + name);
+    List<RpcResult> calls(List<Call> calls) {
+        List<RpcResult> out = new ArrayList<>(calls.size());
+        int i = 0;
+        while (i < calls.size()) {
+            int size = (int) Math.min(batchSize.get(), calls.size() - i);
+            List<Call> part = calls.subList(i, i + size);
+            if (size == 1) {
+                out.add(send(part.get(0)));
+            } else {
+                try {
+                    out.addAll(batch(part));
+                    batchSize.succeeded(size);
+                } catch (RpcFault f) {
+                    if (f.kind() != RpcFault.Kind.BATCH_REJECTED) throw f;
+                    metrics.error(RpcFault.Kind.BATCH_REJECTED);
+                    batchSize.halve(size);
+                    continue;
+                }
+            }
+            i += size;
         }
+        return out;
+    }
+
+    /**
+     * Sends {@code calls} as one JSON-RPC batch; answers are matched by id. A missing, duplicate or unknown id is a
+     * fault; a single error object for the whole batch is either a refusal of batches ({@link
+     * RpcFault.Kind#BATCH_REJECTED}), throttling, or given to every call as its answer (e.g. a range error sent
+     * with an HTTP error status).
+     */
+    private List<RpcResult> batch(List<Call> calls) {
         BatchRequest batch = web3j.newBatch();
         Map<Long, Integer> positionById = new HashMap<>();
         for (int i = 0; i < calls.size(); i++) {
@@ -110,59 +178,179 @@ final class Endpoint implements AutoCloseable {
         }
         String what = "batch of " + calls.size() + " starting with " + calls.get(0).method();
         BatchResponse response;
-        long start = System.nanoTime();
         try {
-            response = batch.send();
-        } catch (IOException | RuntimeException e) {
-            observer.completed(name, "batch", System.nanoTime() - start, true);
-            // Includes a ClassCastException from web3j when the node answers a batch with a single object.
-            throw fault(e, what);
+            response = exchange(what, () -> {
+                try {
+                    return batch.send();
+                } catch (IOException e) {
+                    throw new TransportException(e);
+                }
+            });
+        } catch (WholeAnswerError e) {
+            List<RpcResult> same = new ArrayList<>(calls.size());
+            for (Call c : calls) same.add(RpcResult.error(name, c.method(), e.code, e.message));
+            return same;
+        } catch (ClassCastException e) {
+            // web3j fails this way when a node answers a batch with a single object: it does not take batches.
+            metrics.error(RpcFault.Kind.BATCH_REJECTED);
+            throw new RpcFault(RpcFault.Kind.BATCH_REJECTED, name + " answered the " + what + " with a single object");
         }
-        observer.completed(name, "batch", System.nanoTime() - start, response == null || response.getResponses() == null);
-        if (response == null || response.getResponses() == null) throw new RpcFault(name + " gave no answer to " + what);
+        if (response == null || response.getResponses() == null) {
+            throw new RpcFault(RpcFault.Kind.ERROR_ANSWER, name + " gave no answer to " + what);
+        }
         List<? extends Response<?>> responses = response.getResponses();
         if (responses.size() != calls.size()) {
-            throw new RpcFault(name + " answered " + responses.size() + " of the " + what);
+            throw new RpcFault(RpcFault.Kind.ERROR_ANSWER, name + " answered " + responses.size() + " of the " + what);
         }
         RpcResult[] ordered = new RpcResult[calls.size()];
         for (Response<?> r : responses) {
             Integer pos = positionById.get(r.getId());
             if (pos == null || ordered[pos] != null) {
-                throw new RpcFault(name + " answered the " + what + " with an unknown or repeated id " + r.getId());
+                throw new RpcFault(RpcFault.Kind.ERROR_ANSWER, name + " answered the " + what
+                        + " with an unknown or repeated id " + r.getId());
             }
             ordered[pos] = toResult(calls.get(pos).method(), (RawResponse) r);
         }
+        if (calls.size() > 1 && allErrorsMention(ordered, "batch")) {
+            throw new RpcFault(RpcFault.Kind.BATCH_REJECTED, ordered[0].describeError());
+        }
         return List.of(ordered);
+    }
+
+    private interface Io<T> {
+        T run();
+    }
+
+    /** An {@link IOException} carried out of a lambda. */
+    private static final class TransportException extends RuntimeException {
+        TransportException(IOException cause) {
+            super(cause);
+        }
+    }
+
+    /** The endpoint answered the whole request with one JSON-RPC error object (with an HTTP error status). */
+    private static final class WholeAnswerError extends RuntimeException {
+        final int code;
+        final String message;
+
+        WholeAnswerError(int code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+            this.message = message;
+        }
+    }
+
+    /**
+     * Runs one HTTP exchange within the endpoint's limits: waits for a concurrency slot and a rate token, times the
+     * answer, counts it, and turns transport failures into faults of the matching kind (throttling also cuts the
+     * rate). An HTTP error status whose body is one JSON-RPC error becomes a {@link WholeAnswerError}.
+     */
+    private <T> T exchange(String what, Io<T> io) {
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcFault(RpcFault.Kind.TRANSPORT, name + " call " + what + " interrupted");
+        }
+        try {
+            sleepNanos(rate.reserveNanos(), what);
+            metrics.request();
+            long start = nanoClock.getAsLong();
+            T result;
+            try {
+                result = io.run();
+            } catch (TransportException e) {
+                observer.completed(name, method(what), nanoClock.getAsLong() - start, true);
+                throw classify((IOException) e.getCause(), what);
+            } catch (RuntimeException e) {
+                observer.completed(name, method(what), nanoClock.getAsLong() - start, true);
+                if (e instanceof ClassCastException) throw e;
+                throw classify(e, what);
+            }
+            latency.record(nanoClock.getAsLong() - start);
+            observer.completed(name, method(what), nanoClock.getAsLong() - start, false);
+            rate.succeeded();
+            return result;
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    /** Reports every exchange to {@code observer} (metrics); error answers inside a 200 count as successes here. */
+    void observe(RpcObserver observer) {
+        this.observer = observer;
+    }
+
+    /** The JSON-RPC method of a call, or {@code batch}, for a bounded metrics tag. */
+    private static String method(String what) {
+        return what.startsWith("batch") ? "batch" : what;
+    }
+
+    private RuntimeException classify(Exception e, String what) {
+        if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
+            return new RpcFault(RpcFault.Kind.TRANSPORT, name + " call " + what + " interrupted");
+        }
+        HttpErrors.Status status = HttpErrors.status(e);
+        if (status != null) {
+            if (status.code() == 429 || HttpErrors.isRateLimit(status.message())) {
+                rate.throttled();
+                return fault(RpcFault.Kind.RATE_LIMITED, name + " throttled " + what + ": HTTP " + status.code() + " "
+                        + HttpErrors.scrub(status.body(), spec.url(), name));
+            }
+            if (status.message() != null) {
+                if (HttpErrors.isBatchRefusal(status.message()) && what.startsWith("batch")) {
+                    return fault(RpcFault.Kind.BATCH_REJECTED, name + " refused the " + what + ": HTTP " + status.code()
+                            + " " + HttpErrors.scrub(status.message(), spec.url(), name));
+                }
+                return new WholeAnswerError(status.rpcCode(), "HTTP " + status.code() + ": " + status.message());
+            }
+            return fault(RpcFault.Kind.TRANSPORT, name + " failed " + what + ": HTTP " + status.code() + " "
+                    + HttpErrors.scrub(status.body(), spec.url(), name));
+        }
+        RpcFault.Kind kind = HttpErrors.isTimeout(e) ? RpcFault.Kind.TIMEOUT
+                : e instanceof com.fasterxml.jackson.core.JsonProcessingException ? RpcFault.Kind.ERROR_ANSWER
+                : RpcFault.Kind.TRANSPORT;
+        String detail = e.getClass().getSimpleName()
+                + (e.getMessage() == null ? "" : ": " + HttpErrors.scrub(e.getMessage(), spec.url(), name));
+        return fault(kind, name + " failed " + what + ": " + detail);
+    }
+
+    private RpcFault fault(RpcFault.Kind kind, String message) {
+        return new RpcFault(kind, message);
     }
 
     private Request<Object, RawResponse> request(Call call) {
         return new Request<>(call.method(), new ArrayList<>(call.params()), service, RawResponse.class);
     }
 
+    /** An answer as a result; an error answer that says "rate limited" is a throttling fault instead. */
     private RpcResult toResult(String method, RawResponse r) {
-        if (r.hasError()) return RpcResult.error(name, method, r.getError().getCode(), r.getError().getMessage());
-        return RpcResult.ok(name, method, r.getResult());
-    }
-
-    /** A transport failure as a fault whose message names the endpoint redacted and never holds its URL. */
-    private RpcFault fault(Exception e, String what) {
-        if (e instanceof InterruptedIOException && Thread.currentThread().isInterrupted()) {
-            return new RpcFault(name + " call " + what + " interrupted");
+        if (!r.hasError()) return RpcResult.ok(name, method, r.getResult());
+        Response.Error e = r.getError();
+        String message = e.getMessage() == null ? "(no message)" : e.getMessage();
+        if (e.getData() != null && !e.getData().isBlank()) message += " (data: " + e.getData() + ")";
+        if (HttpErrors.isRateLimit(message)) {
+            rate.throttled();
+            throw fault(RpcFault.Kind.RATE_LIMITED, name + " throttled " + method + ": " + e.getCode() + " " + message);
         }
-        String detail = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + scrub(e.getMessage()));
-        return new RpcFault(name + " failed " + what + ": " + detail);
+        return RpcResult.error(name, method, e.getCode(), message);
     }
 
-    /** Removes the URL (and its path, where keys live) from a third-party message, and shortens it. */
-    private String scrub(String message) {
-        String m = message.replace(spec.url(), name);
+    private static boolean allErrorsMention(RpcResult[] results, String word) {
+        for (RpcResult r : results) {
+            if (!r.isError() || !r.errorMessage().toLowerCase(java.util.Locale.ROOT).contains(word)) return false;
+        }
+        return true;
+    }
+
+    private void sleepNanos(long nanos, String what) {
+        if (nanos <= 0) return;
         try {
-            String path = java.net.URI.create(spec.url().trim()).getRawPath();
-            if (path != null && path.length() > 1) m = m.replace(path, "/…");
-        } catch (IllegalArgumentException ignored) {
-            // EndpointSpec already validated the URL; nothing more to hide.
+            TimeUnit.NANOSECONDS.sleep(nanos);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RpcFault(RpcFault.Kind.TRANSPORT, name + " call " + what + " interrupted while rate limited");
         }
-        return m.length() > MAX_DETAIL ? m.substring(0, MAX_DETAIL) + "..." : m;
     }
 
     @Override

@@ -8,18 +8,22 @@ import java.util.function.LongSupplier;
  * The health of one endpoint as the pool sees it. An endpoint starts {@link State#UNVERIFIED} (its chain id is
  * not checked yet), becomes {@link State#ACTIVE} once it is, or {@link State#DISABLED} for good when it serves
  * another chain. A failure takes an active endpoint out of rotation for an exponentially growing time (base,
- * 2 base, 4 base ... capped); the next success resets that. Errors also feed a score that halves every
+ * 2 base, 4 base ... capped, each shortened by a random jitter of up to {@link #JITTER} so that endpoints and
+ * callers failing together do not come back together); the next success resets that. Errors also feed a score that halves every
  * {@link #SCORE_HALF_LIFE}, so the pool can prefer endpoints with fewer recent errors. Thread-safe.
  */
 final class EndpointHealth {
     enum State { UNVERIFIED, ACTIVE, DISABLED }
 
     static final Duration SCORE_HALF_LIFE = Duration.ofSeconds(60);
+    /** Largest share of a backoff step that jitter takes off. */
+    static final double JITTER = 0.25;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final LongSupplier nanoClock;
     private final long baseBackoffNanos;
     private final long maxBackoffNanos;
+    private final java.util.function.DoubleSupplier random;
 
     private State state = State.UNVERIFIED;
     private String disabledReason;
@@ -29,7 +33,14 @@ final class EndpointHealth {
     private long scoreAtNanos;
     private boolean probing;
 
+    /** Without jitter (tests that check exact backoff steps). */
     EndpointHealth(LongSupplier nanoClock, Duration baseBackoff, Duration maxBackoff) {
+        this(nanoClock, baseBackoff, maxBackoff, () -> 0);
+    }
+
+    /** @param random uniform in [0, 1): the jitter's source */
+    EndpointHealth(LongSupplier nanoClock, Duration baseBackoff, Duration maxBackoff, java.util.function.DoubleSupplier random) {
+        this.random = random;
         this.nanoClock = nanoClock;
         this.baseBackoffNanos = baseBackoff.toNanos();
         this.maxBackoffNanos = maxBackoff.toNanos();
@@ -105,7 +116,8 @@ final class EndpointHealth {
             consecutiveFailures++;
             int shift = Math.min(consecutiveFailures - 1, 30);
             long backoff = baseBackoffNanos > (maxBackoffNanos >> shift) ? maxBackoffNanos : baseBackoffNanos << shift;
-            outUntilNanos = now + Math.min(backoff, maxBackoffNanos);
+            backoff = Math.min(backoff, maxBackoffNanos);
+            outUntilNanos = now + backoff - (long) (backoff * JITTER * random.getAsDouble());
             return Duration.ofNanos(outUntilNanos - now);
         } finally {
             lock.unlock();

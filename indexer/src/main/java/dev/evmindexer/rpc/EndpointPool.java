@@ -4,11 +4,12 @@ import dev.evmindexer.eth.Hex;
 import dev.evmindexer.pipeline.SourceException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import okhttp3.OkHttpClient;
@@ -17,18 +18,28 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The endpoints of one chain and the only place RPC calls are retried. A call runs on the usable endpoint with
- * the fewest recent errors (round-robin among equals), preferring endpoints it has not tried yet; a fault takes
- * that endpoint out of rotation (exponential re-entry) and the call moves on, waiting for re-entry when no
- * endpoint is usable, for at most {@link Settings#maxAttempts} attempts. Endpoints that were unreachable when
- * their chain id was to be checked are probed again in the background once their backoff has passed.
+ * the fewest recent errors (weighted random choice among equals, by {@code weight}), preferring endpoints it has
+ * not tried yet; a fault takes that endpoint out of rotation (exponential re-entry with jitter) and the call moves
+ * on, waiting for re-entry when no endpoint is usable, for at most {@link Settings#maxAttempts} attempts. Tip calls
+ * avoid endpoints whose head is more than {@link Settings#lagBlocks} behind the best known head (unless no other is
+ * usable) and may be hedged ({@link Hedging}). Endpoints that were unreachable when their chain id was to be
+ * checked are probed again in the background once their backoff has passed.
  */
 final class EndpointPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EndpointPool.class);
     private static final Duration UNREACHABLE_LOG_INTERVAL = Duration.ofSeconds(60);
+    /** Waiting this long for any endpoint to come back is worth a warning (then every {@link #UNREACHABLE_LOG_INTERVAL}). */
+    private static final Duration ALL_DOWN_WARN_AFTER = Duration.ofSeconds(10);
 
-    /** Retry policy; {@link #DEFAULT} in production, shorter backoffs in tests. */
-    record Settings(int maxAttempts, Duration baseBackoff, Duration maxBackoff, int bloomRetries) {
-        static final Settings DEFAULT = new Settings(5, Duration.ofSeconds(1), Duration.ofSeconds(60), 3);
+    /**
+     * Retry policy; {@link #DEFAULT} in production, shorter backoffs in tests.
+     *
+     * @param lagBlocks how far behind the best known head an endpoint may be and still get tip calls
+     * @param hedge     whether slow tip calls get a hedged copy on a second endpoint
+     */
+    record Settings(int maxAttempts, Duration baseBackoff, Duration maxBackoff, int bloomRetries, int lagBlocks,
+                    boolean hedge) {
+        static final Settings DEFAULT = new Settings(5, Duration.ofSeconds(1), Duration.ofSeconds(60), 3, 5, true);
 
         Settings {
             if (maxAttempts < 1) throw new IllegalArgumentException("maxAttempts must be at least 1, got " + maxAttempts);
@@ -37,6 +48,11 @@ final class EndpointPool implements AutoCloseable {
                         + maxBackoff);
             }
             if (bloomRetries < 0) throw new IllegalArgumentException("bloomRetries must be >= 0, got " + bloomRetries);
+            if (lagBlocks < 0) throw new IllegalArgumentException("lagBlocks must be >= 0, got " + lagBlocks);
+        }
+
+        Settings(int maxAttempts, Duration baseBackoff, Duration maxBackoff, int bloomRetries) {
+            this(maxAttempts, baseBackoff, maxBackoff, bloomRetries, DEFAULT.lagBlocks, DEFAULT.hedge);
         }
     }
 
@@ -45,7 +61,8 @@ final class EndpointPool implements AutoCloseable {
     private final List<Endpoint> endpoints;
     private final Settings settings;
     private final OkHttpClient http;
-    private final AtomicInteger roundRobin = new AtomicInteger();
+    private final Hedging hedging;
+    private final AtomicLong lastAllDownLog = new AtomicLong(Long.MIN_VALUE);
 
     private EndpointPool(String chainName, long chainId, List<Endpoint> endpoints, Settings settings,
             OkHttpClient http) {
@@ -54,6 +71,7 @@ final class EndpointPool implements AutoCloseable {
         this.endpoints = endpoints;
         this.settings = settings;
         this.http = http;
+        this.hedging = new Hedging(this);
     }
 
     /**
@@ -68,8 +86,9 @@ final class EndpointPool implements AutoCloseable {
         OkHttpClient http = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
         List<Endpoint> endpoints = new ArrayList<>();
         for (EndpointSpec spec : specs) {
-            endpoints.add(new Endpoint(spec, http, new EndpointHealth(nanoClock, settings.baseBackoff(),
-                    settings.maxBackoff())));
+            EndpointHealth health = new EndpointHealth(nanoClock, settings.baseBackoff(), settings.maxBackoff(),
+                    () -> ThreadLocalRandom.current().nextDouble());
+            endpoints.add(new Endpoint(spec, http, health, nanoClock));
         }
         EndpointPool pool = new EndpointPool(chainName, chainId, List.copyOf(endpoints), settings, http);
         try {
@@ -93,6 +112,24 @@ final class EndpointPool implements AutoCloseable {
         return settings;
     }
 
+    /** Reports every exchange of every endpoint to {@code observer} (metrics). */
+    void observe(RpcObserver observer) {
+        endpoints.forEach(e -> e.observe(observer));
+    }
+
+    List<Endpoint> endpoints() {
+        return endpoints;
+    }
+
+    long now() {
+        return endpoints.get(0).health().now();
+    }
+
+    /** A set of tried endpoints that calls running on several threads (hedged calls) may share. */
+    static Set<Endpoint> triedSet() {
+        return ConcurrentHashMap.newKeySet();
+    }
+
     /**
      * Runs {@code fn} on one endpoint at a time until it returns, retrying faults on other endpoints.
      * {@link RpcFault.RangeTooLarge} and {@link SourceException}s (e.g. a block that is gone) pass through at once.
@@ -101,67 +138,109 @@ final class EndpointPool implements AutoCloseable {
      * @param tried endpoints to avoid while others are usable; every endpoint this call uses is added to it
      */
     <T> T call(String what, Set<Endpoint> tried, Function<Endpoint, T> fn) {
+        return call(what, tried, false, fn);
+    }
+
+    <T> T call(String what, Function<Endpoint, T> fn) {
+        return call(what, triedSet(), false, fn);
+    }
+
+    /** A call for tip work: avoids lagging endpoints where others are usable, and is hedged when slow. */
+    <T> T callTip(String what, Set<Endpoint> tried, Function<Endpoint, T> fn) {
+        return call(what, tried, true, fn);
+    }
+
+    private <T> T call(String what, Set<Endpoint> tried, boolean tip, Function<Endpoint, T> fn) {
         String lastCause = "no attempt made";
         for (int attempt = 1; attempt <= settings.maxAttempts(); attempt++) {
-            Endpoint ep = acquire(what, tried);
+            Endpoint ep = acquire(what, tried, tip);
             tried.add(ep);
             try {
+                if (tip && settings.hedge()) return hedging.run(ep, tried, fn);
                 T result = fn.apply(ep);
                 ep.health().succeeded();
                 return result;
-            } catch (RpcFault.RangeTooLarge | SourceException e) {
+            } catch (RpcFault.RangeTooLarge e) {
+                ep.metrics().error(RpcFault.Kind.RANGE_TOO_LARGE);
+                throw e;
+            } catch (SourceException e) {
                 throw e;
             } catch (RuntimeException e) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new SourceException("doing " + what + ": interrupted", e);
                 }
-                // Anything else thrown while reading an answer (a parse error that slipped through) is a bad answer.
-                lastCause = e instanceof RpcFault ? e.getMessage()
-                        : ep.name() + " gave a malformed answer (" + e.getClass().getSimpleName() + ": "
-                                + e.getMessage() + ")";
-                penalise(ep, lastCause);
+                lastCause = penalise(ep, e);
             }
         }
         throw new SourceException("doing " + what + ": " + lastCause + " (gave up after " + settings.maxAttempts()
                 + " attempts)");
     }
 
-    <T> T call(String what, Function<Endpoint, T> fn) {
-        return call(what, new HashSet<>(), fn);
-    }
-
-    /** Reports every exchange of every endpoint to {@code observer} (metrics). */
-    void observe(RpcObserver observer) {
-        endpoints.forEach(e -> e.observe(observer));
-    }
-
     /** True when an endpoint outside {@code tried} is usable right now. */
     boolean hasUsableOutside(Set<Endpoint> tried) {
-        long now = endpoints.get(0).health().now();
+        long now = now();
         return endpoints.stream().anyMatch(e -> !tried.contains(e) && e.health().usable(now));
     }
 
-    /** Takes {@code ep} out of rotation for its next backoff step because of {@code cause}. */
-    void penalise(Endpoint ep, String cause) {
+    /**
+     * Takes {@code ep} out of rotation for its next backoff step because of {@code failure}, and counts it by kind.
+     * Anything but an {@link RpcFault} thrown while reading an answer (a parse error that slipped through) is a bad
+     * answer. Returns the failure's description.
+     */
+    String penalise(Endpoint ep, RuntimeException failure) {
+        String cause;
+        RpcFault.Kind kind;
+        if (failure instanceof RpcFault f) {
+            cause = f.getMessage();
+            kind = f.kind();
+        } else {
+            cause = ep.name() + " gave a malformed answer (" + failure.getClass().getSimpleName() + ": "
+                    + failure.getMessage() + ")";
+            kind = RpcFault.Kind.BAD_ANSWER;
+        }
+        ep.metrics().error(kind);
         Duration out = ep.health().failed();
         if (!out.isZero()) {
             log.warn("chain {}: endpoint {} out of rotation for {} ms: {}", chainName, ep.name(), out.toMillis(), cause);
         } else {
             log.debug("chain {}: endpoint {} failed again: {}", chainName, ep.name(), cause);
         }
+        return cause;
     }
 
-    private Endpoint acquire(String what, Set<Endpoint> tried) {
+    /** Records {@code head} as {@code ep}'s latest head. */
+    void noteHead(Endpoint ep, long head) {
+        ep.metrics().head(head);
+    }
+
+    /** The highest head any active endpoint reported, or -1. */
+    long bestHead() {
+        return endpoints.stream().filter(e -> e.health().state() == EndpointHealth.State.ACTIVE)
+                .mapToLong(e -> e.metrics().head()).max().orElse(-1);
+    }
+
+    /** False when {@code ep}'s last known head is more than {@code lagBlocks} behind the best known head. */
+    boolean keepsUp(Endpoint ep) {
+        long head = ep.metrics().head();
+        return head < 0 || bestHead() - head <= settings.lagBlocks();
+    }
+
+    private Endpoint acquire(String what, Set<Endpoint> tried, boolean tip) {
+        long waitingSince = 0;
         while (true) {
-            long now = endpoints.get(0).health().now();
+            long now = now();
             startDueProbes(now);
-            Endpoint pick = pick(now, tried, true);
-            if (pick == null) pick = pick(now, tried, false);
+            Endpoint pick = tip ? pick(now, tried, true, true) : null;
+            if (pick == null && tip) pick = pick(now, tried, false, true);
+            if (pick == null) pick = pick(now, tried, true, false);
+            if (pick == null) pick = pick(now, tried, false, false);
             if (pick != null) return pick;
             if (endpoints.stream().allMatch(e -> e.health().state() == EndpointHealth.State.DISABLED)) {
                 throw new SourceException("doing " + what + ": no usable endpoint for chain " + chainName
                         + " (" + endpoints.get(0).health().disabledReason() + ")");
             }
+            if (waitingSince == 0) waitingSince = now;
+            warnIfLongDown(now, now - waitingSince, what);
             long wakeAt = endpoints.stream()
                     .filter(e -> e.health().state() == EndpointHealth.State.ACTIVE)
                     .mapToLong(e -> e.health().outUntil())
@@ -170,23 +249,42 @@ final class EndpointPool implements AutoCloseable {
         }
     }
 
-    /** The usable endpoint with the lowest (rounded) error score; round-robin among equals. */
-    private Endpoint pick(long now, Set<Endpoint> tried, boolean untriedOnly) {
-        int n = endpoints.size();
-        int start = Math.floorMod(roundRobin.getAndIncrement(), n);
-        Endpoint best = null;
+    private void warnIfLongDown(long now, long waitedNanos, String what) {
+        if (waitedNanos < ALL_DOWN_WARN_AFTER.toNanos()) return;
+        long last = lastAllDownLog.get();
+        if (last != Long.MIN_VALUE && now - last < UNREACHABLE_LOG_INTERVAL.toNanos()) return;
+        if (!lastAllDownLog.compareAndSet(last, now)) return;
+        log.warn("chain {}: all {} endpoints out of rotation for {} s, waiting for one to come back ({}): {}",
+                chainName, endpoints.size(), TimeUnit.NANOSECONDS.toSeconds(waitedNanos), what,
+                endpoints.stream().map(e -> e.name() + " " + e.health().state()).toList());
+    }
+
+    /**
+     * The usable endpoint with the lowest (rounded) error score, chosen at random by weight among equals; with
+     * {@code untriedOnly} only endpoints outside {@code tried}, with {@code keepingUp} only those not lagging.
+     */
+    Endpoint pick(long now, Set<Endpoint> tried, boolean untriedOnly, boolean keepingUp) {
+        List<Endpoint> best = new ArrayList<>();
         long bestScore = Long.MAX_VALUE;
-        for (int i = 0; i < n; i++) {
-            Endpoint e = endpoints.get((start + i) % n);
+        for (Endpoint e : endpoints) {
             if (untriedOnly && tried.contains(e)) continue;
             if (!e.health().usable(now)) continue;
+            if (keepingUp && !keepsUp(e)) continue;
             long score = Math.round(e.health().score(now));
             if (score < bestScore) {
-                best = e;
+                best.clear();
                 bestScore = score;
             }
+            if (score == bestScore) best.add(e);
         }
-        return best;
+        if (best.size() <= 1) return best.isEmpty() ? null : best.get(0);
+        double total = best.stream().mapToDouble(e -> e.spec().weight()).sum();
+        double r = ThreadLocalRandom.current().nextDouble(total);
+        for (Endpoint e : best) {
+            r -= e.spec().weight();
+            if (r < 0) return e;
+        }
+        return best.get(best.size() - 1);
     }
 
     private void startDueProbes(long now) {
@@ -233,7 +331,7 @@ final class EndpointPool implements AutoCloseable {
         while (true) {
             List<Thread> probes = new ArrayList<>();
             List<String> refusals = java.util.Collections.synchronizedList(new ArrayList<>());
-            long now = endpoints.get(0).health().now();
+            long now = now();
             for (Endpoint e : endpoints) {
                 if (e.health().state() != EndpointHealth.State.UNVERIFIED || now - e.health().outUntil() < 0) continue;
                 probes.add(Thread.ofVirtual().name("rpc-connect-" + chainName).start(() -> {
@@ -245,7 +343,7 @@ final class EndpointPool implements AutoCloseable {
             if (!refusals.isEmpty()) throw new IllegalStateException(refusals.get(0));
             if (endpoints.stream().anyMatch(e -> e.health().state() == EndpointHealth.State.ACTIVE)) return;
             round++;
-            now = endpoints.get(0).health().now();
+            now = now();
             if (round == 1 || now - lastLog >= UNREACHABLE_LOG_INTERVAL.toNanos()) {
                 lastLog = now;
                 log.warn("chain {}: none of its {} endpoints is reachable yet ({}); retrying with backoff", chainName,

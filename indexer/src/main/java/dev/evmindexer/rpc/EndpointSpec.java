@@ -15,12 +15,18 @@ import java.util.Objects;
  * @param url           {@code http://} or {@code https://} URL of the node
  * @param timeout       per-call timeout (connect, read, write and the whole call)
  * @param maxBatch      most requests sent in one JSON-RPC batch
- * @param maxBlockRange most blocks asked for in one {@code eth_getLogs} range query
+ * @param maxBlockRange most blocks asked for in one {@code eth_getLogs} range query (the adaptive range's start)
+ * @param maxRps         cap of the adaptive request rate; 0 for none of its own (then {@link AdaptiveRate#DEFAULT_CAP_RPS})
+ * @param maxConcurrency most requests in flight at once
+ * @param weight         share of the traffic among endpoints in equally good health, relative to the others
  */
-public record EndpointSpec(String url, Duration timeout, int maxBatch, long maxBlockRange) {
+public record EndpointSpec(String url, Duration timeout, int maxBatch, long maxBlockRange, double maxRps,
+                           int maxConcurrency, double weight) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_BATCH = 50;
     public static final long DEFAULT_MAX_BLOCK_RANGE = 2000;
+    public static final int DEFAULT_MAX_CONCURRENCY = 32;
+    public static final double DEFAULT_WEIGHT = 1.0;
 
     public EndpointSpec {
         Objects.requireNonNull(url, "url");
@@ -44,11 +50,27 @@ public record EndpointSpec(String url, Duration timeout, int maxBatch, long maxB
             throw new IllegalArgumentException("maxBlockRange of " + redact(uri) + " must be at least 1, got "
                     + maxBlockRange);
         }
+        if (maxRps < 0 || Double.isNaN(maxRps) || Double.isInfinite(maxRps)) {
+            throw new IllegalArgumentException("maxRps of " + redact(uri) + " must be a positive number (or 0 for "
+                    + "no cap of its own), got " + maxRps);
+        }
+        if (maxConcurrency < 1) {
+            throw new IllegalArgumentException("maxConcurrency of " + redact(uri) + " must be at least 1, got "
+                    + maxConcurrency);
+        }
+        if (!(weight > 0) || Double.isInfinite(weight)) {
+            throw new IllegalArgumentException("weight of " + redact(uri) + " must be a positive number, got " + weight);
+        }
     }
 
     /** An endpoint with the default timeout, batch size and block range. */
     public EndpointSpec(String url) {
         this(url, DEFAULT_TIMEOUT, DEFAULT_MAX_BATCH, DEFAULT_MAX_BLOCK_RANGE);
+    }
+
+    /** An endpoint with these limits, no rate cap of its own, the default concurrency and weight. */
+    public EndpointSpec(String url, Duration timeout, int maxBatch, long maxBlockRange) {
+        this(url, timeout, maxBatch, maxBlockRange, 0, DEFAULT_MAX_CONCURRENCY, DEFAULT_WEIGHT);
     }
 
     /**
@@ -62,7 +84,8 @@ public record EndpointSpec(String url, Duration timeout, int maxBatch, long maxB
     @Override
     public String toString() {
         return "EndpointSpec[" + redacted() + ", timeout=" + timeout + ", maxBatch=" + maxBatch
-                + ", maxBlockRange=" + maxBlockRange + "]";
+                + ", maxBlockRange=" + maxBlockRange + ", maxRps=" + maxRps + ", maxConcurrency=" + maxConcurrency
+                + ", weight=" + weight + "]";
     }
 
     private static URI parse(String url) {

@@ -1,6 +1,8 @@
 package dev.evmindexer.rpc;
 
+import dev.evmindexer.abi.Bloom;
 import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.Hash;
 import dev.evmindexer.eth.Log;
 import dev.evmindexer.pipeline.LogFilter;
 import java.util.List;
@@ -48,7 +50,7 @@ final class LogChecks {
         if (log.blockNumber() != h.number() || !log.blockHash().equals(h.hash())) {
             throw Answers.bad(ep, log + " with block hash " + log.blockHash().shortHex() + " but block " + h);
         }
-        if (bloomChecks && !LogsBloom.mayContain(h.logsBloom(), log)) {
+        if (bloomChecks && !mayContain(h.logsBloom(), log)) {
             throw Answers.bad(ep, log + " whose address or topics are not in the logsBloom of block " + h);
         }
     }
@@ -56,6 +58,41 @@ final class LogChecks {
     /** True when the block has no log in {@code logs} although its bloom says a matching log may be there. */
     static boolean bloomContradictsEmpty(List<Log> logs, BlockHeader block, LogFilter filter) {
         return logs.stream().noneMatch(l -> l.blockNumber() == block.number())
-                && LogsBloom.mayMatch(block.logsBloom(), filter);
+                && mayMatch(block.logsBloom(), filter);
+    }
+
+    /**
+     * True when the log's address and every one of its topics may be in {@code bloom} ({@link Bloom}); true for an
+     * empty bloom array, which means "the source gave none": nothing can be concluded from it.
+     */
+    static boolean mayContain(byte[] bloom, Log log) {
+        if (bloom.length == 0) return true;
+        if (!Bloom.mightContain(bloom, log.address().unsafeBytes())) return false;
+        for (Hash topic : log.topics()) {
+            if (!Bloom.mightContain(bloom, topic.unsafeBytes())) return false;
+        }
+        return true;
+    }
+
+    /**
+     * True when a block with this (known, non-empty) bloom may hold a log matching {@code filter}: one of its
+     * addresses and one of its topic0s may both be present. False for an unknown (empty) or all-zero bloom, since
+     * then nothing says the block should have had a log.
+     */
+    static boolean mayMatch(byte[] bloom, LogFilter filter) {
+        if (bloom.length == 0) return false;
+        boolean anyBit = false;
+        for (byte b : bloom) {
+            if (b != 0) {
+                anyBit = true;
+                break;
+            }
+        }
+        if (!anyBit) return false;
+        boolean address = filter.addresses().isEmpty()
+                || filter.addresses().stream().anyMatch(a -> Bloom.mightContain(bloom, a.unsafeBytes()));
+        boolean topic = filter.topic0s().isEmpty()
+                || filter.topic0s().stream().anyMatch(t -> Bloom.mightContain(bloom, t.unsafeBytes()));
+        return address && topic;
     }
 }

@@ -4,7 +4,6 @@ import dev.evmindexer.eth.Address;
 import dev.evmindexer.eth.Hash;
 import dev.evmindexer.eth.Hex;
 import dev.evmindexer.pipeline.LogFilter;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -12,16 +11,6 @@ import java.util.Map;
 
 /** The JSON-RPC requests the source makes, and how provider errors are recognised. */
 final class Requests {
-    /**
-     * Lower-case fragments of the errors providers give for an {@code eth_getLogs} range that is too large or
-     * returns too much (geth/Infura, Alchemy, QuickNode, Ankr, Erigon, Besu, Nethermind, BlastAPI ...).
-     */
-    private static final List<String> RANGE_ERRORS = List.of(
-            "query returned more than", "more than 10000 results", "too many results", "block range too large",
-            "range too large", "block range is too wide", "exceed maximum block range", "exceeds max block range",
-            "maximum block range", "max range", "response size exceeded", "response size should not",
-            "log response size", "limited to a", "range limit", "too large block range", "query timeout exceeded");
-
     /** Lower-case fragments of "I don't have that block" errors for queries by block hash. */
     private static final List<String> UNKNOWN_BLOCK_ERRORS = List.of(
             "unknown block", "block not found", "header not found", "not found block", "could not find block",
@@ -53,31 +42,37 @@ final class Requests {
     }
 
     static Endpoint.Call logsOfRange(long from, long to, LogFilter filter) {
+        return logsOfRange(from, to, filter.addresses(), filter);
+    }
+
+    /** {@code eth_getLogs} of a range for some of the filter's addresses (long address lists are split). */
+    static Endpoint.Call logsOfRange(long from, long to, List<Address> addresses, LogFilter filter) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("fromBlock", Hex.quantity(from));
         f.put("toBlock", Hex.quantity(to));
-        addFilter(f, filter);
+        addFilter(f, addresses, filter);
         return Endpoint.Call.of("eth_getLogs", f);
     }
 
     private static void addFilter(Map<String, Object> f, LogFilter filter) {
-        if (!filter.addresses().isEmpty()) f.put("address", filter.addresses().stream().map(Address::hex).toList());
+        addFilter(f, filter.addresses(), filter);
+    }
+
+    private static void addFilter(Map<String, Object> f, List<Address> addresses, LogFilter filter) {
+        if (!addresses.isEmpty()) f.put("address", addresses.stream().map(Address::hex).toList());
         if (!filter.topic0s().isEmpty()) f.put("topics", List.of(filter.topic0s().stream().map(Hash::hex).toList()));
     }
 
-    /** Sends {@code calls} on {@code ep} in consecutive batches of at most its {@code maxBatch}. */
-    static List<RpcResult> batched(Endpoint ep, List<Endpoint.Call> calls) {
-        int max = ep.spec().maxBatch();
-        if (calls.size() <= max) return ep.batch(calls);
-        List<RpcResult> out = new ArrayList<>(calls.size());
-        for (int i = 0; i < calls.size(); i += max) {
-            out.addAll(ep.batch(calls.subList(i, Math.min(calls.size(), i + max))));
-        }
-        return out;
+    static boolean isRangeTooLarge(RpcResult r) {
+        return r.isError() && RangeErrors.isRangeError(r.errorMessage());
     }
 
-    static boolean isRangeTooLarge(RpcResult r) {
-        return r.isError() && containsAny(r.errorMessage(), RANGE_ERRORS);
+    /** An {@code eth_getLogs} refused for naming too many addresses. */
+    static boolean isAddressLimit(RpcResult r) {
+        if (!r.isError()) return false;
+        String m = r.errorMessage().toLowerCase(Locale.ROOT);
+        return m.contains("address") && (m.contains("too many") || m.contains("exceed") || m.contains("maximum")
+                || m.contains("limit"));
     }
 
     static boolean isUnknownBlock(RpcResult r) {

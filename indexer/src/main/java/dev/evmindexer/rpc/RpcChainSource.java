@@ -9,8 +9,8 @@ import dev.evmindexer.pipeline.Heads;
 import dev.evmindexer.pipeline.LogFilter;
 import dev.evmindexer.pipeline.RangeLogs;
 import dev.evmindexer.pipeline.SourceException;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,15 +23,19 @@ import org.slf4j.LoggerFactory;
 /**
  * A {@link ChainSource} over the JSON-RPC endpoints of one chain. Every answer is checked before it is returned
  * (DESIGN.md invariant 6); a bad or missing answer penalises its endpoint and the call is retried on another,
- * a bounded number of times, in {@link EndpointPool}. Thread-safe.
+ * a bounded number of times, in {@link EndpointPool}. Tip calls (heads, headers, block logs) avoid lagging
+ * endpoints and are hedged when slow; range calls are not hedged. Thread-safe.
  */
 public final class RpcChainSource implements ChainSource, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RpcChainSource.class);
+    /** How often every endpoint's head is read (to find laggards); in between only the chosen endpoint's. */
+    static final Duration HEAD_SAMPLE_INTERVAL = Duration.ofSeconds(2);
 
     private final EndpointPool pool;
     private final boolean bloomChecks;
     private final RangeFetcher ranges;
     private final AtomicLong acceptedBloomContradictions = new AtomicLong();
+    private final AtomicLong lastHeadSample = new AtomicLong(Long.MIN_VALUE);
 
     private RpcChainSource(EndpointPool pool, boolean bloomChecks) {
         this.pool = pool;
@@ -79,18 +83,75 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
         return acceptedBloomContradictions.get();
     }
 
-    /** {@code eth_blockNumber}; the {@code finalized} block's number where the node has the tag (else empty). */
+    /** Live figures of each endpoint (requests, errors by kind, latency, rate, range, batch size, head). */
+    public List<EndpointMetrics> endpointMetrics() {
+        return pool.endpoints().stream().map(Endpoint::metrics).toList();
+    }
+
+    /**
+     * The head and, where the node has the tag, the finalized block. Every {@link #HEAD_SAMPLE_INTERVAL} all usable
+     * endpoints are asked at once: the head is the highest, the finalized block the lowest among endpoints that
+     * keep up (so that F never runs ahead of a node we use), and endpoints far behind get no tip calls. In between,
+     * one endpoint that keeps up is asked.
+     */
     @Override
     public Heads heads() {
-        return pool.call("reading the head and finalized block", ep -> {
-            List<RpcResult> r = ep.batch(List.of(Requests.blockNumber(), Requests.blockByTag("finalized")));
-            long head = Answers.quantity(r.get(0).required(), "eth_blockNumber", ep);
-            RpcResult fin = r.get(1);
-            if (fin.isError() || fin.isNull()) return new Heads(head, OptionalLong.empty());
-            long finalized = Answers.header(fin.result(), ep).number();
-            if (finalized > head) throw Answers.bad(ep, "finalized block " + finalized + " above its head " + head);
-            return new Heads(head, OptionalLong.of(finalized));
-        });
+        long now = pool.now();
+        long last = lastHeadSample.get();
+        boolean due = last == Long.MIN_VALUE || now - last >= HEAD_SAMPLE_INTERVAL.toNanos();
+        if (pool.endpoints().size() > 1 && due && lastHeadSample.compareAndSet(last, now)) {
+            Heads sampled = sampleHeads();
+            if (sampled != null) return sampled;
+        }
+        return pool.callTip("reading the head and finalized block", EndpointPool.triedSet(), this::headsOf);
+    }
+
+    private Heads headsOf(Endpoint ep) {
+        List<RpcResult> r = ep.calls(List.of(Requests.blockNumber(), Requests.blockByTag("finalized")));
+        long head = Answers.quantity(r.get(0).required(), "eth_blockNumber", ep);
+        pool.noteHead(ep, head);
+        RpcResult fin = r.get(1);
+        if (fin.isError() || fin.isNull()) return new Heads(head, OptionalLong.empty());
+        long finalized = Answers.header(fin.result(), ep).number();
+        if (finalized > head) throw Answers.bad(ep, "finalized block " + finalized + " above its head " + head);
+        return new Heads(head, OptionalLong.of(finalized));
+    }
+
+    /** Asks every usable endpoint for its heads concurrently; null when none answered. */
+    private Heads sampleHeads() {
+        long now = pool.now();
+        List<Endpoint> usable = pool.endpoints().stream().filter(e -> e.health().usable(now)).toList();
+        Heads[] answers = new Heads[usable.size()];
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < usable.size(); i++) {
+            int at = i;
+            Endpoint ep = usable.get(i);
+            threads.add(Thread.ofVirtual().name("rpc-heads-" + pool.chainName()).start(() -> {
+                try {
+                    answers[at] = headsOf(ep);
+                    ep.health().succeeded();
+                } catch (RuntimeException e) {
+                    pool.penalise(ep, e);
+                }
+            }));
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SourceException("reading the heads of chain " + pool.chainName() + ": interrupted");
+            }
+        }
+        long best = -1;
+        for (Heads h : answers) if (h != null) best = Math.max(best, h.head());
+        if (best < 0) return null;
+        long finalized = Long.MAX_VALUE;
+        for (Heads h : answers) {
+            if (h == null || best - h.head() > pool.settings().lagBlocks() || h.finalized().isEmpty()) continue;
+            finalized = Math.min(finalized, h.finalized().getAsLong());
+        }
+        return new Heads(best, finalized == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(finalized));
     }
 
     @Override
@@ -102,10 +163,11 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
     @Override
     public List<BlockHeader> headers(long from, long to) {
         if (from < 0 || to < from) throw new IllegalArgumentException("bad header range [" + from + ", " + to + "]");
-        return pool.call("fetching headers [" + from + ", " + to + "]", ep -> fetchHeaders(ep, from, to));
+        return pool.callTip("fetching headers [" + from + ", " + to + "]", EndpointPool.triedSet(),
+                ep -> fetchHeaders(ep, from, to));
     }
 
-    /** Headers from..to on one endpoint in batches, stopping at the first null (above its head). */
+    /** Headers from..to on one endpoint, stopping at the first null (above its head); linked by parent hash. */
     private static List<BlockHeader> fetchHeaders(Endpoint ep, long from, long to) {
         List<BlockHeader> out = new ArrayList<>();
         BlockHeader prev = null;
@@ -114,7 +176,7 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
             long end = to - start < ep.spec().maxBatch() ? to : start + ep.spec().maxBatch() - 1;
             List<Endpoint.Call> calls = new ArrayList<>();
             for (long n = start; n <= end; n++) calls.add(Requests.blockByNumber(n));
-            List<RpcResult> results = ep.batch(calls);
+            List<RpcResult> results = ep.calls(calls);
             for (int i = 0; i < results.size(); i++) {
                 JsonNode block = results.get(i).orNull();
                 if (block == null) return out;
@@ -135,29 +197,31 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
     @Override
     public List<Log> blockLogs(BlockHeader header, LogFilter filter) {
         String what = "fetching logs of block " + header;
-        Set<Endpoint> tried = new HashSet<>();
+        Set<Endpoint> tried = EndpointPool.triedSet();
         for (int retry = 0; ; retry++) {
-            List<Log> logs = pool.call(what, tried, ep -> fetchBlockLogs(ep, header, filter, tried));
-            if (!logs.isEmpty() || !bloomChecks || !LogsBloom.mayMatch(header.logsBloom(), filter)) return logs;
-            if (retry >= pool.settings().bloomRetries() || !pool.hasUsableOutside(tried)) {
+            List<Log> logs = pool.callTip(what, tried, ep -> fetchBlockLogs(ep, header, filter, tried));
+            if (!logs.isEmpty() || !bloomChecks || !LogChecks.mayMatch(header.logsBloom(), filter)) return logs;
+            if (retry >= pool.settings().bloomRetries()) {
                 acceptedBloomContradictions.incrementAndGet();
-                log.debug("chain {}: no logs in block {} although its bloom may match; accepted after {} endpoints",
-                        pool.chainName(), header, tried.size());
+                log.debug("chain {}: no logs in block {} although its bloom may match; accepted after {} tries on {} "
+                        + "endpoints", pool.chainName(), header, retry + 1, tried.size());
                 return logs;
             }
         }
     }
 
     private List<Log> fetchBlockLogs(Endpoint ep, BlockHeader header, LogFilter filter, Set<Endpoint> tried) {
-        List<RpcResult> r = ep.batch(List.of(Requests.logsOfBlock(header.hash(), filter),
+        List<RpcResult> r = ep.calls(List.of(Requests.logsOfBlock(header.hash(), filter),
                 Requests.blockByHash(header.hash()), Requests.blockNumber()));
         RpcResult logsResult = r.get(0);
         RpcResult block = r.get(1);
+        long head = Answers.quantity(r.get(2).required(), "eth_blockNumber", ep);
+        pool.noteHead(ep, head);
         if (block.isNull() || Requests.isUnknownBlock(logsResult) || Requests.isUnknownBlock(block)) {
-            long head = Answers.quantity(r.get(2).required(), "eth_blockNumber", ep);
             // A node whose head is below the block may simply not have it yet: ask another one where there is one.
             if (head < header.number() && pool.hasUsableOutside(tried)) {
-                throw Answers.bad(ep, "no block " + header + " with its head at " + head + " (lagging)");
+                throw new RpcFault(RpcFault.Kind.LAGGING, ep.name() + " has no block " + header + " with its head at "
+                        + head + " (lagging)");
             }
             throw new BlockGoneException("block " + header + " is gone from endpoint " + ep.name()
                     + " (head " + head + "): reorged away");
@@ -180,8 +244,29 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
         return new RangeLogs(r.logs(), Map.copyOf(r.headers()));
     }
 
+    /**
+     * A walk-back's view on one endpoint: a usable one whose last known head is at or above {@code minHead} (chosen
+     * at random among them, so that a bad one is not chosen every time), else the one with the highest head.
+     */
+    @Override
+    public Canonical canonical(long minHead) {
+        Endpoint pinned = Walks.choose(pool, minHead);
+        if (pinned == null) return ChainSource.super.canonical(minHead);
+        return new Walks.Pinned(pool, pinned, RpcChainSource::fetchHeaders);
+    }
+
     @Override
     public void close() {
         pool.close();
+    }
+
+    /** For {@link Walks}: the header at {@code number} on {@code ep} (empty above its head). */
+    interface HeaderFetch {
+        List<BlockHeader> fetch(Endpoint ep, long from, long to);
+    }
+
+    static Optional<BlockHeader> one(HeaderFetch f, Endpoint ep, long number) {
+        List<BlockHeader> h = f.fetch(ep, number, number);
+        return h.isEmpty() ? Optional.empty() : Optional.of(h.get(0));
     }
 }

@@ -1,13 +1,44 @@
 package dev.evmindexer.rpc;
 
 /**
- * One endpoint failed a call: unreachable, timed out, an error answer, or an answer that failed a check.
- * The pool penalises that endpoint and retries elsewhere; this never leaves the package (the pool turns the
+ * One endpoint failed a call: unreachable, timed out, throttled, an error answer, or an answer that failed a
+ * check. The pool penalises that endpoint and retries elsewhere; this never leaves the package (the pool turns the
  * last one into a {@link dev.evmindexer.pipeline.SourceException}). Messages never hold the full URL.
  */
 class RpcFault extends RuntimeException {
+    /** What went wrong, for the per-endpoint error counters. */
+    enum Kind {
+        /** Connection refused or reset, a body cut off mid-way, an HTTP error status. */
+        TRANSPORT,
+        /** The call took longer than the endpoint's timeout. */
+        TIMEOUT,
+        /** HTTP 429 or a "rate limit" error: the endpoint's request rate is cut. */
+        RATE_LIMITED,
+        /** A JSON-RPC error answer, or a body that is not JSON-RPC. */
+        ERROR_ANSWER,
+        /** An answer that failed a check (DESIGN.md invariant 6): wrong block, hash, bloom, order ... */
+        BAD_ANSWER,
+        /** The endpoint's head is below what was asked for. */
+        LAGGING,
+        /** The provider refused an {@code eth_getLogs} range as too large (not counted against its health). */
+        RANGE_TOO_LARGE,
+        /** The endpoint refused a JSON-RPC batch (its batch size is cut, down to single calls). */
+        BATCH_REJECTED
+    }
+
+    private final Kind kind;
+
     RpcFault(String message) {
+        this(Kind.BAD_ANSWER, message);
+    }
+
+    RpcFault(Kind kind, String message) {
         super(message, null, false, false);
+        this.kind = kind;
+    }
+
+    Kind kind() {
+        return kind;
     }
 
     /**
@@ -16,15 +47,24 @@ class RpcFault extends RuntimeException {
      */
     static final class RangeTooLarge extends RpcFault {
         private final long blocks;
+        private final long suggested;
 
-        RangeTooLarge(String message, long blocks) {
-            super(message);
+        /**
+         * @param blocks    how many blocks the refused range had
+         * @param suggested the block count the provider's message suggests, or 0 when it suggests none
+         */
+        RangeTooLarge(String message, long blocks, long suggested) {
+            super(Kind.RANGE_TOO_LARGE, message);
             this.blocks = blocks;
+            this.suggested = suggested;
         }
 
-        /** How many blocks the refused range had. */
         long blocks() {
             return blocks;
+        }
+
+        long suggested() {
+            return suggested;
         }
     }
 }

@@ -30,6 +30,11 @@ final class FakeChain implements ChainSource {
     private OptionalLong finalizedTag = OptionalLong.empty();
     private LongConsumer onHeader = n -> {};
     int headerCalls;
+    /** What a second endpoint says when asked to confirm; null: there is no second endpoint. */
+    private Boolean secondAgrees;
+    final List<BlockRefAsked> confirmations = new ArrayList<>();
+
+    record BlockRefAsked(long number, Hash hash) {}
 
     FakeChain() {
         blocks.add(block(0, Hash.ZERO, 0));
@@ -37,6 +42,28 @@ final class FakeChain implements ChainSource {
 
     long head() {
         return blocks.size() - 1;
+    }
+
+    /** Gives the chain a second endpoint that agrees (or not) whenever a walk-back asks it to confirm. */
+    FakeChain secondEndpoint(boolean agrees) {
+        this.secondAgrees = agrees;
+        return this;
+    }
+
+    @Override
+    public Canonical canonical(long minHead) {
+        return new Canonical() {
+            @Override
+            public Optional<BlockHeader> header(long number) {
+                return FakeChain.this.header(number);
+            }
+
+            @Override
+            public boolean confirm(long number, Hash hash, boolean strict) {
+                confirmations.add(new BlockRefAsked(number, hash));
+                return secondAgrees == null || secondAgrees;
+            }
+        };
     }
 
     /** Appends one block with {@code transfers} Transfer logs. */

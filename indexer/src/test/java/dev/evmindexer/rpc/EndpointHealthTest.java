@@ -72,4 +72,17 @@ class EndpointHealthTest {
         assertFalse(health.usable(now));
         assertEquals(EndpointHealth.State.DISABLED, health.state());
     }
+
+    @Test
+    void jitterShortensBackoffStepsByAtMostAQuarter() {
+        double[] random = {0.0};
+        EndpointHealth h = new EndpointHealth(() -> now, Duration.ofSeconds(1), Duration.ofSeconds(60), () -> random[0]);
+        h.verified();
+        random[0] = 0.999;
+        Duration first = h.failed();
+        assertTrue(first.compareTo(Duration.ofMillis(750)) >= 0 && first.compareTo(Duration.ofMillis(760)) < 0, first.toString());
+        advance(first);
+        random[0] = 0.5;
+        assertEquals(Duration.ofMillis(1750), h.failed(), "2 s less an eighth");
+    }
 }

@@ -51,9 +51,9 @@ final class FakeChain {
         data[31] = (byte) value;
         Hash tx = Hash.of(org.web3j.crypto.Hash.sha3(("tx " + n + "/" + inBlock.size()).getBytes(StandardCharsets.UTF_8)));
         inBlock.add(new Log(address, List.of(topic0, topic1), data, n, b.hash(), tx, inBlock.size(), inBlock.size()));
-        LogsBloom.add(b.logsBloom(), address.unsafeBytes());
-        LogsBloom.add(b.logsBloom(), topic0.unsafeBytes());
-        LogsBloom.add(b.logsBloom(), topic1.unsafeBytes());
+        dev.evmindexer.abi.Bloom.add(b.logsBloom(), address.unsafeBytes());
+        dev.evmindexer.abi.Bloom.add(b.logsBloom(), topic0.unsafeBytes());
+        dev.evmindexer.abi.Bloom.add(b.logsBloom(), topic1.unsafeBytes());
         return this;
     }
 

@@ -29,13 +29,19 @@ final class FakeRpcServer implements AutoCloseable {
     private final FakeChain chain;
     private volatile long head;
     private volatile Script script = (m, p, normal) -> normal.get();
+    private volatile int batchLimit = Integer.MAX_VALUE;
+    private volatile int httpStatus = 200;
     final List<Received> received = new CopyOnWriteArrayList<>();
+    /** Sizes of the JSON-RPC batches received (1 for a single request). */
+    final List<Integer> batchSizes = new CopyOnWriteArrayList<>();
 
     FakeRpcServer(FakeChain chain) throws IOException {
         this.chain = chain;
         this.head = chain.head();
+        dev.evmindexer.devchain.DevChainServer.noDelay(); // before any HttpServer of the JVM starts
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", this::handle);
+        server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
         server.start();
     }
 
@@ -59,6 +65,18 @@ final class FakeRpcServer implements AutoCloseable {
         return this;
     }
 
+    /** Batches larger than {@code n} are answered with one error object, as providers with a batch limit do. */
+    FakeRpcServer batchLimit(int n) {
+        this.batchLimit = n;
+        return this;
+    }
+
+    /** Answers every request with this HTTP status (and a JSON-RPC error body) unless it is 200. */
+    FakeRpcServer httpStatus(int status) {
+        this.httpStatus = status;
+        return this;
+    }
+
     long count(String method) {
         return received.stream().filter(r -> r.method().equals(method)).count();
     }
@@ -66,8 +84,21 @@ final class FakeRpcServer implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             JsonNode body = FakeChain.JSON.readTree(ex.getRequestBody());
+            batchSizes.add(body.isArray() ? body.size() : 1);
             JsonNode answer;
-            if (body.isArray()) {
+            int status = httpStatus;
+            if (status != 200) {
+                byte[] bytes = FakeChain.JSON.writeValueAsBytes(FakeChain.error(-32005, status == 429
+                        ? "Too Many Requests" : "HTTP " + status));
+                ex.sendResponseHeaders(status, bytes.length);
+                try (OutputStream os = ex.getResponseBody()) {
+                    os.write(bytes);
+                }
+                return;
+            }
+            if (body.isArray() && body.size() > batchLimit) {
+                answer = FakeChain.error(-32600, "batch size too large, max " + batchLimit);
+            } else if (body.isArray()) {
                 ArrayNode out = FakeChain.JSON.createArrayNode();
                 for (JsonNode r : body) out.add(one(r));
                 answer = out;

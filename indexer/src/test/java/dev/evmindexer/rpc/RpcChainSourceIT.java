@@ -16,6 +16,7 @@ import dev.evmindexer.pipeline.BlockGoneException;
 import dev.evmindexer.pipeline.Heads;
 import dev.evmindexer.pipeline.LogFilter;
 import dev.evmindexer.pipeline.RangeLogs;
+import dev.evmindexer.testsupport.Anvil;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,24 +35,24 @@ class RpcChainSourceIT {
     private static final String INIT_CODE = "0x602f80600b6000396000f3" + "6000358060005233" + "7f"
             + TRANSFER.hex().substring(2) + "60206000a300";
 
-    private static AnvilNode anvil;
+    private static Anvil anvil;
     private static String account;
     private static Address token;
     private static Address token2;
 
     @BeforeAll
     static void chainWithLogs() throws Exception {
-        anvil = AnvilNode.start();
-        account = anvil.call("eth_accounts").get(0).asText();
+        anvil = Anvil.start();
+        account = anvil.rpc("eth_accounts").get(0).asText();
         token = deploy();
         token2 = deploy();
         for (int i = 1; i <= 6; i++) send(i % 2 == 0 ? token2 : token, i);
         // Several logs in one block, from different transactions: log indexes span transactions.
-        anvil.call("evm_setAutomine", false);
+        anvil.rpc("evm_setAutomine", false);
         for (int i = 10; i < 14; i++) send(i % 2 == 0 ? token2 : token, i);
-        anvil.call("evm_mine");
-        anvil.call("evm_setAutomine", true);
-        anvil.call("anvil_mine", "0x3");
+        anvil.rpc("evm_mine");
+        anvil.rpc("evm_setAutomine", true);
+        anvil.rpc("anvil_mine", "0x3");
         send(token, 20);
     }
 
@@ -61,8 +62,8 @@ class RpcChainSourceIT {
     }
 
     private static Address deploy() throws Exception {
-        String tx = anvil.call("eth_sendTransaction", Map.of("from", account, "data", INIT_CODE)).asText();
-        JsonNode receipt = anvil.call("eth_getTransactionReceipt", tx);
+        String tx = anvil.rpc("eth_sendTransaction", Map.of("from", account, "data", INIT_CODE)).asText();
+        JsonNode receipt = anvil.rpc("eth_getTransactionReceipt", tx);
         assertEquals("0x1", receipt.get("status").asText(), "deployment failed");
         return Address.fromHex(receipt.get("contractAddress").asText());
     }
@@ -70,7 +71,7 @@ class RpcChainSourceIT {
     private static void send(Address to, long word) throws Exception {
         byte[] data = new byte[32];
         data[31] = (byte) word;
-        anvil.call("eth_sendTransaction", Map.of("from", account, "to", to.hex(), "data", Hex.encode(data)));
+        anvil.rpc("eth_sendTransaction", Map.of("from", account, "to", to.hex(), "data", Hex.encode(data)));
     }
 
     private static RpcChainSource connect(long maxBlockRange) {
@@ -81,7 +82,7 @@ class RpcChainSourceIT {
     /** anvil's own eth_getLogs answer, parsed independently of the source's parser. */
     private static List<Log> anvilLogs(Map<String, Object> filter) throws Exception {
         List<Log> out = new ArrayList<>();
-        for (JsonNode l : anvil.call("eth_getLogs", filter)) {
+        for (JsonNode l : anvil.rpc("eth_getLogs", filter)) {
             List<Hash> topics = new ArrayList<>();
             l.get("topics").forEach(t -> topics.add(Hash.fromHex(t.asText())));
             out.add(new Log(Address.fromHex(l.get("address").asText()), topics, Hex.decode(l.get("data").asText()),
@@ -94,7 +95,7 @@ class RpcChainSourceIT {
     }
 
     private static long head() throws Exception {
-        return Hex.quantity(anvil.call("eth_blockNumber").asText());
+        return Hex.quantity(anvil.rpc("eth_blockNumber").asText());
     }
 
     @Test
@@ -108,7 +109,7 @@ class RpcChainSourceIT {
             List<BlockHeader> headers = s.headers(0, head + 10);
             assertEquals(head + 1, headers.size());
             for (int i = 1; i < headers.size(); i++) assertTrue(headers.get(i - 1).ref().isParentOf(headers.get(i).ref()));
-            JsonNode latest = anvil.call("eth_getBlockByNumber", "latest", false);
+            JsonNode latest = anvil.rpc("eth_getBlockByNumber", "latest", false);
             assertEquals(Hash.fromHex(latest.get("hash").asText()), headers.get((int) head).hash());
             assertEquals(headers.get(3), s.header(3).orElseThrow());
             assertTrue(s.header(head + 1).isEmpty());
@@ -150,7 +151,7 @@ class RpcChainSourceIT {
             send(token, 30);
             BlockHeader reorged = s.header(head()).orElseThrow();
             assertEquals(1, s.blockLogs(reorged, filter).size());
-            anvil.call("anvil_reorg", 1, List.of());
+            anvil.rpc("anvil_reorg", 1, List.of());
             BlockHeader replacement = s.header(reorged.number()).orElseThrow();
             assertNotEquals(reorged.hash(), replacement.hash());
             assertThrows(BlockGoneException.class, () -> s.blockLogs(reorged, filter));
@@ -159,7 +160,7 @@ class RpcChainSourceIT {
             send(token, 31);
             BlockHeader rolledBack = s.header(head()).orElseThrow();
             assertEquals(1, s.blockLogs(rolledBack, filter).size());
-            anvil.call("anvil_rollback", 1);
+            anvil.rpc("anvil_rollback", 1);
             assertEquals(rolledBack.number() - 1, head());
             assertThrows(BlockGoneException.class, () -> s.blockLogs(rolledBack, filter));
             assertFalse(s.header(rolledBack.number()).isPresent());

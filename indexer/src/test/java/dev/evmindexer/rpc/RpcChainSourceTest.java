@@ -88,7 +88,10 @@ class RpcChainSourceTest {
                 ? FakeChain.result(FakeChain.blockJson(chain.block(Hex.quantity(p.get(0).asText()) + 1)))
                 : normal.get());
         try (RpcChainSource s = RpcTesting.connect(1, a.url(), b.url())) {
-            for (int i = 0; i < 4; i++) assertEquals(Optional.of(chain.block(7)), s.header(7));
+            // endpoints in equal health are chosen at random: ask until the bad one was asked too (bounded)
+            for (int i = 0; i < 60 && (i < 4 || a.count("eth_getBlockByNumber") == 0); i++) {
+                assertEquals(Optional.of(chain.block(7)), s.header(7));
+            }
         }
         assertTrue(a.count("eth_getBlockByNumber") > 0, "the bad endpoint was never asked");
         try (RpcChainSource s = RpcTesting.connect(1, a.url())) {
@@ -124,7 +127,9 @@ class RpcChainSourceTest {
             return n;
         });
         try (RpcChainSource s = RpcTesting.connect(1, a.url(), b.url())) {
-            for (int i = 0; i < 4; i++) assertEquals(chain.logs(5, 5, TRANSFERS), s.blockLogs(chain.block(5), TRANSFERS));
+            for (int i = 0; i < 60 && (i < 4 || a.count("eth_getLogs") == 0); i++) {
+                assertEquals(chain.logs(5, 5, TRANSFERS), s.blockLogs(chain.block(5), TRANSFERS));
+            }
             assertEquals(chain.logs(0, 30, TRANSFERS), s.rangeLogs(0, 30, TRANSFERS).logs());
         }
         assertTrue(a.count("eth_getLogs") > 0, "the bad endpoint was never asked");
@@ -147,7 +152,9 @@ class RpcChainSourceTest {
             return n;
         });
         try (RpcChainSource s = RpcTesting.connect(1, a.url(), b.url())) {
-            for (int i = 0; i < 4; i++) assertEquals(chain.logs(5, 5, TRANSFERS), s.blockLogs(chain.block(5), TRANSFERS));
+            for (int i = 0; i < 60 && (i < 4 || a.count("eth_getLogs") == 0); i++) {
+                assertEquals(chain.logs(5, 5, TRANSFERS), s.blockLogs(chain.block(5), TRANSFERS));
+            }
         }
         try (RpcChainSource s = RpcTesting.connect(1, a.url())) {
             SourceException e = assertThrows(SourceException.class, () -> s.blockLogs(chain.block(5), TRANSFERS));
@@ -161,7 +168,7 @@ class RpcChainSourceTest {
         servers();
         a.script((m, p, normal) -> m.equals("eth_getLogs") ? FakeChain.result(FakeChain.JSON.createArrayNode()) : normal.get());
         try (RpcChainSource s = RpcTesting.connect(1, a.url(), b.url())) {
-            for (int i = 0; i < 4; i++) {
+            for (int i = 0; i < 60 && (i < 4 || a.count("eth_getLogs") == 0); i++) {
                 assertEquals(chain.logs(9, 9, TRANSFERS), s.blockLogs(chain.block(9), TRANSFERS));
                 // The range's last block holds the log, so the bloom contradicts an empty answer there too.
                 assertEquals(chain.logs(18, 20, TRANSFERS), s.rangeLogs(18, 20, TRANSFERS).logs());

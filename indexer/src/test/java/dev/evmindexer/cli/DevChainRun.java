@@ -1,0 +1,195 @@
+package dev.evmindexer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.evmindexer.config.ConfigLoader;
+import dev.evmindexer.daemon.Daemon;
+import dev.evmindexer.devchain.DevChain;
+import dev.evmindexer.devchain.DevChainServer;
+import dev.evmindexer.eth.Hex;
+import dev.evmindexer.eth.Log;
+import dev.evmindexer.pipeline.EventTable;
+import dev.evmindexer.rpc.EndpointMetrics;
+import dev.evmindexer.testsupport.TestPostgres;
+import java.math.BigInteger;
+import java.net.InetSocketAddress;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The real daemon (config, Wiring, RunCommand) indexing a devchain through the given RPC URLs into a fresh
+ * database, and the comparison of its table with the devchain's canonical transfers, row by row.
+ */
+final class DevChainRun implements AutoCloseable {
+    static final long CHAIN_ID = DevChain.DEFAULT_CHAIN_ID;
+
+    final DevChain chain;
+    final DevChainServer server;
+    final String dbUrl = TestPostgres.newDatabase();
+    final String user = TestPostgres.user();
+    private Wiring wiring;
+    private Daemon daemon;
+
+    DevChainRun(int finalityDepth, int blocks, long seed) throws Exception {
+        chain = new DevChain(CHAIN_ID, finalityDepth);
+        chain.pregenerate(blocks, 3, new Random(seed));
+        server = DevChainServer.start(chain, new InetSocketAddress("127.0.0.1", 0));
+    }
+
+    /** One {@code rpc:} entry per map: its keys and values as YAML (url first). */
+    void startDaemon(List<Map<String, String>> rpcs) throws Exception {
+        StringBuilder rpc = new StringBuilder();
+        for (Map<String, String> e : rpcs) {
+            rpc.append("          - url: \"").append(e.get("url")).append("\"\n");
+            e.forEach((k, v) -> {
+                if (!k.equals("url")) rpc.append("            ").append(k).append(": ").append(v).append('\n');
+            });
+        }
+        StringBuilder addresses = new StringBuilder();
+        for (var a : DevChain.TOKENS) addresses.append(addresses.isEmpty() ? "" : ", ").append(a.hex());
+        String yaml = """
+                database:
+                  url: "%s"
+                  user: %s
+                chains:
+                  - name: dev
+                    chain_id: %d
+                    rpc:
+                %s    finality: finalized
+                    max_reorg_depth: 64
+                    poll_interval: 50ms
+                sources:
+                  - name: tokens
+                    chain: dev
+                    addresses: [%s]
+                    start_block: 0
+                    events:
+                      - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
+                        table: transfers
+                """.formatted(dbUrl, user, CHAIN_ID, rpc, addresses);
+        wiring = Wiring.of(ConfigLoader.parse(yaml, "fault-test", Map.of()));
+        wiring.openDatabase("fault test");
+        daemon = RunCommand.start(wiring);
+    }
+
+    /** Mines {@code blocks} random blocks, pausing between them, with a reorg of depth 2..5 every {@code reorgEvery}. */
+    int grow(int blocks, int reorgEvery, Random random, Duration pause) throws InterruptedException {
+        int reorgs = 0;
+        for (int i = 1; i <= blocks; i++) {
+            chain.mineRandom(random);
+            if (reorgEvery > 0 && i % reorgEvery == 0) {
+                chain.reorg(2 + random.nextInt(4), random);
+                reorgs++;
+            }
+            Thread.sleep(pause);
+        }
+        return reorgs;
+    }
+
+    /** The canonical transfers the table must hold, up to the head. */
+    List<String> expectedRows() {
+        EventTable table = wiring.plan.allTables().get(0);
+        List<String> out = new ArrayList<>();
+        for (Log l : chain.logs(0, chain.head())) {
+            if (!table.wants(l) || l.topics().size() != 3) continue;
+            out.add(l.blockNumber() + "/" + l.logIndex() + " " + l.blockHash().hex() + " " + l.txHash().hex() + " "
+                    + l.address().hex() + " 0x" + l.topics().get(1).hex().substring(26) + " 0x"
+                    + l.topics().get(2).hex().substring(26) + " " + new BigInteger(1, l.data()));
+        }
+        return out;
+    }
+
+    List<String> tableRows() throws SQLException {
+        try (Connection c = DriverManager.getConnection(dbUrl, user, null);
+                ResultSet rs = c.createStatement().executeQuery("SELECT block_number, log_index, block_hash, tx_hash, "
+                        + "address, \"from\", \"to\", value FROM transfers ORDER BY block_number, log_index")) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getLong(1) + "/" + rs.getLong(2) + " " + Hex.encode(rs.getBytes(3)) + " " + Hex.encode(rs.getBytes(4))
+                        + " " + Hex.encode(rs.getBytes(5)) + " " + Hex.encode(rs.getBytes(6)) + " " + Hex.encode(rs.getBytes(7))
+                        + " " + rs.getBigDecimal(8).toBigIntegerExact());
+            }
+            return out;
+        }
+    }
+
+    private boolean tipIsHead() {
+        var tip = wiring.store.tip(CHAIN_ID);
+        var head = chain.header(chain.head());
+        return tip.isPresent() && head.isPresent() && tip.get().equals(head.get());
+    }
+
+    /** Waits (bounded) until the daemon follows the tip: its stored tip within {@code blocks} of the head. */
+    void awaitTipPhase(int blocks, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                var tip = wiring.store.tip(CHAIN_ID);
+                if (tip.isPresent() && tip.get().number() >= chain.head() - blocks) return;
+            } catch (RuntimeException notYet) {
+                // not migrated yet
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("the daemon did not reach the tip phase within " + timeout + ": " + status());
+    }
+
+    /** Waits (bounded) until the stored tip is the devchain's head, then compares every row. */
+    void awaitInSync(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (tipIsHead() && tableRows().equals(expectedRows())) break;
+            } catch (RuntimeException | SQLException notYet) {
+                // the tables may not exist yet
+            }
+            Thread.sleep(100);
+        }
+        List<String> expected = expectedRows();
+        List<String> actual = tableRows();
+        if (!expected.equals(actual)) {
+            List<String> missing = new ArrayList<>(expected);
+            missing.removeAll(actual);
+            List<String> extra = new ArrayList<>(actual);
+            extra.removeAll(expected);
+            throw new AssertionError("the table differs from the devchain's canonical transfers: " + missing.size()
+                    + " missing (first " + missing.stream().limit(3).toList() + "), " + extra.size() + " extra (first "
+                    + extra.stream().limit(3).toList() + "); head " + chain.head() + ", " + status());
+        }
+        assertEquals(chain.header(chain.head()), wiring.store.tip(CHAIN_ID), "the stored tip is the head");
+    }
+
+    String status() {
+        var s = daemon.loops().get(0).status();
+        return "halted=" + s.halted() + " reorgs=" + s.reorgs.get() + " errors=" + s.errors.get() + " lastError=" + s.lastError();
+    }
+
+    String halted() {
+        return daemon.loops().get(0).status().halted();
+    }
+
+    long reorgsSeen() {
+        return daemon.loops().get(0).status().reorgs.get();
+    }
+
+    List<EndpointMetrics> endpointMetrics() {
+        return wiring.source("dev").endpointMetrics();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            if (daemon != null) daemon.close();
+        } finally {
+            if (wiring != null) wiring.close();
+            server.close();
+        }
+    }
+}

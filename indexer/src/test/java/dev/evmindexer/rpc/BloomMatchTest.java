@@ -1,0 +1,46 @@
+package dev.evmindexer.rpc;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.evmindexer.abi.Bloom;
+import dev.evmindexer.eth.Address;
+import dev.evmindexer.eth.Hash;
+import dev.evmindexer.eth.Log;
+import dev.evmindexer.pipeline.LogFilter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The bloom checks of answers, on {@link Bloom} (the algorithm itself is tested in abi.BloomTest). */
+class BloomMatchTest {
+    private static final Address TOKEN = FakeChain.TOKEN;
+
+    private static Log log(Address address, Hash... topics) {
+        return new Log(address, List.of(topics), new byte[0], 1, Hash.ZERO, Hash.ZERO, 0, 0);
+    }
+
+    @Test
+    void aLogMustHaveItsAddressAndEveryTopicInTheBloom() {
+        byte[] bloom = new byte[256];
+        Bloom.add(bloom, TOKEN.unsafeBytes());
+        Bloom.add(bloom, FakeChain.TRANSFER.unsafeBytes());
+        assertTrue(LogChecks.mayContain(bloom, log(TOKEN, FakeChain.TRANSFER)));
+        assertFalse(LogChecks.mayContain(bloom, log(FakeChain.OTHER, FakeChain.TRANSFER)));
+        assertFalse(LogChecks.mayContain(bloom, log(TOKEN, FakeChain.TRANSFER, FakeChain.APPROVAL)));
+        assertTrue(LogChecks.mayContain(new byte[0], log(FakeChain.OTHER, FakeChain.APPROVAL)), "unknown bloom");
+    }
+
+    @Test
+    void matchesAgainstAFilter() {
+        byte[] bloom = new byte[256];
+        Bloom.add(bloom, TOKEN.unsafeBytes());
+        Bloom.add(bloom, FakeChain.TRANSFER.unsafeBytes());
+        assertTrue(LogChecks.mayMatch(bloom, new LogFilter(List.of(TOKEN), List.of(FakeChain.TRANSFER))));
+        assertTrue(LogChecks.mayMatch(bloom, new LogFilter(List.of(), List.of(FakeChain.TRANSFER))));
+        assertTrue(LogChecks.mayMatch(bloom, new LogFilter(List.of(FakeChain.OTHER, TOKEN), List.of())));
+        assertFalse(LogChecks.mayMatch(bloom, new LogFilter(List.of(TOKEN), List.of(FakeChain.APPROVAL))));
+        assertFalse(LogChecks.mayMatch(bloom, new LogFilter(List.of(FakeChain.OTHER), List.of(FakeChain.TRANSFER))));
+        assertFalse(LogChecks.mayMatch(new byte[256], new LogFilter(List.of(), List.of())));
+        assertFalse(LogChecks.mayMatch(new byte[0], new LogFilter(List.of(), List.of())), "unknown bloom");
+    }
+}

@@ -1,0 +1,97 @@
+package dev.evmindexer.rpc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.Hash;
+import dev.evmindexer.eth.Hex;
+import dev.evmindexer.pipeline.ChainSource;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Walk-backs stay on one endpoint whose head is at or above our tip; a second endpoint confirms. */
+class WalksTest {
+    private final FakeChain chain = new FakeChain(1, 60);
+    private final List<FakeRpcServer> servers = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        servers.forEach(FakeRpcServer::close);
+    }
+
+    private FakeRpcServer server() throws Exception {
+        FakeRpcServer s = new FakeRpcServer(chain);
+        servers.add(s);
+        return s;
+    }
+
+    private static Hash forked(Hash h) {
+        return Hash.of(org.web3j.crypto.Hash.sha3(h.unsafeBytes()));
+    }
+
+    /** A node on another fork above block 50: same numbers, other hashes. */
+    private FakeRpcServer forkedAbove50() throws Exception {
+        return server().script((m, p, normal) -> {
+            var answer = normal.get();
+            if (!m.equals("eth_getBlockByNumber") || answer.get("result") == null || answer.get("result").isNull()) {
+                return answer;
+            }
+            ObjectNode block = (ObjectNode) answer.get("result");
+            long n = Hex.quantity(block.get("number").asText());
+            if (n > 50) block.put("hash", forked(Hash.fromHex(block.get("hash").asText())).hex());
+            if (n > 51) block.put("parentHash", forked(Hash.fromHex(block.get("parentHash").asText())).hex());
+            return answer;
+        });
+    }
+
+    private long numberedHeaderCalls(FakeRpcServer s) {
+        return s.received.stream().filter(r -> r.method().equals("eth_getBlockByNumber")
+                && r.params().get(0).asText().startsWith("0x")).count();
+    }
+
+    @Test
+    void theWalkBackStaysOnAnEndpointAtOrAboveTheTip() throws Exception {
+        FakeRpcServer lagging = server().head(30);
+        FakeRpcServer good = server();
+        try (RpcChainSource s = RpcTesting.connect(1, lagging.url(), good.url())) {
+            s.heads();
+            long before = numberedHeaderCalls(lagging);
+            for (int round = 0; round < 10; round++) {
+                ChainSource.Canonical node = s.canonical(55);
+                for (long n = 55; n >= 45; n--) assertEquals(chain.block(n), node.header(n).orElseThrow());
+            }
+            assertEquals(before, numberedHeaderCalls(lagging), "never walks back on the endpoint below our tip");
+
+            ChainSource.Canonical node = s.canonical(55);
+            assertFalse(node.confirm(55, chain.block(55).hash(), true), "the other endpoint cannot see #55: no halt");
+            assertTrue(node.confirm(55, chain.block(55).hash(), false), "but a rollback may go on");
+            assertTrue(node.confirm(20, chain.block(20).hash(), true));
+        }
+    }
+
+    @Test
+    void endpointsOnDifferentForksDoNotConfirmEachOther() throws Exception {
+        FakeRpcServer honest = server();
+        FakeRpcServer fork = forkedAbove50();
+        try (RpcChainSource s = RpcTesting.connect(1, honest.url(), fork.url())) {
+            s.heads();
+            for (int round = 0; round < 10; round++) {
+                ChainSource.Canonical node = s.canonical(55);
+                BlockHeader seen = node.header(53).orElseThrow();
+                assertFalse(node.confirm(53, seen.hash(), false), "the other endpoint has another block #53");
+                BlockHeader below = node.header(50).orElseThrow();
+                assertEquals(chain.block(50), below);
+                assertTrue(node.confirm(50, below.hash(), true), "both agree below the fork");
+            }
+        }
+        try (RpcChainSource alone = RpcTesting.connect(1, fork.url())) {
+            ChainSource.Canonical node = alone.canonical(55);
+            assertTrue(node.confirm(53, node.header(53).orElseThrow().hash(), true), "no second endpoint configured");
+        }
+    }
+}
