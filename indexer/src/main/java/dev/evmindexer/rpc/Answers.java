@@ -59,6 +59,13 @@ final class Answers {
         return new Log(a, topics, data, blockNumber, blockHash, txHash, txIndex, logIndex);
     }
 
+    /** The logs of an {@code eth_getLogs} answer: read while streaming, or from a tree (single calls). */
+    static List<Log> logs(RpcResult answer, Endpoint from) {
+        if (answer.isError()) throw new RpcFault(answer.describeError());
+        if (answer.logs() != null) return answer.logs();
+        return logs(answer.required(), from);
+    }
+
     /** The logs of an {@code eth_getLogs} result, which must be an array. */
     static List<Log> logs(JsonNode result, Endpoint from) {
         if (result == null || !result.isArray()) throw bad(from, "an eth_getLogs result that is not an array");

@@ -35,7 +35,9 @@ final class Endpoint implements AutoCloseable {
     private final EndpointSpec spec;
     private final String name;
     private final OkHttpClient http;
-    private final HttpService service;
+    private final Transport service;
+    private final java.util.concurrent.atomic.AtomicLong nextId = new java.util.concurrent.atomic.AtomicLong();
+    private static final com.fasterxml.jackson.databind.ObjectMapper PAYLOAD = new com.fasterxml.jackson.databind.ObjectMapper();
     private final Web3j web3j;
     private final EndpointHealth health;
     private final LongSupplier nanoClock;
@@ -57,7 +59,7 @@ final class Endpoint implements AutoCloseable {
                 .writeTimeout(spec.timeout())
                 .callTimeout(spec.timeout())
                 .build();
-        this.service = new HttpService(spec.url(), http);
+        this.service = new Transport(spec.url(), http);
         this.web3j = Web3j.build(service);
         this.health = health;
         this.nanoClock = nanoClock;
@@ -169,19 +171,20 @@ final class Endpoint implements AutoCloseable {
      * with an HTTP error status).
      */
     private List<RpcResult> batch(List<Call> calls) {
-        BatchRequest batch = web3j.newBatch();
         Map<Long, Integer> positionById = new HashMap<>();
+        List<Map<String, Object>> payload = new ArrayList<>(calls.size());
         for (int i = 0; i < calls.size(); i++) {
-            Request<Object, RawResponse> r = request(calls.get(i));
-            positionById.put(r.getId(), i);
-            batch.add(r);
+            long id = nextId.incrementAndGet();
+            positionById.put(id, i);
+            payload.add(Map.of("jsonrpc", "2.0", "id", id, "method", calls.get(i).method(), "params", calls.get(i).params()));
         }
         String what = "batch of " + calls.size() + " starting with " + calls.get(0).method();
-        BatchResponse response;
+        Object[] answers;
         try {
-            response = exchange(what, () -> {
-                try {
-                    return batch.send();
+            String body = PAYLOAD.writeValueAsString(payload);
+            answers = exchange(what, () -> {
+                try (java.io.InputStream in = service.post(body)) {
+                    return StreamingAnswers.parse(in, positionById, this);
                 } catch (IOException e) {
                     throw new TransportException(e);
                 }
@@ -190,31 +193,46 @@ final class Endpoint implements AutoCloseable {
             List<RpcResult> same = new ArrayList<>(calls.size());
             for (Call c : calls) same.add(RpcResult.error(name, c.method(), e.code, e.message));
             return same;
-        } catch (ClassCastException e) {
-            // web3j fails this way when a node answers a batch with a single object: it does not take batches.
+        } catch (StreamingAnswers.NotABatch e) {
             metrics.error(RpcFault.Kind.BATCH_REJECTED);
             throw new RpcFault(RpcFault.Kind.BATCH_REJECTED, name + " answered the " + what + " with a single object");
-        }
-        if (response == null || response.getResponses() == null) {
-            throw new RpcFault(RpcFault.Kind.ERROR_ANSWER, name + " gave no answer to " + what);
-        }
-        List<? extends Response<?>> responses = response.getResponses();
-        if (responses.size() != calls.size()) {
-            throw new RpcFault(RpcFault.Kind.ERROR_ANSWER, name + " answered " + responses.size() + " of the " + what);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the JSON of " + what, e);
         }
         RpcResult[] ordered = new RpcResult[calls.size()];
-        for (Response<?> r : responses) {
-            Integer pos = positionById.get(r.getId());
-            if (pos == null || ordered[pos] != null) {
-                throw new RpcFault(RpcFault.Kind.ERROR_ANSWER, name + " answered the " + what
-                        + " with an unknown or repeated id " + r.getId());
+        for (int i = 0; i < ordered.length; i++) {
+            if (!(answers[i] instanceof StreamingAnswers.Answer a)) {
+                throw new RpcFault(RpcFault.Kind.ERROR_ANSWER, name + " left call " + (i + 1) + " of the " + what + " unanswered");
             }
-            ordered[pos] = toResult(calls.get(pos).method(), (RawResponse) r);
+            ordered[i] = toResult(calls.get(i).method(), a);
         }
         if (calls.size() > 1 && allErrorsMention(ordered, "batch")) {
             throw new RpcFault(RpcFault.Kind.BATCH_REJECTED, ordered[0].describeError());
         }
         return List.of(ordered);
+    }
+
+    /** A streamed answer as a result; an error answer that says "rate limited" is a throttling fault instead. */
+    private RpcResult toResult(String method, StreamingAnswers.Answer a) {
+        if (a.errorMessage() == null) {
+            return a.logs() != null ? RpcResult.logs(name, method, a.logs()) : RpcResult.ok(name, method, a.result());
+        }
+        if (HttpErrors.isRateLimit(a.errorMessage())) {
+            rate.throttled();
+            throw fault(RpcFault.Kind.RATE_LIMITED, name + " throttled " + method + ": " + a.errorCode() + " " + a.errorMessage());
+        }
+        return RpcResult.error(name, method, a.errorCode(), a.errorMessage());
+    }
+
+    /** web3j's HTTP transport (headers, status handling) with the raw answer exposed for streaming parsing. */
+    private static final class Transport extends HttpService {
+        Transport(String url, OkHttpClient client) {
+            super(url, client);
+        }
+
+        java.io.InputStream post(String payload) throws IOException {
+            return performIO(payload);
+        }
     }
 
     private interface Io<T> {
@@ -264,7 +282,7 @@ final class Endpoint implements AutoCloseable {
                 throw classify((IOException) e.getCause(), what);
             } catch (RuntimeException e) {
                 observer.completed(name, method(what), nanoClock.getAsLong() - start, true);
-                if (e instanceof ClassCastException) throw e;
+                if (e instanceof StreamingAnswers.NotABatch || e instanceof RpcFault) throw e;
                 throw classify(e, what);
             }
             latency.record(nanoClock.getAsLong() - start);

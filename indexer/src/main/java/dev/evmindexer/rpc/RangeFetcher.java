@@ -110,7 +110,7 @@ final class RangeFetcher {
                 throw new RpcFault(RpcFault.Kind.ERROR_ANSWER, logsResult.describeError() + " (addresses per query now "
                         + now + ")");
             }
-            logs.addAll(Answers.logs(logsResult.required(), ep));
+            logs.addAll(Answers.logs(logsResult, ep));
         }
         RpcResult lastBlock = r.get(slices.size());
         if (lastBlock.isNull()) {

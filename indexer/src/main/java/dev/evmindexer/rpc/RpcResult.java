@@ -11,17 +11,23 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param errorCode    the error's code when {@link #isError()}
  * @param errorMessage the error's message when {@link #isError()}, else null
  */
-record RpcResult(String source, String method, JsonNode result, int errorCode, String errorMessage) {
+record RpcResult(String source, String method, JsonNode result, java.util.List<dev.evmindexer.eth.Log> logs, int errorCode,
+                 String errorMessage) {
     private static final int MAX_MESSAGE = 300;
 
     static RpcResult ok(String source, String method, JsonNode result) {
-        return new RpcResult(source, method, result == null || result.isNull() || result.isMissingNode() ? null : result, 0,
-                null);
+        return new RpcResult(source, method, result == null || result.isNull() || result.isMissingNode() ? null : result, null,
+                0, null);
+    }
+
+    /** An array result already read, streaming, into checked logs (see {@link StreamingAnswers}). */
+    static RpcResult logs(String source, String method, java.util.List<dev.evmindexer.eth.Log> logs) {
+        return new RpcResult(source, method, null, logs, 0, null);
     }
 
     static RpcResult error(String source, String method, int code, String message) {
         String m = message == null ? "(no message)" : message;
-        return new RpcResult(source, method, null, code, m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "..." : m);
+        return new RpcResult(source, method, null, null, code, m.length() > MAX_MESSAGE ? m.substring(0, MAX_MESSAGE) + "..." : m);
     }
 
     boolean isError() {
@@ -29,7 +35,7 @@ record RpcResult(String source, String method, JsonNode result, int errorCode, S
     }
 
     boolean isNull() {
-        return !isError() && result == null;
+        return !isError() && result == null && logs == null;
     }
 
     /** The result, which may be null; an error answer is a fault. */

@@ -1,0 +1,177 @@
+package dev.evmindexer.rpc;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.evmindexer.eth.Address;
+import dev.evmindexer.eth.Hash;
+import dev.evmindexer.eth.Log;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a JSON-RPC batch answer with Jackson's streaming parser. Array results ({@code eth_getLogs}, the
+ * only method we call that answers an array) go straight into {@link Log}s, with the same strict checks as
+ * {@link Answers#log}; other results become small trees. This is the backfill's hot path: no intermediate
+ * tree and no strings for the hex fields of millions of logs.
+ */
+final class StreamingAnswers {
+    private static final ObjectMapper TREES = new ObjectMapper();
+    private static final JsonFactory FACTORY = TREES.getFactory();
+
+    private StreamingAnswers() {}
+
+    /** A batch answer that was a single object: the endpoint does not take batches (or refused this one). */
+    static final class NotABatch extends RuntimeException {
+        NotABatch() {
+            super("a single object answered a batch", null, false, false);
+        }
+    }
+
+    /**
+     * The answers of a batch, ordered like the calls whose ids are in {@code positionById}; entries the
+     * endpoint left out stay null (the caller says so). A malformed envelope or log is an {@link RpcFault}.
+     */
+    static Object[] parse(InputStream in, Map<Long, Integer> positionById, Endpoint from) throws IOException {
+        Object[] out = new Object[positionById.size()];
+        try (JsonParser p = FACTORY.createParser(in)) {
+            JsonToken first = p.nextToken();
+            if (first == JsonToken.START_OBJECT) throw new NotABatch();
+            if (first != JsonToken.START_ARRAY) throw Answers.bad(from, "a batch answer that is not a JSON array");
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                Answer a = answer(p, from);
+                Integer pos = a.id == null ? null : positionById.get(a.id);
+                if (pos == null || out[pos] != null) throw Answers.bad(from, "a batch with an unknown or repeated id " + a.id);
+                out[pos] = a;
+            }
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw Answers.bad(from, "malformed JSON (" + e.getOriginalMessage() + ")");
+        }
+        return out;
+    }
+
+    /** One response object: its id, and its logs, its result tree, or its error. */
+    record Answer(Long id, List<Log> logs, JsonNode result, Integer errorCode, String errorMessage) {}
+
+    private static Answer answer(JsonParser p, Endpoint from) throws IOException {
+        Long id = null;
+        List<Log> logs = null;
+        JsonNode result = null;
+        Integer code = null;
+        String message = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (field) {
+                case "id" -> id = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
+                case "result" -> {
+                    if (t == JsonToken.START_ARRAY) logs = logs(p, from);
+                    else result = TREES.readTree(p);
+                }
+                case "error" -> {
+                    JsonNode e = TREES.readTree(p);
+                    code = e.path("code").asInt(0);
+                    message = e.path("message").asText("(no message)");
+                    JsonNode data = e.get("data");
+                    if (data != null && !data.isNull()) message += " (data: " + (data.isTextual() ? data.asText() : data) + ")";
+                }
+                default -> p.skipChildren();
+            }
+        }
+        return new Answer(id, logs, result, code, message);
+    }
+
+    private static List<Log> logs(JsonParser p, Endpoint from) throws IOException {
+        List<Log> out = new ArrayList<>();
+        while (p.nextToken() == JsonToken.START_OBJECT) out.add(log(p, from));
+        return out;
+    }
+
+    private static Log log(JsonParser p, Endpoint from) throws IOException {
+        Address address = null;
+        List<Hash> topics = null;
+        byte[] data = null;
+        long blockNumber = -1;
+        long txIndex = -1;
+        long logIndex = -1;
+        Hash blockHash = null;
+        Hash txHash = null;
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            JsonToken t = p.nextToken();
+            switch (field) {
+                case "address" -> address = Address.of(fixed(p, t, 20, field, from));
+                case "topics" -> {
+                    if (t != JsonToken.START_ARRAY) throw Answers.bad(from, "a log whose topics are not an array");
+                    topics = new ArrayList<>(4);
+                    while (p.nextToken() != JsonToken.END_ARRAY) {
+                        if (topics.size() == 4) throw Answers.bad(from, "a log with more than 4 topics");
+                        topics.add(Hash.of(fixed(p, p.currentToken(), 32, field, from)));
+                    }
+                }
+                case "data" -> data = hex(p, t, field, from);
+                case "blockNumber" -> blockNumber = quantity(p, t, field, from);
+                case "blockHash" -> blockHash = Hash.of(fixed(p, t, 32, field, from));
+                case "transactionHash" -> txHash = Hash.of(fixed(p, t, 32, field, from));
+                case "transactionIndex" -> txIndex = quantity(p, t, field, from);
+                case "logIndex" -> logIndex = quantity(p, t, field, from);
+                case "removed" -> {
+                    if (t == JsonToken.VALUE_TRUE) throw Answers.bad(from, "a log marked removed");
+                }
+                default -> p.skipChildren();
+            }
+        }
+        if (address == null || topics == null || data == null || blockNumber < 0 || blockHash == null || txHash == null
+                || txIndex < 0 || logIndex < 0) {
+            throw Answers.bad(from, "a log without one of address, topics, data, blockNumber, blockHash, transactionHash, "
+                    + "transactionIndex, logIndex");
+        }
+        if (txIndex > Integer.MAX_VALUE || logIndex > Integer.MAX_VALUE) throw Answers.bad(from, "a log index out of range");
+        return new Log(address, topics, data, blockNumber, blockHash, txHash, (int) txIndex, (int) logIndex);
+    }
+
+    private static byte[] fixed(JsonParser p, JsonToken t, int size, String field, Endpoint from) throws IOException {
+        byte[] b = hex(p, t, field, from);
+        if (b.length != size) throw Answers.bad(from, field + " of " + b.length + " bytes, not " + size);
+        return b;
+    }
+
+    /** 0x-prefixed hex with an even number of digits, decoded from the parser's own buffer. */
+    private static byte[] hex(JsonParser p, JsonToken t, String field, Endpoint from) throws IOException {
+        if (t != JsonToken.VALUE_STRING) throw Answers.bad(from, field + " that is not a hex string");
+        char[] c = p.getTextCharacters();
+        int off = p.getTextOffset();
+        int len = p.getTextLength();
+        if (len < 2 || c[off] != '0' || (c[off + 1] != 'x' && c[off + 1] != 'X') || (len & 1) != 0) {
+            throw Answers.bad(from, field + " that is not 0x-prefixed hex of whole bytes");
+        }
+        byte[] out = new byte[(len - 2) / 2];
+        for (int i = 0, j = off + 2; i < out.length; i++, j += 2) {
+            int hi = Character.digit(c[j], 16);
+            int lo = Character.digit(c[j + 1], 16);
+            if ((hi | lo) < 0) throw Answers.bad(from, field + " that is not valid hex");
+            out[i] = (byte) (hi << 4 | lo);
+        }
+        return out;
+    }
+
+    private static long quantity(JsonParser p, JsonToken t, String field, Endpoint from) throws IOException {
+        if (t != JsonToken.VALUE_STRING) throw Answers.bad(from, field + " that is not a hex string");
+        char[] c = p.getTextCharacters();
+        int off = p.getTextOffset();
+        int len = p.getTextLength();
+        if (len < 3 || len > 17 || c[off] != '0' || c[off + 1] != 'x') throw Answers.bad(from, field + " that is not a hex quantity");
+        long v = 0;
+        for (int j = off + 2; j < off + len; j++) {
+            int d = Character.digit(c[j], 16);
+            if (d < 0) throw Answers.bad(from, field + " that is not a hex quantity");
+            v = v << 4 | d;
+        }
+        return v;
+    }
+}
