@@ -12,10 +12,19 @@ public final class Bloom {
 
     /** False when {@code value} was certainly never added; true when it may have been. */
     public static boolean mightContain(byte[] bloom256, byte[] value) {
-        checkSize(bloom256);
+        return containsBits(bloom256, bits(value));
+    }
+
+    /** The three bit positions {@code value} sets: worth caching for values seen in many logs (tokens, topics). */
+    public static int[] bits(byte[] value) {
         byte[] h = Keccak.keccak256(value);
-        for (int i = 0; i < 6; i += 2) {
-            int bit = bitIndex(h, i);
+        return new int[] {bitIndex(h, 0), bitIndex(h, 2), bitIndex(h, 4)};
+    }
+
+    /** {@link #mightContain} for a value's precomputed {@link #bits}. */
+    public static boolean containsBits(byte[] bloom256, int[] bits) {
+        checkSize(bloom256);
+        for (int bit : bits) {
             if ((bloom256[SIZE - 1 - (bit >>> 3)] & (1 << (bit & 7))) == 0) return false;
         }
         return true;

@@ -39,11 +39,29 @@ final class LogChecks {
      * topics are in that header's bloom. {@code headers} must hold every log's block number.
      */
     static void againstHeaders(List<Log> logs, Map<Long, BlockHeader> headers, boolean bloomChecks, Endpoint ep) {
+        // addresses and topics repeat across a range's logs (a token, its event, its holders): hash each value once
+        Map<Object, int[]> bits = new java.util.HashMap<>();
         for (Log log : logs) {
             BlockHeader h = headers.get(log.blockNumber());
             if (h == null) throw new IllegalStateException("no header fetched for " + log);
-            againstHeader(log, h, bloomChecks, ep);
+            if (log.blockNumber() != h.number() || !log.blockHash().equals(h.hash())) {
+                throw Answers.bad(ep, log + " with block hash " + log.blockHash().shortHex() + " but block " + h);
+            }
+            if (bloomChecks && !mayContain(h.logsBloom(), log, bits)) {
+                throw Answers.bad(ep, log + " whose address or topics are not in the logsBloom of block " + h);
+            }
         }
+    }
+
+    private static boolean mayContain(byte[] bloom, Log log, Map<Object, int[]> bits) {
+        if (bloom.length == 0) return true;
+        if (!Bloom.containsBits(bloom, bits.computeIfAbsent(log.address(), a -> Bloom.bits(log.address().unsafeBytes())))) {
+            return false;
+        }
+        for (Hash topic : log.topics()) {
+            if (!Bloom.containsBits(bloom, bits.computeIfAbsent(topic, t -> Bloom.bits(topic.unsafeBytes())))) return false;
+        }
+        return true;
     }
 
     static void againstHeader(Log log, BlockHeader h, boolean bloomChecks, Endpoint ep) {

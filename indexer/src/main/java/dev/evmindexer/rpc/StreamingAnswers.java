@@ -24,7 +24,23 @@ final class StreamingAnswers {
     private static final ObjectMapper TREES = new ObjectMapper();
     private static final JsonFactory FACTORY = TREES.getFactory();
 
+    /** Hex digit values by character, -1 for anything else: much cheaper than Character.digit on this path. */
+    private static final byte[] NIBBLE = new byte[128];
+
+    static {
+        java.util.Arrays.fill(NIBBLE, (byte) -1);
+        for (int i = 0; i < 10; i++) NIBBLE['0' + i] = (byte) i;
+        for (int i = 0; i < 6; i++) {
+            NIBBLE['a' + i] = (byte) (10 + i);
+            NIBBLE['A' + i] = (byte) (10 + i);
+        }
+    }
+
     private StreamingAnswers() {}
+
+    private static int nibble(char ch) {
+        return ch < 128 ? NIBBLE[ch] : -1;
+    }
 
     /** A batch answer that was a single object: the endpoint does not take batches (or refused this one). */
     static final class NotABatch extends RuntimeException {
@@ -152,8 +168,8 @@ final class StreamingAnswers {
         }
         byte[] out = new byte[(len - 2) / 2];
         for (int i = 0, j = off + 2; i < out.length; i++, j += 2) {
-            int hi = Character.digit(c[j], 16);
-            int lo = Character.digit(c[j + 1], 16);
+            int hi = nibble(c[j]);
+            int lo = nibble(c[j + 1]);
             if ((hi | lo) < 0) throw Answers.bad(from, field + " that is not valid hex");
             out[i] = (byte) (hi << 4 | lo);
         }
@@ -168,7 +184,7 @@ final class StreamingAnswers {
         if (len < 3 || len > 17 || c[off] != '0' || c[off + 1] != 'x') throw Answers.bad(from, field + " that is not a hex quantity");
         long v = 0;
         for (int j = off + 2; j < off + len; j++) {
-            int d = Character.digit(c[j], 16);
+            int d = nibble(c[j]);
             if (d < 0) throw Answers.bad(from, field + " that is not a hex quantity");
             v = v << 4 | d;
         }
