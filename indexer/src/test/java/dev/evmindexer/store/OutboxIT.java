@@ -29,7 +29,7 @@ import org.postgresql.PGNotification;
  * that rolled back; the README's cursor query never skips an entry of a transaction that commits late;
  * retention deletes only old entries.
  */
-class OutboxIT {
+class OutboxIT extends StoreTestBase {
     /** The README's consumer query, verbatim apart from the parameter markers. */
     static final String README_QUERY = """
             SELECT id, xid, chain_id, table_name, kind, from_block, to_block
@@ -38,24 +38,6 @@ class OutboxIT {
               AND xid < pg_snapshot_xmin(pg_current_snapshot())   -- only transactions no longer in flight
             ORDER BY xid, id""";
 
-    private Database db;
-    private PgEventStore store;
-    private String url;
-
-    @BeforeEach
-    void open() throws Exception {
-        url = TestPostgres.newDatabase();
-        db = TestPostgres.open(url);
-        Migrations.migrate(db.dataSource());
-        TableDdl.ensure(db.dataSource(), List.of(TABLE), Map.of(1L, "test"));
-        store = new PgEventStore(db.dataSource());
-        store.advanceFinalized(1, 100);
-    }
-
-    @AfterEach
-    void close() {
-        db.close();
-    }
 
     @Test
     void listenSeesCommitsAndRollbacksInOrderAndNothingOfAFailedTransaction() throws Exception {

@@ -32,30 +32,12 @@ import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 
 /** The store's transactions on a real PostgreSQL: idempotent replays, epoch checks, atomic rollbacks, notifications. */
-class PgEventStoreIT {
+class PgEventStoreIT extends StoreTestBase {
     static final Address TOKEN = Address.fromHex("0x00000000000000000000000000000000000000aa");
     static final EventSignature TRANSFER = EventSignature.parse("event Transfer(address indexed from, address indexed to, uint256 value)");
     static final EventTable TABLE = new EventTable("public", "transfers", 1, "token", 0,
             new LogFilter(List.of(TOKEN), List.of(TRANSFER.topic0())), TRANSFER, new EventDecoder(TRANSFER), "def1");
 
-    private Database db;
-    private PgEventStore store;
-    private String url;
-
-    @BeforeEach
-    void open() throws Exception {
-        url = TestPostgres.newDatabase();
-        db = TestPostgres.open(url);
-        Migrations.migrate(db.dataSource());
-        TableDdl.ensure(db.dataSource(), List.of(TABLE), Map.of(1L, "test"));
-        store = new PgEventStore(db.dataSource());
-        store.advanceFinalized(1, 100);
-    }
-
-    @AfterEach
-    void close() {
-        db.close();
-    }
 
     static Hash h(long n, int salt) {
         byte[] b = new byte[32];
