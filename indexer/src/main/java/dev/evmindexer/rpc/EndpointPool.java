@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 final class EndpointPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EndpointPool.class);
     private static final Duration UNREACHABLE_LOG_INTERVAL = Duration.ofSeconds(60);
-    /** Waiting this long for any endpoint to come back is worth a warning (then every {@link #UNREACHABLE_LOG_INTERVAL}). */
+    /** Every endpoint out this long is worth a warning (then one every {@link #UNREACHABLE_LOG_INTERVAL}). */
     private static final Duration ALL_DOWN_WARN_AFTER = Duration.ofSeconds(10);
 
     /**
@@ -63,6 +63,8 @@ final class EndpointPool implements AutoCloseable {
     private final OkHttpClient http;
     private final Hedging hedging;
     private final AtomicLong lastAllDownLog = new AtomicLong(Long.MIN_VALUE);
+    /** Since when no endpoint has been usable (clock nanos), or {@link Long#MIN_VALUE} while one is. */
+    private final AtomicLong allDownSince = new AtomicLong(Long.MIN_VALUE);
 
     private EndpointPool(String chainName, long chainId, List<Endpoint> endpoints, Settings settings,
             OkHttpClient http) {
@@ -221,7 +223,6 @@ final class EndpointPool implements AutoCloseable {
     }
 
     private Endpoint acquire(String what, Set<Endpoint> tried, boolean tip) {
-        long waitingSince = 0;
         while (true) {
             long now = now();
             startDueProbes(now);
@@ -229,13 +230,17 @@ final class EndpointPool implements AutoCloseable {
             if (pick == null && tip) pick = pick(now, tried, false, true);
             if (pick == null) pick = pick(now, tried, true, false);
             if (pick == null) pick = pick(now, tried, false, false);
-            if (pick != null) return pick;
+            if (pick != null) {
+                allDownSince.set(Long.MIN_VALUE);
+                return pick;
+            }
             if (endpoints.stream().allMatch(e -> e.health().state() == EndpointHealth.State.DISABLED)) {
                 throw new SourceException("doing " + what + ": no usable endpoint for chain " + chainName
                         + " (" + endpoints.get(0).health().disabledReason() + ")");
             }
-            if (waitingSince == 0) waitingSince = now;
-            warnIfLongDown(now, now - waitingSince, what);
+            allDownSince.compareAndSet(Long.MIN_VALUE, now);
+            long since = allDownSince.get();
+            if (since != Long.MIN_VALUE) warnIfLongDown(now, now - since, what);
             long wakeAt = endpoints.stream()
                     .filter(e -> e.health().state() == EndpointHealth.State.ACTIVE)
                     .mapToLong(e -> e.health().outUntil())
