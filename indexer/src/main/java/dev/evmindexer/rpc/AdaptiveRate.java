@@ -6,7 +6,8 @@ import java.util.function.LongSupplier;
 /**
  * One endpoint's request rate: a token bucket (one token per HTTP request, a JSON-RPC batch being one request)
  * whose rate adapts. It starts at {@link #START_RPS} (or the cap, if lower), grows by {@link #GROWTH} after every
- * {@link #GROW_AFTER} successes in a row, is halved on each throttling answer (HTTP 429, "rate limit"), and stays
+ * {@link #GROW_AFTER} successes in a row, is cut to 70% on a throttling answer (HTTP 429, "rate limit"; at most once per
+ * {@link #CUT_INTERVAL}, since the requests in flight when the limit was hit all come back throttled), and stays
  * within {@code [floor, cap]}. The bucket holds at most one second's worth of tokens. Thread-safe.
  */
 final class AdaptiveRate {
@@ -15,8 +16,9 @@ final class AdaptiveRate {
     static final double DEFAULT_CAP_RPS = 2_000;
     static final double FLOOR_RPS = 1;
     static final double GROWTH = 1.05;
-    static final int GROW_AFTER = 20;
-    static final double CUT = 0.5;
+    static final int GROW_AFTER = 10;
+    static final double CUT = 0.7;
+    static final long CUT_INTERVAL = 1_000_000_000L;
 
     private static final double NANOS = 1e9;
 
@@ -28,6 +30,7 @@ final class AdaptiveRate {
     private double tokens;
     private long refilledAt;
     private int successes;
+    private long cutAt;
 
     /** @param maxRps the cap, or a non-positive value for {@link #DEFAULT_CAP_RPS} */
     AdaptiveRate(double maxRps, LongSupplier nanoClock) {
@@ -37,6 +40,7 @@ final class AdaptiveRate {
         this.rate = Math.min(START_RPS, cap);
         this.tokens = 1;
         this.refilledAt = nanoClock.getAsLong();
+        this.cutAt = refilledAt - CUT_INTERVAL;
     }
 
     /**
@@ -72,8 +76,11 @@ final class AdaptiveRate {
         try {
             refill();
             successes = 0;
-            rate = Math.max(floor, rate * CUT);
             tokens = Math.min(tokens, 0);
+            long now = nanoClock.getAsLong();
+            if (now - cutAt < CUT_INTERVAL) return;
+            cutAt = now;
+            rate = Math.max(floor, rate * CUT);
         } finally {
             lock.unlock();
         }

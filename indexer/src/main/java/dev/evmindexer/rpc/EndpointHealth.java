@@ -7,15 +7,19 @@ import java.util.function.LongSupplier;
 /**
  * The health of one endpoint as the pool sees it. An endpoint starts {@link State#UNVERIFIED} (its chain id is
  * not checked yet), becomes {@link State#ACTIVE} once it is, or {@link State#DISABLED} for good when it serves
- * another chain. A failure takes an active endpoint out of rotation for an exponentially growing time (base,
- * 2 base, 4 base ... capped, each shortened by a random jitter of up to {@link #JITTER} so that endpoints and
- * callers failing together do not come back together); the next success resets that. Errors also feed a score that halves every
- * {@link #SCORE_HALF_LIFE}, so the pool can prefer endpoints with fewer recent errors. Thread-safe.
+ * another chain. Every error feeds a score that halves every {@link #SCORE_HALF_LIFE}, so the pool prefers endpoints
+ * with fewer recent errors; {@link #OUT_AFTER} failures in a row take an active endpoint out of rotation (an
+ * unverified one after each failed probe) for an exponentially growing time (base, 2 base, 4 base ... capped, each
+ * shortened by a random jitter of up to {@link #JITTER} so that endpoints and callers failing together do not come
+ * back together); the next success resets that. A single failure among successes only lowers the preference: one
+ * bad answer from a provider that is otherwise fine should not leave the others to carry all the load. Thread-safe.
  */
 final class EndpointHealth {
     enum State { UNVERIFIED, ACTIVE, DISABLED }
 
     static final Duration SCORE_HALF_LIFE = Duration.ofSeconds(60);
+    /** Failures in a row that take an active endpoint out of rotation. */
+    static final int OUT_AFTER = 2;
     /** Largest share of a backoff step that jitter takes off. */
     static final double JITTER = 0.25;
 
@@ -101,10 +105,11 @@ final class EndpointHealth {
     }
 
     /**
-     * Records a failure: out of rotation for the next backoff step. Failures of calls that were already in flight
-     * while the endpoint was out (concurrent callers) add to the score but do not lengthen the backoff again.
+     * Records a failure: the score grows, and from the {@link #OUT_AFTER}th failure in a row (the first for an
+     * unverified endpoint) the endpoint is out of rotation for the next backoff step. Failures of calls that were
+     * already in flight while the endpoint was out (concurrent callers) do not lengthen the backoff again.
      *
-     * @return how long the endpoint is now out of rotation, or zero when this failure did not extend it
+     * @return how long the endpoint is now out of rotation, or zero when this failure did not take it out
      */
     Duration failed() {
         lock.lock();
@@ -114,7 +119,9 @@ final class EndpointHealth {
             scoreAtNanos = now;
             if (now - outUntilNanos < 0) return Duration.ZERO;
             consecutiveFailures++;
-            int shift = Math.min(consecutiveFailures - 1, 30);
+            int threshold = state == State.ACTIVE ? OUT_AFTER : 1;
+            if (consecutiveFailures < threshold) return Duration.ZERO;
+            int shift = Math.min(consecutiveFailures - threshold, 30);
             long backoff = baseBackoffNanos > (maxBackoffNanos >> shift) ? maxBackoffNanos : baseBackoffNanos << shift;
             backoff = Math.min(backoff, maxBackoffNanos);
             outUntilNanos = now + backoff - (long) (backoff * JITTER * random.getAsDouble());

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 final class EndpointPool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(EndpointPool.class);
     private static final Duration UNREACHABLE_LOG_INTERVAL = Duration.ofSeconds(60);
-    /** Waiting this long for any endpoint to come back is worth a warning (then every {@link #UNREACHABLE_LOG_INTERVAL}). */
+    /** No call answered for this long while calls wait: worth a warning (then one every {@link #UNREACHABLE_LOG_INTERVAL}). */
     private static final Duration ALL_DOWN_WARN_AFTER = Duration.ofSeconds(10);
 
     /**
@@ -63,6 +63,8 @@ final class EndpointPool implements AutoCloseable {
     private final OkHttpClient http;
     private final Hedging hedging;
     private final AtomicLong lastAllDownLog = new AtomicLong(Long.MIN_VALUE);
+    /** When a call last succeeded (clock nanos). */
+    private final AtomicLong lastSuccess;
 
     private EndpointPool(String chainName, long chainId, List<Endpoint> endpoints, Settings settings,
             OkHttpClient http) {
@@ -72,6 +74,7 @@ final class EndpointPool implements AutoCloseable {
         this.settings = settings;
         this.http = http;
         this.hedging = new Hedging(this);
+        this.lastSuccess = new AtomicLong(endpoints.get(0).health().now());
     }
 
     /**
@@ -156,9 +159,14 @@ final class EndpointPool implements AutoCloseable {
             Endpoint ep = acquire(what, tried, tip);
             tried.add(ep);
             try {
-                if (tip && settings.hedge()) return hedging.run(ep, tried, fn);
-                T result = fn.apply(ep);
-                ep.health().succeeded();
+                T result;
+                if (tip && settings.hedge()) {
+                    result = hedging.run(ep, tried, fn);
+                } else {
+                    result = fn.apply(ep);
+                    ep.health().succeeded();
+                }
+                lastSuccess.set(now());
                 return result;
             } catch (RpcFault.RangeTooLarge e) {
                 ep.metrics().error(RpcFault.Kind.RANGE_TOO_LARGE);
@@ -226,7 +234,6 @@ final class EndpointPool implements AutoCloseable {
     }
 
     private Endpoint acquire(String what, Set<Endpoint> tried, boolean tip) {
-        long waitingSince = 0;
         while (true) {
             long now = now();
             startDueProbes(now);
@@ -239,8 +246,7 @@ final class EndpointPool implements AutoCloseable {
                 throw new SourceException("doing " + what + ": no usable endpoint for chain " + chainName
                         + " (" + endpoints.get(0).health().disabledReason() + ")");
             }
-            if (waitingSince == 0) waitingSince = now;
-            warnIfLongDown(now, now - waitingSince, what);
+            warnIfLongDown(now, now - lastSuccess.get(), what);
             long wakeAt = endpoints.stream()
                     .filter(e -> e.health().state() == EndpointHealth.State.ACTIVE)
                     .mapToLong(e -> e.health().outUntil())
@@ -254,8 +260,9 @@ final class EndpointPool implements AutoCloseable {
         long last = lastAllDownLog.get();
         if (last != Long.MIN_VALUE && now - last < UNREACHABLE_LOG_INTERVAL.toNanos()) return;
         if (!lastAllDownLog.compareAndSet(last, now)) return;
-        log.warn("chain {}: all {} endpoints out of rotation for {} s, waiting for one to come back ({}): {}",
-                chainName, endpoints.size(), TimeUnit.NANOSECONDS.toSeconds(waitedNanos), what,
+        log.warn("chain {}: no endpoint has answered for {} s; all {} are out of rotation, waiting for one to come "
+                + "back ({}; retrying with backoff, never giving up): {}", chainName,
+                TimeUnit.NANOSECONDS.toSeconds(waitedNanos), endpoints.size(), what,
                 endpoints.stream().map(e -> e.name() + " " + e.health().state()).toList());
     }
 

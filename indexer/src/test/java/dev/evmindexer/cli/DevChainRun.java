@@ -175,6 +175,10 @@ final class DevChainRun implements AutoCloseable {
         return daemon.loops().get(0).status().halted();
     }
 
+    long stepErrors() {
+        return daemon.loops().get(0).status().errors.get();
+    }
+
     long reorgsSeen() {
         return daemon.loops().get(0).status().reorgs.get();
     }

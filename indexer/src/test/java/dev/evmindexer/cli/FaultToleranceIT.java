@@ -53,7 +53,8 @@ class FaultToleranceIT {
                 FaultProxy faulty = FaultProxy.start(run.server.url()).seed(name.hashCode())) {
             setup.accept(faulty);
             run.startDaemon(List.of(
-                    Map.of("url", faulty.url(), "timeout", "1s", "max_block_range", "50"),
+                    // weight: while both are in equal health, the faulty endpoint gets nearly all the calls
+                    Map.of("url", faulty.url(), "timeout", "1s", "max_block_range", "50", "weight", "50"),
                     Map.of("url", run.server.url().toString(), "max_block_range", "50")));
             run.awaitTipPhase(3, Duration.ofSeconds(60));
             // Range limits matter in the range phase, done by now; the other faults also meet the tip and reorgs.
@@ -62,6 +63,7 @@ class FaultToleranceIT {
             assertNull(run.halted(), run.status());
             assertTrue(faulty.injected(fault) > 0, "the fault was injected: " + faulty);
             EndpointMetrics m = run.endpointMetrics().get(0);
+            assertTrue(m.requests() > 0);
             System.out.printf("fault-test %-36s injected=%d reorgs made=%d seen=%d faulty endpoint: %s%n", name,
                     faulty.injected(fault), reorgs, run.reorgsSeen(), m);
             System.out.println("fault-test good endpoint: " + run.endpointMetrics().get(1));

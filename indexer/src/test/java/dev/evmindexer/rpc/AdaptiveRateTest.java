@@ -47,15 +47,22 @@ class AdaptiveRateTest {
     }
 
     @Test
-    void throttlingHalvesTheRateDownToTheFloorAndDropsTheBurst() {
+    void throttlingCutsTheRateDownToTheFloorAndDropsTheBurst() {
         AdaptiveRate r = new AdaptiveRate(0, () -> now);
         now += TimeUnit.SECONDS.toNanos(1);
         r.throttled();
-        assertEquals(50, r.rate(), 1e-9);
+        assertEquals(70, r.rate(), 1e-9);
         assertTrue(r.reserveNanos() > 0, "no burst after a 429");
-        for (int i = 0; i < 20; i++) r.throttled();
+        r.throttled();
+        r.throttled();
+        assertEquals(70, r.rate(), 1e-9, "the requests in flight come back throttled together: one cut");
+        for (int i = 0; i < 30; i++) {
+            now += AdaptiveRate.CUT_INTERVAL;
+            r.throttled();
+        }
         assertEquals(AdaptiveRate.FLOOR_RPS, r.rate(), 1e-9);
         for (int i = 0; i < AdaptiveRate.GROW_AFTER - 1; i++) r.succeeded();
+        now += AdaptiveRate.CUT_INTERVAL;
         r.throttled();
         for (int i = 0; i < AdaptiveRate.GROW_AFTER - 1; i++) r.succeeded();
         assertEquals(AdaptiveRate.FLOOR_RPS, r.rate(), 1e-9, "a 429 restarts the run of successes");

@@ -23,8 +23,21 @@ class EndpointHealthTest {
     }
 
     @Test
+    void oneFailureAmongSuccessesOnlyLowersThePreference() {
+        health.verified();
+        assertEquals(Duration.ZERO, health.failed());
+        assertTrue(health.usable(now));
+        assertEquals(1.0, health.score(now), 1e-9);
+        health.succeeded();
+        assertEquals(Duration.ZERO, health.failed(), "not two in a row");
+        assertEquals(Duration.ofSeconds(1), health.failed(), "two in a row: out of rotation");
+        assertFalse(health.usable(now));
+    }
+
+    @Test
     void failuresBackOffExponentiallyUpToTheCapAndSuccessResets() {
         health.verified();
+        assertEquals(Duration.ZERO, health.failed());
         long[] expectedSeconds = {1, 2, 4, 8, 16, 32, 60, 60};
         for (long s : expectedSeconds) {
             assertEquals(Duration.ofSeconds(s), health.failed());
@@ -35,15 +48,17 @@ class EndpointHealthTest {
             assertTrue(health.usable(now));
         }
         health.succeeded();
+        assertEquals(Duration.ZERO, health.failed());
         assertEquals(Duration.ofSeconds(1), health.failed());
     }
 
     @Test
     void concurrentFailuresWhileOutDoNotCompound() {
         health.verified();
+        health.failed();
         assertEquals(Duration.ofSeconds(1), health.failed());
         assertEquals(Duration.ZERO, health.failed());
-        assertEquals(2.0, health.score(now), 1e-9);
+        assertEquals(3.0, health.score(now), 1e-9);
     }
 
     @Test
@@ -78,6 +93,7 @@ class EndpointHealthTest {
         double[] random = {0.0};
         EndpointHealth h = new EndpointHealth(() -> now, Duration.ofSeconds(1), Duration.ofSeconds(60), () -> random[0]);
         h.verified();
+        h.failed();
         random[0] = 0.999;
         Duration first = h.failed();
         assertTrue(first.compareTo(Duration.ofMillis(750)) >= 0 && first.compareTo(Duration.ofMillis(760)) < 0, first.toString());

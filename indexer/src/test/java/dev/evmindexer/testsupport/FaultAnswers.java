@@ -21,6 +21,8 @@ final class FaultAnswers {
 
     private final FaultProxy proxy;
     private long laggedHead = -1;
+    /** Whether this request's headers come from another fork: drawn once per HTTP request, as a load balancer would. */
+    private Boolean forked;
 
     FaultAnswers(FaultProxy proxy) {
         this.proxy = proxy;
@@ -147,7 +149,7 @@ final class FaultAnswers {
         JsonNode result = answer.get("result");
         if (result == null || result.isNull()) return;
         String m = method(request);
-        if (m.equals("eth_getBlockByNumber") && result.isObject() && proxy.draw(FaultProxy.Fault.FORK_HEADER)) {
+        if (m.equals("eth_getBlockByNumber") && result.isObject() && forkedThisRequest()) {
             ObjectNode block = (ObjectNode) result;
             block.put("hash", forked(block.get("hash").asText()));
             block.put("parentHash", forked(block.get("parentHash").asText()));
@@ -159,6 +161,11 @@ final class FaultAnswers {
             log.put("blockHash", forked(log.get("blockHash").asText()));
         }
         dropBloomVisibleLogs(request.path("params").path(0), logs);
+    }
+
+    private boolean forkedThisRequest() {
+        if (forked == null) forked = proxy.draw(FaultProxy.Fault.FORK_HEADER);
+        return forked;
     }
 
     /** Drops every log of a block asked for by hash, or of a range's last block (where a bloom check can see it). */

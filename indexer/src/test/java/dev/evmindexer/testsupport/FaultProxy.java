@@ -30,9 +30,9 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A fault-injecting JSON-RPC proxy for tests, in front of any node (anvil, the devchain), on a loopback port
  * chosen by the system. Each HTTP request (a batch is one) may, at the rate set for each fault: be answered with
- * HTTP 429, hang past the client's timeout, be cut off mid-body, or be answered with invalid JSON; each answer in
- * it may have a header from another fork ({@code eth_getBlockByNumber}), a log with a wrong {@code blockHash}, or
- * missing logs ({@code eth_getLogs}). Two faults are not random: {@link #lag} makes the node look N blocks behind
+ * HTTP 429, hang past the client's timeout, be cut off mid-body, be answered with invalid JSON, or have its headers
+ * ({@code eth_getBlockByNumber}) from another fork; each {@code eth_getLogs} answer in it may have a log with a
+ * wrong {@code blockHash} or miss logs. Two faults are not random: {@link #lag} makes the node look N blocks behind
  * (consistently: head, blocks, logs), and {@link #rangeLimit} refuses {@code eth_getLogs} ranges over K blocks in
  * a given provider's words. Every injected fault is counted ({@link #injected}). Thread-safe.
  *
