@@ -68,7 +68,9 @@ class FaultToleranceIT {
                     faulty.injected(fault), reorgs, run.reorgsSeen(), m);
             System.out.println("fault-test good endpoint: " + run.endpointMetrics().get(1));
             if (reorgs > 0) assertTrue(run.reorgsSeen() > 0, "reorgs happened at the tip: " + run.status());
-            if (fault == Fault.RANGE_LIMIT) assertTrue(m.currentBlockRange() <= 7, m.toString());
+            // the range shrank to the provider's limit (7); it may stand one growth step (a quarter, at least 1) above
+            // it at the end, since the next refusal that cuts it again may not have come yet
+            if (fault == Fault.RANGE_LIMIT) assertTrue(m.currentBlockRange() <= 7 + Math.max(1, 7 / 4), m.toString());
             assertTrue(!m.endpoint().contains("FAULTPROXYKEY"), "metrics name the endpoint redacted");
         }
     }
