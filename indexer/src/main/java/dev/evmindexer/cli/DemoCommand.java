@@ -7,6 +7,7 @@ import dev.evmindexer.daemon.Daemon;
 import dev.evmindexer.devchain.DevChain;
 import dev.evmindexer.devchain.DevChainDriver;
 import dev.evmindexer.devchain.DevChainServer;
+import dev.evmindexer.store.EmbeddedPostgresServer;
 import dev.evmindexer.eth.Log;
 import dev.evmindexer.ops.IndexerMetrics;
 import dev.evmindexer.ops.OpsRuntime;
@@ -36,6 +37,7 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
     static final long CHAIN_ID = 1337;
     static final int FINALITY_DEPTH = 12;
+    static final String DEMO_DATABASE = "evm_indexer_demo";
 
     @Option(names = "--seconds", paramLabel = "N", description = "stop after N seconds (default: run until Ctrl-C)")
     long seconds;
@@ -58,8 +60,22 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DevChain chain = new DevChain(CHAIN_ID, FINALITY_DEPTH);
         chain.pregenerate(300, 4, new Random(seed)); // some history, so the range phase has work too
-        try (DevChainServer server = DevChainServer.start(chain, new InetSocketAddress("127.0.0.1", 0));
-                Wiring w = Wiring.of(config(server.url().toString())).openDatabase("evm-indexer demo")) {
+        String dbUrl = System.getenv("DATABASE_URL");
+        String user = null;
+        EmbeddedPostgresServer embedded = null;
+        if (dbUrl == null || dbUrl.isBlank()) {
+            // Each demo runs a new devchain: it gets a new database in the embedded server, never last run's rows.
+            embedded = EmbeddedPostgresServer.start(Wiring.EMBEDDED_DATA.toAbsolutePath());
+            recreate(embedded, DEMO_DATABASE);
+            dbUrl = embedded.jdbcUrl(DEMO_DATABASE);
+            user = embedded.user();
+        }
+        try (EmbeddedPostgresServer ownServer = embedded;
+                DevChainServer server = DevChainServer.start(chain, new InetSocketAddress("127.0.0.1", 0));
+                Wiring w = Wiring.of(config(server.url().toString(), dbUrl, user)).openDatabase("evm-indexer demo")) {
+            String psql = ownServer != null
+                    ? "psql -h 127.0.0.1 -p " + ownServer.port() + " -U " + ownServer.user() + " " + DEMO_DATABASE
+                    : "psql \"$DATABASE_URL\"";
             var options = new DevChainDriver.Options(Duration.ofMillis(blockMillis), 12, 0.08, 5, seed);
             try (DevChainDriver driver = DevChainDriver.start(chain, options, r -> {});
                     IndexerMetrics metrics = new IndexerMetrics()) {
@@ -69,7 +85,7 @@ final class DemoCommand implements Callable<Integer> {
                 Signals.onStop(stop::countDown);
                 out.printf("demo: devchain (chain id %d) serving JSON-RPC at %s%n", CHAIN_ID, server.url());
                 out.printf("demo: query it:   %s -c 'SELECT block_number, encode(\"from\", ''hex''), encode(\"to\", ''hex''), value "
-                        + "FROM demo_transfers ORDER BY block_number DESC LIMIT 10'%n", psql(w));
+                        + "FROM demo_transfers ORDER BY block_number DESC LIMIT 10'%n", psql);
                 out.printf("demo: metrics at http://127.0.0.1:%d/metrics, health at /healthz and /readyz%n", ops.port());
                 out.println("demo: Ctrl-C stops it cleanly");
                 out.flush();
@@ -103,12 +119,12 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private IndexerConfig config(String rpcUrl) throws Exception {
+    private IndexerConfig config(String rpcUrl, String dbUrl, String user) throws Exception {
         StringBuilder addresses = new StringBuilder();
         for (var a : DevChain.TOKENS) addresses.append(addresses.isEmpty() ? "" : ", ").append(a.hex());
         String yaml = """
                 database:
-                  url: ${DATABASE_URL:-}
+                  url: "%s"%s
                 chains:
                   - name: devchain
                     chain_id: %d
@@ -125,12 +141,17 @@ final class DemoCommand implements Callable<Integer> {
                     events:
                       - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
                         table: demo_transfers
-                """.formatted(CHAIN_ID, rpcUrl, addresses);
+                """.formatted(dbUrl.replace("$", "$$"), user == null ? "" : "\n  user: " + user, CHAIN_ID, rpcUrl, addresses);
         return ConfigLoader.parse(yaml, "demo", System.getenv());
     }
 
-    private static String psql(Wiring w) {
-        return w.embedded != null ? w.embedded.psqlCommand() : "psql \"$DATABASE_URL\"";
+    /** Drops and creates {@code name} in the embedded server: the demo's chain is new on every run. */
+    private static void recreate(EmbeddedPostgresServer server, String name) throws Exception {
+        try (var c = java.sql.DriverManager.getConnection(server.jdbcUrl(), server.user(), null);
+                var s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + name);
+        }
     }
 
     /** Compares the table with the devchain's canonical transfers up to the stored tip. */

@@ -11,7 +11,11 @@ final class Signals {
 
     static void onStop(Runnable stop) {
         for (String name : new String[] {"TERM", "INT"}) {
-            Signal.handle(new Signal(name), s -> stop.run());
+            try {
+                Signal.handle(new Signal(name), s -> stop.run());
+            } catch (IllegalArgumentException ignoredAtStart) {
+                // the signal was ignored when the JVM started (e.g. INT for a background job): nothing to catch
+            }
         }
     }
 }
