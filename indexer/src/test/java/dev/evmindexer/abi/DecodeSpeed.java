@@ -11,8 +11,8 @@ import java.util.Random;
 /**
  * Not a test: prints how many logs per second one thread decodes, for ERC-20 Transfer (the flat hot
  * path) and a struct-heavy event (a flattened struct with a nested struct and a string, an array of
- * structs to jsonb, and a uint256[] array). JMH is not in the offline build's repository, so this is a
- * plain warmed-up loop. Run with
+ * structs to jsonb, and a uint256[] array): a quick warmed-up loop, and the logs the JMH benchmark
+ * ({@code src/jmh}, {@code scripts/bench-decode}) decodes. Run with
  * {@code java -cp <test-classes>:<classes>:<deps> dev.evmindexer.abi.DecodeSpeed [seconds]}.
  */
 public final class DecodeSpeed {
@@ -34,7 +34,7 @@ public final class DecodeSpeed {
         run(struct, structs, seconds, "struct-heavy (" + structs[0].data().length + "-byte data, 3 legs, 4 ids)");
     }
 
-    private static Log[] transferLogs(EventDecoder decoder) {
+    static Log[] transferLogs(EventDecoder decoder) {
         Hash topic0 = decoder.signature().topic0();
         Random rnd = new Random(1);
         Log[] logs = new Log[1024];
@@ -53,7 +53,7 @@ public final class DecodeSpeed {
         return logs;
     }
 
-    private static Log[] structLogs(EventDecoder decoder) {
+    static Log[] structLogs(EventDecoder decoder) {
         Random rnd = new Random(2);
         Log[] logs = new Log[1024];
         List<AbiType> types = new ArrayList<>();
