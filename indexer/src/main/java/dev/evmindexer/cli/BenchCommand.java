@@ -66,6 +66,9 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
+        if (blocks < 1 || logs < 1) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--logs and --blocks must be at least 1");
+        }
         // enterable by others: under root the embedded server runs as nobody
         Path work = Files.createTempDirectory("evm-indexer-bench",
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
@@ -143,7 +146,7 @@ final class BenchCommand implements Callable<Integer> {
                     events:
                       - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
                         table: bench_transfers
-                """.formatted(pg.jdbcUrl(), pg.user(), chainId, url, range, addresses);
+                """.formatted(pg.jdbcUrl(), pg.user(), chainId, url.replace("$", "$$"), range, addresses);
     }
 
     record Run(int exit, double seconds, long peakRssKb, Path log) {}

@@ -42,7 +42,7 @@ final class ProgressLine {
         double secs = Math.max(elapsedNanos / 1e9, 1e-3);
         double fraction = total <= 0 ? 1 : Math.min(1, (double) blocks / total);
         int filled = (int) Math.round(fraction * BAR);
-        String eta = blocks <= 0 || total <= 0 ? "?" : format(Duration.ofSeconds((long) (secs * (total - blocks) / blocks)));
+        String eta = blocks <= 0 || total <= 0 ? "?" : format(Duration.ofSeconds((long) (secs * Math.max(0, total - blocks) / blocks)));
         return String.format("backfill [%s%s] %3.0f%% %,d/%,d blocks, %,d events, %,.0f events/s, ETA %s",
                 "#".repeat(filled), ".".repeat(BAR - filled), fraction * 100, blocks, total, rows, rows / secs, eta);
     }

@@ -80,9 +80,17 @@ public final class ChainPipeline {
             return new Outcome.Advanced(blocks, rows, tip.map(BlockHeader::number).orElse(-1L));
         }
 
-        if (!indexesEnsured) { // the range phase is done: now the secondary indexes (a no-op once they exist)
-            store.ensureIndexes(tables);
+        if (!indexesEnsured) {
+            // the range phase is done: now the secondary indexes, on their own thread so the tip is not held up
+            // by a long CREATE INDEX CONCURRENTLY (a no-op once they exist; retried on the next start if it fails)
             indexesEnsured = true;
+            Thread.ofVirtual().name("indexes-" + settings.name()).start(() -> {
+                try {
+                    store.ensureIndexes(tables);
+                } catch (RuntimeException e) {
+                    log.warn("index.failed chain={} cause=\"{}\" (retried on the next start)", settings.name(), e.getMessage());
+                }
+            });
         }
         if (tip.isEmpty() || tip.get().number() < f) {
             BlockHeader anchor = source.header(f).orElseThrow(

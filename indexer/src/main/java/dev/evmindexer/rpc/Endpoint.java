@@ -194,7 +194,6 @@ final class Endpoint implements AutoCloseable {
             for (Call c : calls) same.add(RpcResult.error(name, c.method(), e.code, e.message));
             return same;
         } catch (StreamingAnswers.NotABatch e) {
-            metrics.error(RpcFault.Kind.BATCH_REJECTED);
             throw new RpcFault(RpcFault.Kind.BATCH_REJECTED, name + " answered the " + what + " with a single object");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("cannot write the JSON of " + what, e);

@@ -59,7 +59,9 @@ final class StreamingAnswers {
             JsonToken first = p.nextToken();
             if (first == JsonToken.START_OBJECT) throw new NotABatch();
             if (first != JsonToken.START_ARRAY) throw Answers.bad(from, "a batch answer that is not a JSON array");
-            while (p.nextToken() == JsonToken.START_OBJECT) {
+            JsonToken t;
+            while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+                if (t != JsonToken.START_OBJECT) throw Answers.bad(from, "a batch answer with an element that is not an object");
                 Answer a = answer(p, from);
                 Integer pos = a.id == null ? null : positionById.get(a.id);
                 if (pos == null || out[pos] != null) throw Answers.bad(from, "a batch with an unknown or repeated id " + a.id);
@@ -80,16 +82,18 @@ final class StreamingAnswers {
         JsonNode result = null;
         Integer code = null;
         String message = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
+        JsonToken next;
+        while ((next = p.nextToken()) == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken t = p.nextToken();
             switch (field) {
-                case "id" -> id = t == JsonToken.VALUE_NUMBER_INT ? p.getLongValue() : null;
+                case "id" -> id = id(p, t);
                 case "result" -> {
                     if (t == JsonToken.START_ARRAY) logs = logs(p, from);
                     else result = TREES.readTree(p);
                 }
                 case "error" -> {
+                    if (t == JsonToken.VALUE_NULL) break; // "error": null beside a result means no error
                     JsonNode e = TREES.readTree(p);
                     code = e.path("code").asInt(0);
                     message = e.path("message").asText("(no message)");
@@ -99,12 +103,31 @@ final class StreamingAnswers {
                 default -> p.skipChildren();
             }
         }
+        if (next != JsonToken.END_OBJECT) throw Answers.bad(from, "a batch answer that is cut off");
         return new Answer(id, logs, result, code, message);
+    }
+
+    /** A numeric id, or a string holding one (some proxies quote ids); anything else is no id. */
+    private static Long id(JsonParser p, JsonToken t) throws IOException {
+        if (t == JsonToken.VALUE_NUMBER_INT) return p.getLongValue();
+        if (t == JsonToken.VALUE_STRING) {
+            try {
+                return Long.parseLong(p.getText());
+            } catch (NumberFormatException notOurs) {
+                return null;
+            }
+        }
+        p.skipChildren();
+        return null;
     }
 
     private static List<Log> logs(JsonParser p, Endpoint from) throws IOException {
         List<Log> out = new ArrayList<>();
-        while (p.nextToken() == JsonToken.START_OBJECT) out.add(log(p, from));
+        JsonToken t;
+        while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+            if (t != JsonToken.START_OBJECT) throw Answers.bad(from, "a log that is not an object");
+            out.add(log(p, from));
+        }
         return out;
     }
 
@@ -117,7 +140,8 @@ final class StreamingAnswers {
         long logIndex = -1;
         Hash blockHash = null;
         Hash txHash = null;
-        while (p.nextToken() == JsonToken.FIELD_NAME) {
+        JsonToken next;
+        while ((next = p.nextToken()) == JsonToken.FIELD_NAME) {
             String field = p.currentName();
             JsonToken t = p.nextToken();
             switch (field) {
@@ -142,6 +166,7 @@ final class StreamingAnswers {
                 default -> p.skipChildren();
             }
         }
+        if (next != JsonToken.END_OBJECT) throw Answers.bad(from, "a log that is cut off");
         if (address == null || topics == null || data == null || blockNumber < 0 || blockHash == null || txHash == null
                 || txIndex < 0 || logIndex < 0) {
             throw Answers.bad(from, "a log without one of address, topics, data, blockNumber, blockHash, transactionHash, "

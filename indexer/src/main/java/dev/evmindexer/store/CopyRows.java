@@ -178,7 +178,7 @@ final class CopyRows {
                     if (ch < 0x80) {
                         ensure(1);
                         buf[len++] = (byte) ch;
-                    } else if (Character.isHighSurrogate(ch) && i + 1 < s.length()) {
+                    } else if (Character.isHighSurrogate(ch) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                         raw(s.substring(i, i + 2).getBytes(StandardCharsets.UTF_8));
                         i++;
                     } else {

@@ -29,29 +29,25 @@ final class TableIndexes {
     static void ensure(DataSource ds, EventTable t) {
         try (Connection c = ds.getConnection()) {
             c.setAutoCommit(true); // CONCURRENTLY cannot run inside a transaction
-            boolean built = false;
-            for (List<String> columns : t.indexes()) {
-                String name = name(t.name(), columns);
-                Boolean valid = validity(c, t.schema(), name);
-                if (Boolean.TRUE.equals(valid)) continue;
-                try (Statement s = c.createStatement()) {
-                    s.execute("SET statement_timeout = 0");
-                    if (valid != null) s.execute("DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(t.schema(), name));
-                    long started = System.nanoTime();
-                    s.execute("CREATE INDEX CONCURRENTLY " + Sql.quoted(name) + " ON " + Sql.qualified(t.schema(), t.name())
-                            + " (" + String.join(", ", columns.stream().map(Sql::quoted).toList()) + ")");
-                    log.info("index.built table={} index={} columns={} seconds={}", t.qualifiedName(), name, columns,
-                            String.format("%.1f", (System.nanoTime() - started) / 1e9));
-                    built = true;
-                } finally {
-                    try (Statement s = c.createStatement()) {
-                        s.execute("RESET statement_timeout");
+            // one builder per table across processes (daemon and backfill): a build in progress also looks
+            // invalid, so whoever does not get the lock leaves the indexes to the one that did
+            String key = "evm-indexer index " + t.qualifiedName();
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(hashtext(?))")) {
+                ps.setString(1, key);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        log.info("index.skipped table={} reason=\"another process is building its indexes\"", t.qualifiedName());
+                        return;
                     }
                 }
             }
-            if (built) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("ANALYZE " + Sql.qualified(t.schema(), t.name()));
+            try {
+                build(c, t);
+            } finally {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
+                    ps.setString(1, key);
+                    ps.execute();
                 }
             }
         } catch (SQLException e) {
@@ -59,12 +55,42 @@ final class TableIndexes {
         }
     }
 
+    private static void build(Connection c, EventTable t) throws SQLException {
+        boolean built = false;
+        for (List<String> columns : t.indexes()) {
+            String name = name(t.name(), columns);
+            Boolean valid = validity(c, t, name);
+            if (Boolean.TRUE.equals(valid)) continue;
+            try (Statement s = c.createStatement()) {
+                s.execute("SET statement_timeout = 0");
+                if (valid != null) s.execute("DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(t.schema(), name));
+                long started = System.nanoTime();
+                s.execute("CREATE INDEX CONCURRENTLY " + Sql.quoted(name) + " ON " + Sql.qualified(t.schema(), t.name())
+                        + " (" + String.join(", ", columns.stream().map(Sql::quoted).toList()) + ")");
+                log.info("index.built table={} index={} columns={} seconds={}", t.qualifiedName(), name, columns,
+                        String.format("%.1f", (System.nanoTime() - started) / 1e9));
+                built = true;
+            } finally {
+                try (Statement s = c.createStatement()) {
+                    s.execute("RESET statement_timeout");
+                }
+            }
+        }
+        if (built) {
+            try (Statement s = c.createStatement()) {
+                s.execute("ANALYZE " + Sql.qualified(t.schema(), t.name()));
+            }
+        }
+    }
+
     /** True: a valid index exists; false: an invalid one (an interrupted build); null: none. */
-    private static Boolean validity(Connection c, String schema, String name) throws SQLException {
+    private static Boolean validity(Connection c, EventTable t, String name) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT i.indisvalid FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid "
-                + "JOIN pg_namespace n ON n.oid = x.relnamespace WHERE n.nspname = ? AND x.relname = ?")) {
-            ps.setString(1, schema);
+                + "JOIN pg_namespace n ON n.oid = x.relnamespace WHERE n.nspname = ? AND x.relname = ? "
+                + "AND i.indrelid = to_regclass(?)")) {
+            ps.setString(1, t.schema());
             ps.setString(2, name);
+            ps.setString(3, Sql.qualified(t.schema(), t.name()));
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getBoolean(1) : null;
             }

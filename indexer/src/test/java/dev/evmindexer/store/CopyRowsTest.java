@@ -40,6 +40,7 @@ class CopyRowsTest {
     void textEscapesWhatCopyUnescapesAndReplacesNul() {
         assertEquals(PREFIX + "\ta\\\\b\\tc\\nd\\re\uFFFDf\n", line("a\\b\tc\nd\re\0f"));
         assertEquals(PREFIX + "\tzürich €  😀\n", line("zürich €  😀"));
+        assertEquals(PREFIX + "\t?\\tx\n", line("\uD800\tx"), "a lone surrogate never swallows the escape after it");
     }
 
     @Test
