@@ -70,8 +70,9 @@ final class RunCommand implements Callable<Integer> {
             RpcChainSource rpc = w.source(name);
             ChainSource source = rpc;
             EventStore store = w.store;
+            ChainMetrics m = null;
             if (metrics != null) {
-                ChainMetrics m = metrics.chain(name, c.settings().chainId(), c.tables());
+                m = metrics.chain(name, c.settings().chainId(), c.tables());
                 rpc.observe(metrics.rpc(name));
                 source = metrics.source(rpc, m);
                 store = metrics.store(w.store, m);
@@ -79,7 +80,12 @@ final class RunCommand implements Callable<Integer> {
             }
             ChainPipeline p = new ChainPipeline(source, store, c.tables(), c.settings(), router);
             ChainLoop loop = daemon.add(p, w.database.dataSource(), c.chain().pollInterval());
-            if (metrics != null) metrics.bindLoop(loop.status());
+            if (metrics != null) {
+                metrics.bindLoop(loop.status());
+                // every endpoint down: steps fail and no call has been answered for a few polls (at least 10 s)
+                long quietNanos = Math.max(java.time.Duration.ofSeconds(10).toNanos(), 3 * c.chain().pollInterval().toNanos());
+                m.rpcAnswering(() -> loop.status().lastError() == null || rpc.sinceLastAnswer().toNanos() < quietNanos);
+            }
             loop.acquireLease();
         }
         daemon.start();

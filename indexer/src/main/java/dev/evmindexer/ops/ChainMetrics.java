@@ -38,6 +38,7 @@ public final class ChainMetrics {
     final AtomicLong nodeTime = new AtomicLong();
     final AtomicLong epoch = new AtomicLong(-1);
     private volatile String haltedReason;
+    private volatile java.util.function.BooleanSupplier rpcAnswering = () -> true;
     /** Per table: the end of its coverage contiguous from its start block, and blocks still to fill below F. */
     private final Map<String, AtomicLong> contiguous = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> pending = new ConcurrentHashMap<>();
@@ -133,6 +134,15 @@ public final class ChainMetrics {
     }
 
     /** Why the chain is halted, or null. */
+    /** Tells readiness whether the chain's RPC endpoints answer (false while every one of them is down). */
+    public void rpcAnswering(java.util.function.BooleanSupplier answering) {
+        this.rpcAnswering = answering;
+    }
+
+    public boolean rpcAnswering() {
+        return rpcAnswering.getAsBoolean();
+    }
+
     public String haltedReason() {
         return haltedReason;
     }

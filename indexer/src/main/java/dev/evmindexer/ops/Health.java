@@ -84,6 +84,7 @@ public final class Health {
         for (ChainMetrics m : chains.values()) {
             List<String> why = new ArrayList<>();
             if (m.haltedReason() != null) why.add("halted: " + m.haltedReason());
+            if (!m.rpcAnswering()) why.add("no RPC endpoint has answered lately: every endpoint is down or failing");
             if (m.head() < 0) why.add("no head seen from the node yet");
             else if (m.lagBlocks() > maxLagBlocks) why.add(m.lagBlocks() + " blocks behind the head (limit " + maxLagBlocks + ")");
             loops.stream().filter(s -> s.chain.equals(m.chain()) && s.loopEnded()).findFirst()

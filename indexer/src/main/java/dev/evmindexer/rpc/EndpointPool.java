@@ -128,6 +128,11 @@ final class EndpointPool implements AutoCloseable {
         return endpoints.get(0).health().now();
     }
 
+    /** Nanoseconds since any endpoint last answered a call. */
+    long nanosSinceAnswer() {
+        return now() - lastSuccess.get();
+    }
+
     /** A set of tried endpoints that calls running on several threads (hedged calls) may share. */
     static Set<Endpoint> triedSet() {
         return ConcurrentHashMap.newKeySet();

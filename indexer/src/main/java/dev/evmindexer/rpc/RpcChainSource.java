@@ -84,6 +84,11 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
     }
 
     /** Live figures of each endpoint (requests, errors by kind, latency, rate, range, batch size, head). */
+    /** How long ago any endpoint of the chain last answered: long while every endpoint is down. */
+    public java.time.Duration sinceLastAnswer() {
+        return java.time.Duration.ofNanos(pool.nanosSinceAnswer());
+    }
+
     public List<EndpointMetrics> endpointMetrics() {
         return pool.endpoints().stream().map(Endpoint::metrics).toList();
     }

@@ -115,6 +115,21 @@ class OpsIT {
                 assertEquals(1, sample(get(port, "/metrics").body(), "indexer_chain_halted", "chain=\"dev\""), 0.0);
                 assertEquals(200, get(port, "/healthz").statusCode(), "a halted chain is alive, just not ready");
                 assertEquals(404, get(port, "/nothing").statusCode());
+
+                // the halt cleared (as `rollback` does): ready again
+                dev.execute("UPDATE indexer.chains SET halted_reason = NULL WHERE chain_id = " + DevIndexing.CHAIN_ID);
+                awaitStatus(port, "/readyz", 200);
+
+                // every RPC endpoint down: readiness fails and says so (the daemon waits, it does not exit)
+                dev.server.close();
+                String body = "";
+                for (int i = 0; i < 300 && !body.contains("no RPC endpoint has answered"); i++) {
+                    Thread.sleep(100);
+                    body = get(port, "/readyz").body();
+                }
+                assertTrue(body.contains("no RPC endpoint has answered"), body);
+                assertEquals(503, get(port, "/readyz").statusCode());
+                assertEquals(200, get(port, "/healthz").statusCode(), "failing RPC is retried: alive, not ready");
             } finally {
                 daemon.requestStop();
                 daemon.close();
