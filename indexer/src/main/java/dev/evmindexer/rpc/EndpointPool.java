@@ -242,9 +242,12 @@ final class EndpointPool implements AutoCloseable {
         while (true) {
             long now = now();
             startDueProbes(now);
+            // Untried endpoints first: a retry (of a bad or bloom-contradicted answer) must go elsewhere, even to an
+            // endpoint whose last seen head looks behind (it may just not have been asked lately); among them, and
+            // among tried ones, tip work prefers endpoints that keep up.
             Endpoint pick = tip ? pick(now, tried, true, true) : null;
-            if (pick == null && tip) pick = pick(now, tried, false, true);
             if (pick == null) pick = pick(now, tried, true, false);
+            if (pick == null && tip) pick = pick(now, tried, false, true);
             if (pick == null) pick = pick(now, tried, false, false);
             if (pick != null) return pick;
             if (endpoints.stream().allMatch(e -> e.health().state() == EndpointHealth.State.DISABLED)) {
