@@ -40,6 +40,9 @@ class MixedFaultsIT {
                     p.rate(f, 0.005 + 0.02 * random.nextDouble()); // 3% to 15% of requests fail in all
                 }
                 p.rate(Fault.TIMEOUT, 0.005).hang(Duration.ofMillis(1500));
+                // missing logs can only be drawn for a block's own logs (tip) or a range's last block: a higher rate,
+                // so that every run meets it (at the rates above, one run in a few drew it not at all)
+                p.rate(Fault.MISSING_LOGS, 0.05 + 0.05 * random.nextDouble());
             }
             a.rangeLimit(50, ProviderMessage.ALCHEMY);
             b.lag(15);
