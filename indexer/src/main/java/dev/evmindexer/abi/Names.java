@@ -91,9 +91,8 @@ public final class Names {
         Set<String> shortened = new HashSet<>();
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            if (name.getBytes(StandardCharsets.UTF_8).length <= MAX_IDENTIFIER_BYTES) continue;
-            String hash = dev.evmindexer.eth.Hex.encode(Keccak.keccak256(name.getBytes(StandardCharsets.UTF_8))).substring(2, 10);
-            String s = name.substring(0, KEEP_BYTES) + "_" + hash;
+            String s = shorten(name);
+            if (s.equals(name)) continue;
             if (used.contains(s) || !shortened.add(s)) {
                 throw new AbiException("column name '" + name + "' is too long and its shortened form '" + s
                         + "' is taken; rename it in the config's columns");
@@ -142,5 +141,15 @@ public final class Names {
 
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
+    }
+
+    /**
+     * {@code name} itself when it fits PostgreSQL's {@value #MAX_IDENTIFIER_BYTES} bytes; otherwise its first
+     * {@value #KEEP_BYTES} characters, {@code _} and 8 hex digits of its keccak256: never a silent truncation.
+     */
+    public static String shorten(String name) {
+        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
+        if (bytes.length <= MAX_IDENTIFIER_BYTES) return name;
+        return name.substring(0, KEEP_BYTES) + "_" + dev.evmindexer.eth.Hex.encode(Keccak.keccak256(bytes)).substring(2, 10);
     }
 }

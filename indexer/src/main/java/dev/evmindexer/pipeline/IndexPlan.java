@@ -36,9 +36,7 @@ import java.util.OptionalInt;
  */
 public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
     static final String VIEW_SUFFIX = "_finalized";
-    static final List<String> STANDARD_COLUMNS = List.of("chain_id", "block_number", "block_hash", "block_time", "tx_hash",
-            "tx_index", "log_index", "address");
-    static final int MAX_IDENTIFIER_BYTES = 63;
+    static final int MAX_IDENTIFIER_BYTES = dev.evmindexer.abi.Names.MAX_IDENTIFIER_BYTES;
 
     /** One chain's settings and tables. */
     public record ChainPlan(ChainConfig chain, ChainSettings settings, List<EventTable> tables) {}
@@ -160,7 +158,7 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
         }
         var topics = sig.anonymous() ? List.<dev.evmindexer.eth.Hash>of() : List.of(sig.topic0());
         LogFilter filter = new LogFilter(s.addresses(), topics);
-        var known = new java.util.HashSet<>(STANDARD_COLUMNS);
+        var known = new java.util.HashSet<>(dev.evmindexer.abi.Names.STANDARD_COLUMNS);
         decoder.columns().forEach(col -> known.add(col.name()));
         for (List<String> index : indexes) {
             for (String col : index) {

@@ -24,6 +24,8 @@ import javax.sql.DataSource;
 /** {@link EventStore} on PostgreSQL. Every write is one transaction that starts by locking the chain row. */
 public final class PgEventStore implements EventStore {
     private static final String HEADER_COLUMNS = "block_number, block_hash, parent_hash, extract(epoch FROM block_time)::int8";
+    private static final String TIP_SQL = "SELECT " + HEADER_COLUMNS + " FROM indexer.headers WHERE chain_id = ? "
+            + "ORDER BY block_number DESC LIMIT 1";
 
     private final DataSource ds;
     private volatile CopyObserver copies = CopyObserver.NONE;
@@ -69,8 +71,7 @@ public final class PgEventStore implements EventStore {
 
     @Override
     public Optional<BlockHeader> tip(long chainId) {
-        return oneHeader("SELECT " + HEADER_COLUMNS + " FROM indexer.headers WHERE chain_id = ? "
-                + "ORDER BY block_number DESC LIMIT 1", chainId);
+        return oneHeader(TIP_SQL, chainId);
     }
 
     @Override
@@ -137,8 +138,7 @@ public final class PgEventStore implements EventStore {
         if (blocks.isEmpty()) return;
         Sql.inTransaction(ds, c -> {
             ChainLock.lock(c, chainId, epoch);
-            Optional<BlockHeader> tip = header(c, "SELECT " + HEADER_COLUMNS + " FROM indexer.headers WHERE chain_id = ? "
-                    + "ORDER BY block_number DESC LIMIT 1", chainId);
+            Optional<BlockHeader> tip = header(c, TIP_SQL, chainId);
             if (tip.isEmpty() || !tip.get().hash().equals(parent.hash()) || tip.get().number() != parent.number()) {
                 throw new TipMovedException("chain " + chainId + ": stored tip is " + tip.map(Object::toString).orElse("none")
                         + ", not " + parent + " the blocks were planned on");
@@ -188,8 +188,7 @@ public final class PgEventStore implements EventStore {
     public void storeAnchor(long chainId, long epoch, BlockHeader h) {
         Sql.inTransaction(ds, c -> {
             ChainLock.lock(c, chainId, epoch);
-            Optional<BlockHeader> tip = header(c, "SELECT " + HEADER_COLUMNS + " FROM indexer.headers WHERE chain_id = ? "
-                    + "ORDER BY block_number DESC LIMIT 1", chainId);
+            Optional<BlockHeader> tip = header(c, TIP_SQL, chainId);
             if (tip.isPresent() && tip.get().number() >= h.number()) return null;
             update(c, "INSERT INTO indexer.headers (chain_id, block_number, block_hash, parent_hash, block_time) "
                     + "VALUES (?, ?, ?, ?, to_timestamp(?))", chainId, h.number(), h.hash().unsafeBytes(),

@@ -1,9 +1,7 @@
 package dev.evmindexer.store;
 
-import dev.evmindexer.eth.Hex;
+import dev.evmindexer.abi.Names;
 import dev.evmindexer.pipeline.EventTable;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,7 +20,6 @@ import org.slf4j.LoggerFactory;
  */
 final class TableIndexes {
     private static final Logger log = LoggerFactory.getLogger(TableIndexes.class);
-    private static final int MAX_IDENTIFIER_BYTES = 63;
 
     private TableIndexes() {}
 
@@ -97,16 +94,8 @@ final class TableIndexes {
         }
     }
 
-    /** {@code <table>_<col>_<col>_idx}, shortened to 54 bytes plus {@code _} and 8 hex digits of its hash when too long. */
+    /** {@code <table>_<col>_<col>_idx}, shortened with a hash suffix when too long ({@link Names#shorten}). */
     static String name(String table, List<String> columns) {
-        String full = table + "_" + String.join("_", columns) + "_idx";
-        if (full.getBytes(StandardCharsets.UTF_8).length <= MAX_IDENTIFIER_BYTES) return full;
-        try {
-            String hash = Hex.encode(MessageDigest.getInstance("SHA-256").digest(full.getBytes(StandardCharsets.UTF_8)))
-                    .substring(2, 10);
-            return full.substring(0, 54) + "_" + hash;
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return Names.shorten(table + "_" + String.join("_", columns) + "_idx");
     }
 }

@@ -11,7 +11,6 @@ import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Hash;
 import dev.evmindexer.eth.Log;
 import dev.evmindexer.pipeline.EpochChangedException;
-import dev.evmindexer.pipeline.EventRow;
 import dev.evmindexer.pipeline.EventTable;
 import dev.evmindexer.pipeline.LogFilter;
 import dev.evmindexer.pipeline.LogRouter;
@@ -26,8 +25,6 @@ import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 
