@@ -61,17 +61,15 @@ class RpcChainSourceIT {
         if (anvil != null) anvil.close();
     }
 
+    /** Through the test support, which waits for the receipt (anvil may answer before mining under load). */
     private static Address deploy() throws Exception {
-        String tx = anvil.rpc("eth_sendTransaction", Map.of("from", account, "data", INIT_CODE)).asText();
-        JsonNode receipt = anvil.rpc("eth_getTransactionReceipt", tx);
-        assertEquals("0x1", receipt.get("status").asText(), "deployment failed");
-        return Address.fromHex(receipt.get("contractAddress").asText());
+        return anvil.deploy(Address.fromHex(account), INIT_CODE);
     }
 
     private static void send(Address to, long word) throws Exception {
         byte[] data = new byte[32];
         data[31] = (byte) word;
-        anvil.rpc("eth_sendTransaction", Map.of("from", account, "to", to.hex(), "data", Hex.encode(data)));
+        anvil.sendTransaction(Address.fromHex(account), to, Hex.encode(data));
     }
 
     private static RpcChainSource connect(long maxBlockRange) {
