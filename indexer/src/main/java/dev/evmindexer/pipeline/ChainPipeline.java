@@ -16,7 +16,8 @@ import org.slf4j.LoggerFactory;
  * concurrent CLI command.
  *
  * <p>Two phases split at the persisted finalized block {@code F} (DESIGN.md): the range phase fills
- * {@code [start, F] - coverage} in any order; then header({@code F}) is stored as the anchor and the tip
+ * {@code [start, F] - coverage} in any order; then header({@code F}), confirmed by a second endpoint where there
+ * is one, is stored as the anchor and the tip
  * phase follows {@code F < n <= head} strictly in order, checking each block's parent hash against the
  * stored tip before anything of it is written.
  */
@@ -93,8 +94,16 @@ public final class ChainPipeline {
             });
         }
         if (tip.isEmpty() || tip.get().number() < f) {
-            BlockHeader anchor = source.header(f).orElseThrow(
+            // The anchor is the wall every later walk-back stops at, so one answer is not enough: an endpoint
+            // answering from another fork would halt the chain at its first tip block. A second endpoint (where
+            // there is one that can tell) must agree; otherwise nothing is stored and the next step asks again.
+            ChainSource.Canonical node = source.canonical(f);
+            BlockHeader anchor = node.header(f).orElseThrow(
                     () -> new SourceException("node has no header at its own finalized block #" + f));
+            if (!node.confirm(f, anchor.hash(), false)) {
+                log.warn("anchor.unconfirmed chain={} block={}", settings.name(), anchor);
+                return new Outcome.Idle("a second endpoint does not confirm the anchor " + anchor + "; asking again");
+            }
             store.storeAnchor(chainId, state.epoch(), anchor);
             tipVerified = true;
             log.info("anchor chain={} block={}", settings.name(), anchor);

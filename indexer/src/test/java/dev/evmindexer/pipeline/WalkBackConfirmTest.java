@@ -31,9 +31,11 @@ class WalkBackConfirmTest {
 
     @Test
     void aDeepRollbackWaitsUntilASecondEndpointAgreesOnTheBlockAboveTheAncestor() throws Exception {
-        chain.mine(40, 2).secondEndpoint(false);
+        chain.mine(40, 2);
         ChainPipeline p = pipeline(20, 128);
         sync(p);
+        chain.secondEndpoint(false);
+        chain.confirmations.clear();
         chain.reorg(WalkBack.CONFIRM_DEPTH + 2);
         long ancestor = chain.head() - WalkBack.CONFIRM_DEPTH - 2;
         for (int i = 0; i < 3; i++) {
@@ -54,9 +56,11 @@ class WalkBackConfirmTest {
 
     @Test
     void aShallowRollbackNeedsNoConfirmation() throws Exception {
-        chain.mine(40, 2).secondEndpoint(false);
+        chain.mine(40, 2);
         ChainPipeline p = pipeline(20, 128);
         sync(p);
+        chain.secondEndpoint(false);
+        chain.confirmations.clear();
         chain.reorg(WalkBack.CONFIRM_DEPTH);
         List<Outcome> outcomes = sync(p);
         assertTrue(outcomes.stream().anyMatch(o -> o instanceof Outcome.Reorged), outcomes.toString());
@@ -65,14 +69,34 @@ class WalkBackConfirmTest {
 
     @Test
     void aHaltWaitsForASecondEndpointToo() throws Exception {
-        chain.mine(40, 2).secondEndpoint(false);
+        chain.mine(40, 2);
         ChainPipeline p = pipeline(5, 128);
         sync(p);
+        chain.secondEndpoint(false);
         chain.reorg(10).mine(1);
         assertInstanceOf(Outcome.Idle.class, sync(p).getLast(), "one endpoint's word does not halt the chain");
         assertTrue(store.chain(1).haltedReason().isEmpty());
         chain.secondEndpoint(true);
         Outcome.Halted halted = assertInstanceOf(Outcome.Halted.class, sync(p).getLast());
         assertTrue(halted.reason().contains("anchor"), halted.reason());
+    }
+
+    @Test
+    void theAnchorIsStoredOnlyWhenASecondEndpointAgreesOnIt() throws Exception {
+        chain.mine(40, 2).secondEndpoint(false);
+        ChainPipeline p = pipeline(20, 128);
+        for (int i = 0; i < 3; i++) {
+            Outcome.Idle idle = assertInstanceOf(Outcome.Idle.class, sync(p).getLast());
+            assertTrue(idle.why().contains("does not confirm the anchor"), idle.why());
+        }
+        assertTrue(store.tip(1).isEmpty(), "no anchor on one endpoint's word");
+        long f = chain.head() - 20;
+        assertEquals(new FakeChain.BlockRefAsked(f, chain.headerAt(f).hash()), chain.confirmations.get(0));
+
+        chain.secondEndpoint(true);
+        sync(p);
+        assertEquals(chain.headerAt(chain.head()), store.tip(1).orElseThrow(), "anchored, then followed to the head");
+        assertEquals(chain.canonicalTransfers(0, chain.head()),
+                store.rowsOf("transfers").stream().map(EventRow::log).toList());
     }
 }
