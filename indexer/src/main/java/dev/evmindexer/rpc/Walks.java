@@ -62,14 +62,16 @@ final class Walks {
 
         /**
          * Asks the other usable endpoints for the header at {@code number}: the first that has one decides. True when
-         * it has {@code hash} or no other endpoint is configured; false when it has another hash. When none could
-         * tell (down, or its head below {@code number}), {@code !strict}.
+         * it has {@code hash}; false when it has another hash. When none could tell (down, or its head below
+         * {@code number}), {@code !strict}. With no other endpoint configured, the pinned one is asked again: behind a
+         * provider's load balancer a second answer may come from another node, and one node's fork must not halt or
+         * deeply roll back the chain on a single answer.
          */
         @Override
         public boolean confirm(long number, Hash hash, boolean strict) {
             List<Endpoint> others = pool.endpoints().stream()
                     .filter(e -> e != pinned && e.health().state() != EndpointHealth.State.DISABLED).toList();
-            if (others.isEmpty()) return true;
+            if (others.isEmpty()) return askedAgain(number, hash, strict);
             long now = pool.now();
             for (Endpoint other : others) {
                 if (!other.health().usable(now)) continue;
@@ -94,6 +96,23 @@ final class Walks {
             log.warn("chain {}: no other endpoint could confirm block #{} {} of {} ({})", pool.chainName(), number,
                     hash.shortHex(), pinned.name(), strict ? "waiting for one" : "going on without");
             return !strict;
+        }
+
+        /** The pinned endpoint, asked a second time, still has {@code hash} at {@code number}. */
+        private boolean askedAgain(long number, Hash hash, boolean strict) {
+            Optional<BlockHeader> h;
+            try {
+                h = RpcChainSource.one(fetch, pinned, number);
+                pinned.health().succeeded();
+            } catch (RpcFault | IllegalArgumentException e) {
+                pool.penalise(pinned, e);
+                return !strict;
+            }
+            if (h.isEmpty()) return !strict;
+            if (h.get().hash().equals(hash)) return true;
+            log.warn("chain {}: {} answered two blocks #{}: {} then {}", pool.chainName(), pinned.name(), number,
+                    hash.shortHex(), h.get().hash().shortHex());
+            return false;
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.evmindexer.eth.Hex;
 import dev.evmindexer.pipeline.ChainSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -91,7 +92,31 @@ class WalksTest {
         }
         try (RpcChainSource alone = RpcTesting.connect(1, fork.url())) {
             ChainSource.Canonical node = alone.canonical(55);
-            assertTrue(node.confirm(53, node.header(53).orElseThrow().hash(), true), "no second endpoint configured");
+            assertTrue(node.confirm(53, node.header(53).orElseThrow().hash(), true),
+                    "the only endpoint, asked again, answers the same");
+        }
+    }
+
+    @Test
+    void theOnlyEndpointIsAskedAgainAndTwoDifferentAnswersConfirmNothing() throws Exception {
+        // a load balancer: every other answer for #53 comes from a node on another fork
+        AtomicInteger asked = new AtomicInteger();
+        FakeRpcServer balancer = server().script((m, p, normal) -> {
+            var answer = normal.get();
+            if (m.equals("eth_getBlockByNumber") && p.get(0).asText().equals(Hex.quantity(53))
+                    && asked.getAndIncrement() % 2 == 1) {
+                ObjectNode block = (ObjectNode) answer.get("result");
+                block.put("hash", forked(Hash.fromHex(block.get("hash").asText())).hex());
+            }
+            return answer;
+        });
+        try (RpcChainSource alone = RpcTesting.connect(1, balancer.url())) {
+            ChainSource.Canonical node = alone.canonical(55);
+            BlockHeader first = node.header(53).orElseThrow();
+            assertEquals(chain.block(53), first);
+            assertFalse(node.confirm(53, first.hash(), true), "the second answer differs: no halt on the first one's word");
+            assertEquals(2, asked.get(), "asked exactly once more");
+            assertTrue(node.confirm(53, first.hash(), true), "the third answer agrees with the first");
         }
     }
 }
