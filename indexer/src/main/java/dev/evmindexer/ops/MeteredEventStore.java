@@ -95,6 +95,14 @@ final class MeteredEventStore implements EventStore {
     }
 
     @Override
+    public void commitCatchUp(long chainId, long epoch, List<BlockHeader> headers, TableRows rows) {
+        long start = System.nanoTime();
+        delegate.commitCatchUp(chainId, epoch, headers, rows);
+        m.transaction("catchup", System.nanoTime() - start);
+        m.written(rows.table(), headers.size(), rows.rows().size(), "catchup");
+    }
+
+    @Override
     public void storeAnchor(long chainId, long epoch, BlockHeader header) {
         long start = System.nanoTime();
         delegate.storeAnchor(chainId, epoch, header);

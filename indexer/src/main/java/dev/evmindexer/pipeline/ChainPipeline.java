@@ -32,7 +32,10 @@ public final class ChainPipeline {
     private final LogFilter tipFilter;
     private final RangePhase rangePhase;
     private final WalkBack walkBack;
+    private final CatchUp catchUp;
     private boolean tipVerified;
+    /** No table lacks blocks of (F, tip]; false on start and after any range work (a reset, a table added). */
+    private boolean caughtUp;
     private boolean indexesEnsured;
 
     public ChainPipeline(ChainSource source, EventStore store, List<EventTable> tables, ChainSettings settings, LogRouter router) {
@@ -45,6 +48,7 @@ public final class ChainPipeline {
         this.tipFilter = LogRouter.union(tables);
         this.rangePhase = new RangePhase(source, store, router, settings);
         this.walkBack = new WalkBack(source, store, settings);
+        this.catchUp = new CatchUp(source, store, router, settings);
     }
 
     public ChainSettings settings() {
@@ -76,6 +80,7 @@ public final class ChainPipeline {
 
         List<RangePhase.Unit> units = rangePhase.plan(tables, 0, f, settings.rangesPerStep());
         if (!units.isEmpty()) {
+            caughtUp = false;
             long rows = rangePhase.run(units, state.epoch(), false);
             long blocks = units.stream().mapToLong(u -> u.span().size()).sum();
             return new Outcome.Advanced(blocks, rows, tip.map(BlockHeader::number).orElse(-1L));
@@ -110,6 +115,11 @@ public final class ChainPipeline {
             return new Outcome.Advanced(0, 0, anchor.number());
         }
         store.pruneHeaders(chainId, f);
+        if (!caughtUp) {
+            Outcome caught = catchUp.run(tables, f, tip.get(), state.epoch());
+            if (caught != null) return caught;
+            caughtUp = true;
+        }
         return followTip(tip.get(), heads, state.epoch());
     }
 

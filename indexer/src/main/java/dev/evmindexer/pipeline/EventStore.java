@@ -48,6 +48,15 @@ public interface EventStore {
     void commitBlocks(long chainId, long epoch, BlockHeader parent, List<TipBlock> blocks);
 
     /**
+     * Catch-up of one table at the tip: in one transaction, checks each of {@code headers} (consecutive, above the
+     * finalized block) is still the stored header at its height, replaces the table's rows in their span, adds the
+     * span to the table's coverage and writes an outbox entry.
+     *
+     * @throws TipMovedException when a stored header changed or is gone
+     */
+    void commitCatchUp(long chainId, long epoch, List<BlockHeader> headers, TableRows rows);
+
+    /**
      * Stores {@code header} as the anchor when the stored tip is below it (or absent), and prunes stored
      * headers below it. Used when the range phase has reached the finalized block.
      */

@@ -15,6 +15,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,6 +171,38 @@ public final class PgEventStore implements EventStore {
         });
     }
 
+    @Override
+    public void commitCatchUp(long chainId, long epoch, List<BlockHeader> headers, TableRows rows) {
+        if (headers.isEmpty()) return;
+        Span span = new Span(headers.get(0).number(), headers.get(headers.size() - 1).number());
+        if (span.size() != headers.size()) throw new IllegalArgumentException("catch-up headers are not consecutive: " + span);
+        Sql.inTransaction(ds, c -> {
+            ChainLock.lock(c, chainId, epoch);
+            Map<Long, BlockHeader> stored = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + HEADER_COLUMNS + " FROM indexer.headers "
+                    + "WHERE chain_id = ? AND block_number BETWEEN ? AND ?")) {
+                ps.setLong(1, chainId);
+                ps.setLong(2, span.from());
+                ps.setLong(3, span.to());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        BlockHeader h = header(rs);
+                        stored.put(h.number(), h);
+                    }
+                }
+            }
+            for (BlockHeader h : headers) {
+                BlockHeader s = stored.get(h.number());
+                if (s == null || !s.hash().equals(h.hash())) {
+                    throw new TipMovedException("chain " + chainId + ": stored header #" + h.number() + " is "
+                            + (s == null ? "gone" : s.toString()) + ", not " + h + " the catch-up was planned on");
+                }
+            }
+            replace(c, chainId, rows, span, copies);
+            return null;
+        });
+    }
+
     /** Deletes the table's rows in {@code span}, COPYs the new ones, extends coverage, writes the outbox entry. */
     static void replace(Connection c, long chainId, TableRows tr, Span span, CopyObserver copies) throws SQLException {
         EventTable t = tr.table();
@@ -232,10 +265,13 @@ public final class PgEventStore implements EventStore {
 
     static Optional<BlockHeader> header(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = bind(c.prepareStatement(sql), args); ResultSet rs = ps.executeQuery()) {
-            if (!rs.next()) return Optional.empty();
-            return Optional.of(new BlockHeader(rs.getLong(1), Hash.of(rs.getBytes(2)), Hash.of(rs.getBytes(3)),
-                    rs.getLong(4), new byte[0]));
+            return rs.next() ? Optional.of(header(rs)) : Optional.empty();
         }
+    }
+
+    /** The header in the current row of a query selecting {@link #HEADER_COLUMNS}. */
+    private static BlockHeader header(ResultSet rs) throws SQLException {
+        return new BlockHeader(rs.getLong(1), Hash.of(rs.getBytes(2)), Hash.of(rs.getBytes(3)), rs.getLong(4), new byte[0]);
     }
 
     static int update(Connection c, String sql, Object... args) throws SQLException {

@@ -3,6 +3,7 @@ package dev.evmindexer.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.evmindexer.daemon.Daemon;
 import dev.evmindexer.devchain.DevChain;
 import dev.evmindexer.devchain.DevChainServer;
 import dev.evmindexer.eth.Address;
@@ -17,6 +18,8 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -170,6 +173,79 @@ class BackfillIT {
             assertEquals(before, snapshot(url, "transfers"), "the first table's rows were not rewritten (same xmin)");
             assertEquals(0, count(url, "SELECT count(*) FROM indexer.outbox WHERE table_name = 'public.transfers' AND id > "
                     + outboxBefore), "no new commit for the first table");
+        }
+    }
+
+    @Test
+    void aSourceAddedWhileTheChainIsAtTheTipCatchesUpAboveFinalityWithoutWaitingForIt() throws Exception {
+        try (Anvil anvil = Anvil.start()) {
+            TestTokenContract a = TestTokenContract.deploy(anvil);
+            TestTokenContract b = TestTokenContract.deploy(anvil);
+            var acc = anvil.accounts();
+            for (int i = 0; i < 20; i++) { // one block each: with finality depth 12, the last ones are above F
+                a.mint(acc.get(1), BigInteger.valueOf(i));
+                b.mint(acc.get(2), BigInteger.valueOf(i));
+            }
+            String url = TestPostgres.newDatabase();
+            Path cfg = ChainCheck.config(dir, url, user, anvil, a.address(), "12");
+            try (Wiring w = openWiring(cfg)) {
+                Daemon first = RunCommand.start(w);
+                try {
+                    ChainCheck.awaitInSync(anvil, a.address(), url, user);
+                } finally {
+                    first.close();
+                }
+            }
+            Files.writeString(cfg, Files.readString(cfg) + """
+                      - name: token_b
+                        chain: anvil
+                        addresses: [%s]
+                        events:
+                          - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
+                            table: transfers_b
+                    """.formatted(b.address().hex()));
+            long head = anvil.blockNumber();
+            long f = head - 12;
+            List<String> expected = new ArrayList<>();
+            for (var l : anvil.getLogs(b.address(), 0, head)) {
+                expected.add(Hex.quantity(l.get("blockNumber").asText()) + "/" + Hex.quantity(l.get("logIndex").asText())
+                        + " " + l.get("blockHash").asText());
+            }
+            assertTrue(expected.stream().anyMatch(r -> Long.parseLong(r.substring(0, r.indexOf('/'))) > f),
+                    "some of the new source's logs are above F: " + expected);
+
+            try (Wiring w = openWiring(cfg)) {
+                Daemon second = RunCommand.start(w); // no block is mined from here on: F stays put
+                try {
+                    ChainCheck.await(Duration.ofSeconds(60), () -> rowsOfB(url).equals(expected));
+                } catch (AssertionError timedOut) {
+                    // the comparison below says what differs
+                } finally {
+                    second.close();
+                }
+            }
+            assertEquals(expected, rowsOfB(url), "the added table holds every log, also above the finalized block");
+            assertEquals(head, anvil.blockNumber());
+            assertEquals(head, ChainCheck.tip(url, user));
+            assertEquals(1, count(url, "SELECT count(*) FROM indexer.event_tables WHERE table_name = 'transfers_b' "
+                    + "AND coverage = int8multirange(int8range(0, " + (head + 1) + "))"), "covered from 0 to the tip");
+        }
+    }
+
+    private Wiring openWiring(Path cfg) throws Exception {
+        Wiring w = Wiring.load(cfg);
+        w.openDatabase("test daemon");
+        return w;
+    }
+
+    private List<String> rowsOfB(String url) {
+        try (Connection c = DriverManager.getConnection(url, user, null); ResultSet rs = c.createStatement().executeQuery(
+                "SELECT block_number, log_index, block_hash FROM transfers_b ORDER BY block_number, log_index")) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) out.add(rs.getLong(1) + "/" + rs.getLong(2) + " " + Hex.encode(rs.getBytes(3)));
+            return out;
+        } catch (SQLException e) {
+            return List.of(); // not created yet
         }
     }
 

@@ -45,19 +45,22 @@ class CrashIT {
             Path cfg = ChainCheck.config(dir, url, user, anvil, token.address(), "8");
             int kills = 0;
             java.util.Set<Long> tipsAtKill = new java.util.HashSet<>();
+            int[] n = {0};
             for (int round = 0; round < KILLS; round++) {
+                long tipBefore = ChainCheck.tip(url, user);
                 Process daemon = launch(jar, cfg, round);
-                long deadline = System.currentTimeMillis() + 300 + random.nextInt(2_500);
-                int n = 0;
-                while (System.currentTimeMillis() < deadline) {
-                    token.batch(token.deployer(), List.of(acc.get(3), acc.get(4), acc.get(5)),
-                            List.of(BigInteger.valueOf(round), BigInteger.valueOf(n++), BigInteger.ONE));
-                    if (random.nextInt(4) == 0) {
-                        // replaces the top blocks (each holding a batch of transfers) by empty ones: their rows must go
-                        anvil.reorg(1 + random.nextInt(4), List.of());
+                if (round % 2 == 0) {
+                    // every other round is killed only after it committed something: on a slow machine the JVM's
+                    // start alone can outlast the random window, and then no round would be killed mid-write
+                    long limit = System.currentTimeMillis() + 60_000;
+                    while (ChainCheck.tip(url, user) <= tipBefore) {
+                        assertTrue(System.currentTimeMillis() < limit && daemon.isAlive(),
+                                "no progress within 60 s in round " + round + "; see " + log(round));
+                        traffic(token, anvil, acc, random, round, n);
                     }
-                    Thread.sleep(random.nextInt(150));
                 }
+                long deadline = System.currentTimeMillis() + 300 + random.nextInt(2_500);
+                while (System.currentTimeMillis() < deadline) traffic(token, anvil, acc, random, round, n);
                 assertTrue(daemon.isAlive(), "daemon died on its own in round " + round + "; see " + log(round));
                 daemon.destroyForcibly(); // SIGKILL
                 daemon.waitFor();
@@ -83,6 +86,15 @@ class CrashIT {
                 assertEquals(0, rs.getLong(3), "no row from an orphaned block");
             }
         }
+    }
+
+    /** A block of transfers, sometimes a reorg replacing the top blocks by empty ones (their rows must go). */
+    private static void traffic(TestTokenContract token, Anvil anvil, List<Address> acc, Random random, int round, int[] n)
+            throws InterruptedException {
+        token.batch(token.deployer(), List.of(acc.get(3), acc.get(4), acc.get(5)),
+                List.of(BigInteger.valueOf(round), BigInteger.valueOf(n[0]++), BigInteger.ONE));
+        if (random.nextInt(4) == 0) anvil.reorg(1 + random.nextInt(4), List.of());
+        Thread.sleep(random.nextInt(150));
     }
 
     private Path log(int round) {

@@ -39,6 +39,7 @@ class ChainMetricsTest {
         public List<Span> uncovered(EventTable t, long from, long to) { return gaps; }
         public long commitRange(long id, long e, Span s, List<TableRows> rows, boolean force) { return 0; }
         public void commitBlocks(long id, long e, BlockHeader p, List<TipBlock> b) { }
+        public void commitCatchUp(long id, long e, List<BlockHeader> h, TableRows rows) { }
         public void storeAnchor(long id, long e, BlockHeader h) { }
         public void pruneHeaders(long id, long f) { }
         public RollbackResult rollback(long id, long e, long a, String r) { epoch++; return new RollbackResult(a, a + 3, 7, epoch); }

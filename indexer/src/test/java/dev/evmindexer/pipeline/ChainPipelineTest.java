@@ -211,4 +211,35 @@ class ChainPipelineTest {
         assertEquals(33, store.finalized);
         assertMatchesChain(0);
     }
+
+    /** The Transfer logs of the other contract: a table added to the config later. */
+    private static EventTable others() {
+        EventSignature sig = EventSignature.parse("event Transfer(address indexed from, address indexed to, uint256 value)");
+        return new EventTable("public", "others", 1, "other", 0,
+                new LogFilter(List.of(FakeChain.OTHER), List.of(sig.topic0())), sig, new EventDecoder(sig), "o");
+    }
+
+    @Test
+    void aTableAddedAtTheTipCatchesUpTheBlocksAboveFinalityFromTheStoredHeaders() throws Exception {
+        chain.mine(40, 2);
+        sync(pipeline(10, 128, 0));
+        assertEquals(30, store.anchor(1).orElseThrow().number());
+        var settings = new ChainSettings(1, "test", OptionalInt.of(10), 128, 1, 8, 3, 4);
+        ChainPipeline restarted = new ChainPipeline(chain, store, List.of(transfers(0), others()), settings, router);
+        List<Outcome> outcomes = sync(restarted); // the chain has not grown: F is still 30
+
+        List<Log> expected = new ArrayList<>();
+        for (long n = 0; n <= chain.head(); n++) {
+            expected.addAll(chain.logsAt(n).stream().filter(l -> l.address().equals(FakeChain.OTHER)).toList());
+        }
+        assertEquals(expected, store.rowsOf("others").stream().map(EventRow::log).toList(),
+                "the added table holds (F, tip] too, before F passes it: " + outcomes);
+        assertEquals(List.of(), store.uncovered(others(), 0, chain.head()));
+        assertTrue(store.outbox.contains("commit others [31, 40]"), store.outbox.toString());
+        assertMatchesChain(0);
+
+        chain.mine(3, 1);
+        sync(restarted);
+        assertEquals(chain.head() + 1, store.rowsOf("others").size(), "then it follows the tip with the others");
+    }
 }

@@ -110,6 +110,11 @@ final class FakeChain implements ChainSource {
         return blocks.get((int) n).header();
     }
 
+    /** Every log of canonical block {@code n}. */
+    List<Log> logsAt(long n) {
+        return blocks.get((int) n).logs();
+    }
+
     /** Every canonical Transfer log from {@code TOKEN} in blocks {@code from..to}. */
     List<Log> canonicalTransfers(long from, long to) {
         List<Log> out = new ArrayList<>();

@@ -92,6 +92,15 @@ final class MemoryStore implements EventStore {
         }
     }
 
+    @Override
+    public synchronized void commitCatchUp(long chainId, long epoch, List<BlockHeader> hs, TableRows rows) {
+        checkEpoch(epoch);
+        for (BlockHeader h : hs) {
+            if (!h.equals(headers.get(h.number()))) throw new TipMovedException("stored header #" + h.number() + " changed");
+        }
+        replace(rows, new Span(hs.get(0).number(), hs.get(hs.size() - 1).number()));
+    }
+
     private void replace(TableRows tr, Span span) {
         var byBlock = rows.computeIfAbsent(tr.table().name(), k -> new TreeMap<>());
         byBlock.subMap(span.from(), true, span.to(), true).clear();

@@ -143,6 +143,44 @@ class PgEventStoreIT extends StoreTestBase {
     }
 
     @Test
+    void aCatchUpWritesOnlyOntoTheStoredHeadersItWasPlannedOn() throws Exception {
+        long epoch = store.chain(1).epoch();
+        store.commitRange(1, epoch, new Span(0, 10), List.of(rows(0, 10, 0)), false);
+        store.storeAnchor(1, epoch, header(10, 0, 0));
+        BlockHeader tip = header(10, 0, 0);
+        List<BlockHeader> above = new ArrayList<>();
+        for (long n = 11; n <= 15; n++) {
+            BlockHeader b = header(n, 0, 0);
+            store.commitBlocks(1, epoch, tip, List.of(new TipBlock(b, List.of(rows(n, n, 0)))));
+            above.add(b);
+            tip = b;
+        }
+        // as if the table had been added (or reset) while the chain was at #15: nothing of it above the anchor
+        try (Connection c = db.dataSource().getConnection()) {
+            c.createStatement().execute("DELETE FROM transfers WHERE block_number > 10");
+            c.createStatement().execute("UPDATE indexer.event_tables SET coverage = coverage - '{[11,16)}'::int8multirange");
+        }
+        long outboxBefore = count("SELECT count(*) FROM indexer.outbox");
+
+        List<BlockHeader> otherFork = new ArrayList<>(above);
+        otherFork.set(2, header(13, 1, 0));
+        assertThrows(TipMovedException.class, () -> store.commitCatchUp(1, epoch, otherFork, rows(11, 15, 0)));
+        assertEquals(0, count("SELECT count(*) FROM transfers WHERE block_number > 10"), "nothing written");
+        assertEquals(List.of(new Span(11, 15)), store.uncovered(TABLE, 0, 15));
+
+        store.commitCatchUp(1, epoch, above, rows(11, 15, 0));
+        assertEquals(10, count("SELECT count(*) FROM transfers WHERE block_number > 10"));
+        assertEquals(List.of(), store.uncovered(TABLE, 0, 15));
+        assertEquals(outboxBefore + 1, count("SELECT count(*) FROM indexer.outbox"));
+        assertEquals(1, count("SELECT count(*) FROM indexer.outbox WHERE kind = 'commit' AND from_block = 11 AND to_block = 15"));
+        store.commitCatchUp(1, epoch, above, rows(11, 15, 0));
+        assertEquals(10, count("SELECT count(*) FROM transfers WHERE block_number > 10"), "a replay writes nothing twice");
+
+        store.rollback(1, epoch, 12, "reorg");
+        assertThrows(EpochChangedException.class, () -> store.commitCatchUp(1, epoch, above, rows(11, 15, 0)));
+    }
+
+    @Test
     void notificationsArriveOnlyForCommittedTransactions() throws Exception {
         try (Connection listener = TestPostgres.connect(url)) {
             listener.createStatement().execute("LISTEN indexer");

@@ -1,0 +1,69 @@
+package dev.evmindexer.pipeline;
+
+import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.Log;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A table that lacks blocks of {@code (F, tip]} (added to the config, or reset, while the chain was at the tip)
+ * catches them up from the stored headers, fetching each block's logs by its hash (DESIGN.md). Without this, those
+ * blocks would stay missing from the table until {@code F} passed them and the range phase filled them.
+ * Each batch is one transaction under the chain's epoch, which also checks the headers it used are still stored.
+ */
+final class CatchUp {
+    private static final Logger log = LoggerFactory.getLogger(CatchUp.class);
+    /** Blocks caught up per step (one transaction): steps stay short for the tip and for shutdown. */
+    static final int MAX_BLOCKS = 100;
+
+    private final ChainSource source;
+    private final EventStore store;
+    private final LogRouter router;
+    private final ChainSettings settings;
+
+    CatchUp(ChainSource source, EventStore store, LogRouter router, ChainSettings settings) {
+        this.source = source;
+        this.store = store;
+        this.router = router;
+        this.settings = settings;
+    }
+
+    /** Catches up the first table with a gap in {@code (f, tip]}; null when no table has one. */
+    Outcome run(List<EventTable> tables, long f, BlockHeader tip, long epoch) {
+        for (EventTable t : tables) {
+            long from = Math.max(f + 1, t.startBlock());
+            if (from > tip.number()) continue;
+            List<Span> gaps = store.uncovered(t, from, tip.number());
+            if (gaps.isEmpty()) continue;
+            Span gap = gaps.get(0);
+            Span span = new Span(gap.from(), Math.min(gap.to(), gap.from() + MAX_BLOCKS - 1));
+            List<BlockHeader> headers = new ArrayList<>((int) span.size());
+            Map<Long, BlockHeader> byNumber = new HashMap<>();
+            List<Log> logs = new ArrayList<>();
+            for (long n = span.from(); n <= span.to(); n++) {
+                final long number = n;
+                BlockHeader h = store.header(settings.chainId(), n).orElseThrow(() -> new IllegalStateException(
+                        "stored header #" + number + " missing between the finalized block and the tip"));
+                try {
+                    logs.addAll(source.blockLogs(h, t.filter()));
+                } catch (BlockGoneException e) {
+                    // the stored block is no longer the node's: the tip phase walks back first
+                    return null;
+                }
+                headers.add(h);
+                byNumber.put(n, h);
+            }
+            List<TableRows> routed = router.route(List.of(t), logs, byNumber::get);
+            TableRows rows = routed.get(0);
+            store.commitCatchUp(settings.chainId(), epoch, headers, rows);
+            log.info("catchup.done chain={} source={} table={} span={} rows={}", settings.name(), t.sourceName(), t,
+                    span, rows.rows().size());
+            return new Outcome.Advanced(span.size(), rows.rows().size(), tip.number());
+        }
+        return null;
+    }
+}
