@@ -31,6 +31,7 @@ public final class ChainMetrics {
     private final List<EventTable> tables;
     final AtomicLong head = new AtomicLong(-1);
     final AtomicLong nodeFinalized = new AtomicLong(-1);
+    final AtomicLong nodeSafe = new AtomicLong(-1);
     final AtomicLong finalized = new AtomicLong(-1);
     final AtomicLong tip = new AtomicLong(-1);
     final AtomicLong tipTime = new AtomicLong();
@@ -57,6 +58,8 @@ public final class ChainMetrics {
                 .description("the node's head block as last seen").register(registry);
         Gauge.builder("indexer.chain.node.finalized", nodeFinalized, AtomicLong::get).tags(tags)
                 .description("the node's finalized tag as last seen (-1: none)").register(registry);
+        Gauge.builder("indexer.chain.node.safe", nodeSafe, AtomicLong::get).tags(tags)
+                .description("the node's safe tag as last seen (-1: none)").register(registry);
         Gauge.builder("indexer.chain.finalized", finalized, AtomicLong::get).tags(tags)
                 .description("the persisted finalized block F").register(registry);
         Gauge.builder("indexer.chain.indexed", this, ChainMetrics::indexed).tags(tags)
@@ -100,6 +103,11 @@ public final class ChainMetrics {
     /** The node's head as last seen, -1 before the first answer. */
     public long head() {
         return head.get();
+    }
+
+    /** The node's {@code safe} tag as last seen, -1 when it has none (or before the first answer). */
+    public long nodeSafe() {
+        return nodeSafe.get();
     }
 
     public long finalized() {

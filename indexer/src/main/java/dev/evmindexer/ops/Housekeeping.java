@@ -2,6 +2,7 @@ package dev.evmindexer.ops;
 
 import dev.evmindexer.store.OpsQueries;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -13,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon's background chores on one named thread: deletes outbox rows older than the retention
- * (at start, then every {@link #PRUNE_EVERY}), and writes each chain's last seen head into
+ * (at start, then every {@link #PRUNE_EVERY}), and writes each chain's last seen head and safe tag into
  * {@code indexer.chains} (shown by {@code indexer.chain_status}) every {@link #HEAD_EVERY} when it
  * changed. A failure (the database away) is logged and tried again next time; it never stops indexing.
  */
@@ -25,7 +26,7 @@ public final class Housekeeping implements AutoCloseable {
     private final DataSource ds;
     private final IndexerMetrics metrics;
     private final Duration retention;
-    private final Map<String, Long> writtenHeads = new ConcurrentHashMap<>();
+    private final Map<String, List<Long>> writtenHeads = new ConcurrentHashMap<>();
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             r -> Thread.ofPlatform().name("ops-housekeeping").daemon(true).unstarted(r));
 
@@ -58,10 +59,12 @@ public final class Housekeeping implements AutoCloseable {
     void recordHeads() {
         for (ChainMetrics m : metrics.chains().values()) {
             long head = m.head();
-            if (head < 0 || Long.valueOf(head).equals(writtenHeads.get(m.chain()))) continue;
+            long safe = m.nodeSafe();
+            List<Long> seen = List.of(head, safe);
+            if (head < 0 || seen.equals(writtenHeads.get(m.chain()))) continue;
             try {
-                OpsQueries.recordHead(ds, m.chainId(), head);
-                writtenHeads.put(m.chain(), head);
+                OpsQueries.recordHead(ds, m.chainId(), head, safe < 0 ? null : safe);
+                writtenHeads.put(m.chain(), seen);
             } catch (RuntimeException e) {
                 log.debug("head.record_failed chain={} cause=\"{}\"", m.chain(), e.getMessage());
             }

@@ -33,6 +33,7 @@ final class MeteredChainSource implements ChainSource {
         Heads h = delegate.heads();
         m.head.set(h.head());
         m.nodeFinalized.set(h.finalized().orElse(-1));
+        m.nodeSafe.set(h.safe().orElse(-1));
         return h;
     }
 

@@ -32,8 +32,20 @@ final class CatchUp {
         this.settings = settings;
     }
 
-    /** Catches up the first table with a gap in {@code (f, tip]}; null when no table has one. */
-    Outcome run(List<EventTable> tables, long f, BlockHeader tip, long epoch) {
+    /** What a catch-up step did. */
+    sealed interface Result {}
+
+    /** No table lacks a block of {@code (F, tip]}. */
+    record Done() implements Result {}
+
+    /** A batch was committed. */
+    record Advanced(Outcome.Advanced outcome) implements Result {}
+
+    /** A stored block is not (or not yet) the node's: the tip phase goes first (it walks back if need be). */
+    record Blocked(String why) implements Result {}
+
+    /** Catches up the first table with a gap in {@code (f, tip]}. */
+    Result run(List<EventTable> tables, long f, BlockHeader tip, long epoch) {
         for (EventTable t : tables) {
             long from = Math.max(f + 1, t.startBlock());
             if (from > tip.number()) continue;
@@ -46,13 +58,13 @@ final class CatchUp {
             List<Log> logs = new ArrayList<>();
             for (long n = span.from(); n <= span.to(); n++) {
                 final long number = n;
-                BlockHeader h = store.header(settings.chainId(), n).orElseThrow(() -> new IllegalStateException(
-                        "stored header #" + number + " missing between the finalized block and the tip"));
+                // gone: a concurrent rollback removed it; the next step plans again
+                BlockHeader h = store.header(settings.chainId(), n).orElseThrow(() -> new TipMovedException(
+                        "stored header #" + number + " is gone (rolled back meanwhile)"));
                 try {
                     logs.addAll(source.blockLogs(h, t.filter()));
                 } catch (BlockGoneException e) {
-                    // the stored block is no longer the node's: the tip phase walks back first
-                    return null;
+                    return new Blocked(e.getMessage());
                 }
                 headers.add(h);
                 byNumber.put(n, h);
@@ -62,8 +74,8 @@ final class CatchUp {
             store.commitCatchUp(settings.chainId(), epoch, headers, rows);
             log.info("catchup.done chain={} source={} table={} span={} rows={}", settings.name(), t.sourceName(), t,
                     span, rows.rows().size());
-            return new Outcome.Advanced(span.size(), rows.rows().size(), tip.number());
+            return new Advanced(new Outcome.Advanced(span.size(), rows.rows().size(), tip.number()));
         }
-        return null;
+        return new Done();
     }
 }

@@ -33,6 +33,9 @@ public final class ChainPipeline {
     private final RangePhase rangePhase;
     private final WalkBack walkBack;
     private final CatchUp catchUp;
+    /** Anchor reads in a row a second endpoint disagreed with; see {@link #ANCHOR_PATIENCE}. */
+    static final int ANCHOR_PATIENCE = 10;
+    private int anchorDisagreements;
     private boolean tipVerified;
     /** No table lacks blocks of (F, tip]; false on start and after any range work (a reset, a table added). */
     private boolean caughtUp;
@@ -107,8 +110,15 @@ public final class ChainPipeline {
                     () -> new SourceException("node has no header at its own finalized block #" + f));
             if (!node.confirm(f, anchor.hash(), false)) {
                 log.warn("anchor.unconfirmed chain={} block={}", settings.name(), anchor);
+                if (++anchorDisagreements >= ANCHOR_PATIENCE) {
+                    // no longer a passing fault: a failed step shows in the step-error metric and /healthz's last error
+                    throw new SourceException("the endpoints have disagreed " + anchorDisagreements + " times in a row "
+                            + "about the finalized block #" + f + " (last: " + anchor + "): check that every rpc entry of "
+                            + "chain " + settings.name() + " serves its canonical chain");
+                }
                 return new Outcome.Idle("a second endpoint does not confirm the anchor " + anchor + "; asking again");
             }
+            anchorDisagreements = 0;
             store.storeAnchor(chainId, state.epoch(), anchor);
             tipVerified = true;
             log.info("anchor chain={} block={}", settings.name(), anchor);
@@ -116,9 +126,14 @@ public final class ChainPipeline {
         }
         store.pruneHeaders(chainId, f);
         if (!caughtUp) {
-            Outcome caught = catchUp.run(tables, f, tip.get(), state.epoch());
-            if (caught != null) return caught;
-            caughtUp = true;
+            switch (catchUp.run(tables, f, tip.get(), state.epoch())) {
+                case CatchUp.Advanced a -> {
+                    return a.outcome();
+                }
+                case CatchUp.Done d -> caughtUp = true;
+                case CatchUp.Blocked b -> // the tip phase goes first (a walk-back if the node's chain moved); not done
+                        log.debug("catchup.blocked chain={} why=\"{}\"", settings.name(), b.why());
+            }
         }
         return followTip(tip.get(), heads, state.epoch());
     }

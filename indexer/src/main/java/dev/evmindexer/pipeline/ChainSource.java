@@ -68,8 +68,9 @@ public interface ChainSource {
 
         /**
          * Whether a second endpoint agrees that {@code hash} is the canonical block at {@code number}, asked before a
-         * deep rollback or a halt. True when one agrees or no other endpoint is configured; false when one disagrees
-         * (then nothing is rolled back: the caller waits and tries again). When no other endpoint can tell (all
+         * deep rollback, a halt, or storing the anchor. True when one agrees (with no other endpoint configured: when
+         * this view's endpoint, asked again, answers the same); false when one disagrees (then nothing is done: the
+         * caller waits and tries again). When no other endpoint can tell (all
          * down, or below that block), {@code strict} decides: a halt needs an agreement (false), a rollback may go
          * on (true), since waiting could let finality pass a reorg that is real.
          */

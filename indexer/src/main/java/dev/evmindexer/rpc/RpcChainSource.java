@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,14 +113,19 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
     }
 
     private Heads headsOf(Endpoint ep) {
-        List<RpcResult> r = ep.calls(List.of(Requests.blockNumber(), Requests.blockByTag("finalized")));
+        List<RpcResult> r = ep.calls(List.of(Requests.blockNumber(), Requests.blockByTag("finalized"),
+                Requests.blockByTag("safe")));
         long head = Answers.quantity(r.get(0).required(), "eth_blockNumber", ep);
         pool.noteHead(ep, head);
-        RpcResult fin = r.get(1);
-        if (fin.isError() || fin.isNull()) return new Heads(head, OptionalLong.empty());
-        long finalized = Answers.header(fin.result(), ep).number();
-        if (finalized > head) throw Answers.bad(ep, "finalized block " + finalized + " above its head " + head);
-        return new Heads(head, OptionalLong.of(finalized));
+        return new Heads(head, tag(r.get(1), "finalized", head, ep), tag(r.get(2), "safe", head, ep));
+    }
+
+    /** The block number a tag names; empty where the node does not have the tag (an error or null answer). */
+    private static OptionalLong tag(RpcResult r, String tag, long head, Endpoint ep) {
+        if (r.isError() || r.isNull()) return OptionalLong.empty();
+        long n = Answers.header(r.result(), ep).number();
+        if (n > head) throw Answers.bad(ep, tag + " block " + n + " above its head " + head);
+        return OptionalLong.of(n);
     }
 
     /** Asks every usable endpoint for its heads concurrently; null when none answered. */
@@ -151,12 +157,18 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
         long best = -1;
         for (Heads h : answers) if (h != null) best = Math.max(best, h.head());
         if (best < 0) return null;
-        long finalized = Long.MAX_VALUE;
+        long lagBlocks = pool.settings().lagBlocks();
+        return new Heads(best, lowest(answers, best, lagBlocks, Heads::finalized), lowest(answers, best, lagBlocks, Heads::safe));
+    }
+
+    /** The lowest tag among the endpoints that keep up with {@code best}: no endpoint's word moves it up alone. */
+    private static OptionalLong lowest(Heads[] answers, long best, long lagBlocks, Function<Heads, OptionalLong> tag) {
+        long lowest = Long.MAX_VALUE;
         for (Heads h : answers) {
-            if (h == null || best - h.head() > pool.settings().lagBlocks() || h.finalized().isEmpty()) continue;
-            finalized = Math.min(finalized, h.finalized().getAsLong());
+            if (h == null || best - h.head() > lagBlocks || tag.apply(h).isEmpty()) continue;
+            lowest = Math.min(lowest, tag.apply(h).getAsLong());
         }
-        return new Heads(best, finalized == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(finalized));
+        return lowest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(lowest);
     }
 
     @Override
@@ -204,8 +216,9 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
         String what = "fetching logs of block " + header;
         Set<Endpoint> tried = EndpointPool.triedSet();
         for (int retry = 0; ; retry++) {
-            List<Log> logs = pool.callTip(what, tried, ep -> fetchBlockLogs(ep, header, filter, tried));
-            if (!logs.isEmpty() || !bloomChecks || !LogChecks.mayMatch(header.logsBloom(), filter)) return logs;
+            BlockLogs answer = pool.callTip(what, tried, ep -> fetchBlockLogs(ep, header, filter, tried));
+            List<Log> logs = answer.logs();
+            if (!logs.isEmpty() || !bloomChecks || !LogChecks.mayMatch(answer.bloom(), filter)) return logs;
             if (retry >= pool.settings().bloomRetries()) {
                 acceptedBloomContradictions.incrementAndGet();
                 log.debug("chain {}: no logs in block {} although its bloom may match; accepted after {} tries on {} "
@@ -215,7 +228,13 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
         }
     }
 
-    private List<Log> fetchBlockLogs(Endpoint ep, BlockHeader header, LogFilter filter, Set<Endpoint> tried) {
+    /**
+     * One endpoint's logs of a block, with the bloom they were checked against: the given header's, or the block's as
+     * fetched with them where the header carries none (a header read back from the database).
+     */
+    private record BlockLogs(List<Log> logs, byte[] bloom) {}
+
+    private BlockLogs fetchBlockLogs(Endpoint ep, BlockHeader header, LogFilter filter, Set<Endpoint> tried) {
         List<RpcResult> r = ep.calls(List.of(Requests.logsOfBlock(header.hash(), filter),
                 Requests.blockByHash(header.hash()), Requests.blockNumber()));
         RpcResult logsResult = r.get(0);
@@ -239,7 +258,7 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
         BlockHeader bloomSource = header.logsBloom().length > 0 ? header : fetched;
         LogChecks.inOrder(logs, header.number(), header.number(), filter, ep);
         for (Log l : logs) LogChecks.againstHeader(l, bloomSource, bloomChecks, ep);
-        return logs;
+        return new BlockLogs(logs, bloomSource.logsBloom());
     }
 
     @Override
@@ -256,7 +275,10 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
     @Override
     public Canonical canonical(long minHead) {
         Endpoint pinned = Walks.choose(pool, minHead);
-        if (pinned == null) return ChainSource.super.canonical(minHead);
+        if (pinned == null) {
+            // nothing to pin the walk-back on, nor to confirm with: fail the step, retried once an endpoint is back
+            throw new SourceException("no usable endpoint of chain " + pool.chainName() + " to compare chains on");
+        }
         return new Walks.Pinned(pool, pinned, RpcChainSource::fetchHeaders);
     }
 

@@ -56,7 +56,8 @@ final class Walks {
                 return h;
             } catch (RpcFault | IllegalArgumentException | NullPointerException e) {
                 String cause = pool.penalise(pinned, e);
-                throw new SourceException("doing a walk-back on " + pinned.name() + " at #" + number + ": " + cause);
+                throw new SourceException("reading header #" + number + " on " + pinned.name()
+                        + " (pinned for a walk-back or the anchor): " + cause);
             }
         }
 

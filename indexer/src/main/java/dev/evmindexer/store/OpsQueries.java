@@ -3,6 +3,7 @@ package dev.evmindexer.store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Duration;
 import javax.sql.DataSource;
 
@@ -25,10 +26,21 @@ public final class OpsQueries {
         }
     }
 
-    /** Records the node's head as seen now; a head below the recorded one (a lagging node) is recorded too. */
-    public static void recordHead(DataSource ds, long chainId, long head) {
-        Sql.inTransaction(ds, c -> PgEventStore.update(c, "UPDATE indexer.chains SET head = ?, head_at = now() "
-                + "WHERE chain_id = ?", head, chainId));
+    /**
+     * Records the node's head and {@code safe} tag (null: the node has none) as seen now; a head below the recorded
+     * one (a lagging node) is recorded too.
+     */
+    public static void recordHead(DataSource ds, long chainId, long head, Long safe) {
+        Sql.inTransaction(ds, c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE indexer.chains SET head = ?, safe = ?, head_at = now() "
+                    + "WHERE chain_id = ?")) {
+                ps.setLong(1, head);
+                if (safe == null) ps.setNull(2, Types.BIGINT);
+                else ps.setLong(2, safe);
+                ps.setLong(3, chainId);
+                return ps.executeUpdate();
+            }
+        });
     }
 
     /** True when a connection can be borrowed and answers within {@code timeoutSeconds}. */

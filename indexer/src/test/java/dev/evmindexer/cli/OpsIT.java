@@ -100,12 +100,17 @@ class OpsIT {
                 assertTrue(r.get("database").get("ok").asBoolean());
                 assertEquals(head, r.get("chains").get("dev").get("indexed").asLong());
 
-                // housekeeping writes the node's head into indexer.chain_status every few seconds
+                // housekeeping writes the node's head and safe tag into indexer.chain_status every few seconds
+                long safe = dev.chain.finalized(); // the devchain's safe tag names the same block as its finalized one
+                assertTrue(safe > 0 && safe < head);
                 long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-                while (dev.scalar("SELECT coalesce(head, -1) FROM indexer.chain_status") != head && System.nanoTime() < deadline) {
+                while ((dev.scalar("SELECT coalesce(head, -1) FROM indexer.chain_status") != head
+                        || dev.scalar("SELECT coalesce(safe, -1) FROM indexer.chain_status") != safe) && System.nanoTime() < deadline) {
                     Thread.sleep(200);
                 }
                 assertEquals(head, dev.scalar("SELECT head FROM indexer.chain_status"));
+                assertEquals(safe, dev.scalar("SELECT safe FROM indexer.chain_status"));
+                assertEquals(safe, sample(get(port, "/metrics").body(), "indexer_chain_node_safe", "chain=\"dev\""), 0.0);
 
                 // a halt (as a reorg past finality would leave it) fails readiness, and says why
                 dev.execute("UPDATE indexer.chains SET halted_reason = 'test: reorg past the anchor' WHERE chain_id = "

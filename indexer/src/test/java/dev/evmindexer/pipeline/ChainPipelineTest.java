@@ -242,4 +242,22 @@ class ChainPipelineTest {
         sync(restarted);
         assertEquals(chain.head() + 1, store.rowsOf("others").size(), "then it follows the tip with the others");
     }
+
+    @Test
+    void aCatchUpThatMeetsAReorgLetsTheTipWalkBackFirstThenFinishes() throws Exception {
+        chain.mine(40, 2);
+        sync(pipeline(10, 128, 0));
+        chain.reorg(3); // blocks 38..40 of the stored chain are gone from the node
+        var settings = new ChainSettings(1, "test", OptionalInt.of(10), 128, 1, 8, 3, 4);
+        ChainPipeline restarted = new ChainPipeline(chain, store, List.of(transfers(0), others()), settings, router);
+        List<Outcome> outcomes = sync(restarted);
+        assertTrue(outcomes.stream().anyMatch(o -> o instanceof Outcome.Reorged r && r.ancestor() == 37), outcomes.toString());
+
+        List<Log> expected = new ArrayList<>();
+        for (long n = 0; n <= chain.head(); n++) {
+            expected.addAll(chain.logsAt(n).stream().filter(l -> l.address().equals(FakeChain.OTHER)).toList());
+        }
+        assertEquals(expected, store.rowsOf("others").stream().map(EventRow::log).toList(), outcomes.toString());
+        assertMatchesChain(0);
+    }
 }

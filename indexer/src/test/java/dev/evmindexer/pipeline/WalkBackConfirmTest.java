@@ -2,6 +2,7 @@ package dev.evmindexer.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -90,6 +91,10 @@ class WalkBackConfirmTest {
             assertTrue(idle.why().contains("does not confirm the anchor"), idle.why());
         }
         assertTrue(store.tip(1).isEmpty(), "no anchor on one endpoint's word");
+        for (int i = 3; i < ChainPipeline.ANCHOR_PATIENCE - 1; i++) assertInstanceOf(Outcome.Idle.class, p.step());
+        SourceException persistent = assertThrows(SourceException.class, p::step, "a lasting disagreement fails the step");
+        assertTrue(persistent.getMessage().contains("disagreed " + ChainPipeline.ANCHOR_PATIENCE + " times in a row"),
+                persistent.getMessage());
         long f = chain.head() - 20;
         assertEquals(new FakeChain.BlockRefAsked(f, chain.headerAt(f).hash()), chain.confirmations.get(0));
 

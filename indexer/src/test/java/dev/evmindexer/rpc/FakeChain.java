@@ -30,6 +30,7 @@ final class FakeChain {
     private final List<BlockHeader> blocks = new ArrayList<>();
     private final List<List<Log>> logs = new ArrayList<>();
     private OptionalLong finalized = OptionalLong.empty();
+    private OptionalLong safe = OptionalLong.empty();
 
     FakeChain(long chainId, int head) {
         this.chainId = chainId;
@@ -54,6 +55,11 @@ final class FakeChain {
         dev.evmindexer.abi.Bloom.add(b.logsBloom(), address.unsafeBytes());
         dev.evmindexer.abi.Bloom.add(b.logsBloom(), topic0.unsafeBytes());
         dev.evmindexer.abi.Bloom.add(b.logsBloom(), topic1.unsafeBytes());
+        return this;
+    }
+
+    FakeChain safe(long n) {
+        safe = OptionalLong.of(n);
         return this;
     }
 
@@ -92,6 +98,9 @@ final class FakeChain {
                 else if (tag.equals("finalized")) {
                     if (finalized.isEmpty()) return error(-32000, "finalized block not found");
                     n = finalized.getAsLong();
+                } else if (tag.equals("safe")) {
+                    if (safe.isEmpty()) return error(-32000, "safe block not found");
+                    n = safe.getAsLong();
                 } else n = Hex.quantity(tag);
                 return result(n <= head ? blockJson(block(n)) : null);
             }

@@ -30,7 +30,7 @@ class RpcChainSourceTest {
             .log(5, TOKEN, TRANSFER, 1).log(5, TOKEN, TRANSFER, 2).log(5, TOKEN, TRANSFER, 3)
             .log(9, TOKEN, TRANSFER, 4).log(9, FakeChain.OTHER, TRANSFER, 5)
             .log(17, TOKEN, FakeChain.APPROVAL, 6).log(20, TOKEN, TRANSFER, 7)
-            .finalized(10);
+            .finalized(10).safe(20);
     private FakeRpcServer a;
     private FakeRpcServer b;
 
@@ -55,16 +55,19 @@ class RpcChainSourceTest {
     }
 
     @Test
-    void headsReadsTheFinalizedTagAndIsEmptyWhenTheNodeRejectsIt() throws Exception {
+    void headsReadsTheFinalizedAndSafeTagsAndIsEmptyWhereTheNodeRejectsOne() throws Exception {
         servers();
         try (RpcChainSource s = RpcTesting.connect(1, a.url())) {
-            assertEquals(new Heads(30, OptionalLong.of(10)), s.heads());
+            assertEquals(new Heads(30, OptionalLong.of(10), OptionalLong.of(20)), s.heads());
             assertEquals(1, s.chainId());
         }
         try (RpcChainSource s = RpcTesting.connect(1, b.url())) {
             b.script((m, p, normal) -> p != null && p.size() > 0 && p.get(0).asText().equals("finalized")
                     ? FakeChain.error(-32602, "invalid block tag") : normal.get());
-            assertEquals(new Heads(30, OptionalLong.empty()), s.heads());
+            assertEquals(new Heads(30, OptionalLong.empty(), OptionalLong.of(20)), s.heads());
+            b.script((m, p, normal) -> p != null && p.size() > 0 && p.get(0).asText().equals("safe")
+                    ? FakeChain.error(-32602, "invalid block tag") : normal.get());
+            assertEquals(new Heads(30, OptionalLong.of(10), OptionalLong.empty()), s.heads());
         }
     }
 
@@ -84,7 +87,7 @@ class RpcChainSourceTest {
     @Test
     void wrongBlockNumberIsABadAnswerRetriedOnTheOtherEndpoint() throws Exception {
         servers();
-        a.script((m, p, normal) -> m.equals("eth_getBlockByNumber") && !p.get(0).asText().equals("finalized")
+        a.script((m, p, normal) -> m.equals("eth_getBlockByNumber") && p.get(0).asText().startsWith("0x")
                 ? FakeChain.result(FakeChain.blockJson(chain.block(Hex.quantity(p.get(0).asText()) + 1)))
                 : normal.get());
         try (RpcChainSource s = RpcTesting.connect(1, a.url(), b.url())) {

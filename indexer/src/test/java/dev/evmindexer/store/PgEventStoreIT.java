@@ -176,8 +176,16 @@ class PgEventStoreIT extends StoreTestBase {
         store.commitCatchUp(1, epoch, above, rows(11, 15, 0));
         assertEquals(10, count("SELECT count(*) FROM transfers WHERE block_number > 10"), "a replay writes nothing twice");
 
+        try (Connection c = db.dataSource().getConnection()) { // a header gone without an epoch change
+            c.createStatement().execute("DELETE FROM indexer.headers WHERE block_number = 15");
+            c.createStatement().execute("DELETE FROM transfers WHERE block_number > 10");
+        }
+        TipMovedException gone = assertThrows(TipMovedException.class, () -> store.commitCatchUp(1, epoch, above, rows(11, 15, 0)));
+        assertTrue(gone.getMessage().contains("#15 is gone"), gone.getMessage());
+        assertEquals(0, count("SELECT count(*) FROM transfers WHERE block_number > 10"), "nothing written");
+
         store.rollback(1, epoch, 12, "reorg");
-        assertThrows(EpochChangedException.class, () -> store.commitCatchUp(1, epoch, above, rows(11, 15, 0)));
+        assertThrows(EpochChangedException.class, () -> store.commitCatchUp(1, epoch, above, rows(11, 13, 0)));
     }
 
     @Test
