@@ -165,8 +165,9 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
     private static OptionalLong lowest(Heads[] answers, long best, long lagBlocks, Function<Heads, OptionalLong> tag) {
         long lowest = Long.MAX_VALUE;
         for (Heads h : answers) {
-            if (h == null || best - h.head() > lagBlocks || tag.apply(h).isEmpty()) continue;
-            lowest = Math.min(lowest, tag.apply(h).getAsLong());
+            if (h == null || best - h.head() > lagBlocks) continue;
+            OptionalLong n = tag.apply(h);
+            if (n.isPresent()) lowest = Math.min(lowest, n.getAsLong());
         }
         return lowest == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(lowest);
     }

@@ -72,9 +72,9 @@ final class Walks {
         public boolean confirm(long number, Hash hash, boolean strict) {
             List<Endpoint> others = pool.endpoints().stream()
                     .filter(e -> e != pinned && e.health().state() != EndpointHealth.State.DISABLED).toList();
-            if (others.isEmpty()) return askedAgain(number, hash, strict);
+            List<Endpoint> askers = others.isEmpty() ? List.of(pinned) : others;
             long now = pool.now();
-            for (Endpoint other : others) {
+            for (Endpoint other : askers) {
                 if (!other.health().usable(now)) continue;
                 Optional<BlockHeader> h;
                 try {
@@ -94,26 +94,9 @@ final class Walks {
                         pinned.name(), hash.shortHex(), other.name(), h.get().hash().shortHex());
                 return false;
             }
-            log.warn("chain {}: no other endpoint could confirm block #{} {} of {} ({})", pool.chainName(), number,
+            log.warn("chain {}: no endpoint could confirm block #{} {} of {} ({})", pool.chainName(), number,
                     hash.shortHex(), pinned.name(), strict ? "waiting for one" : "going on without");
             return !strict;
-        }
-
-        /** The pinned endpoint, asked a second time, still has {@code hash} at {@code number}. */
-        private boolean askedAgain(long number, Hash hash, boolean strict) {
-            Optional<BlockHeader> h;
-            try {
-                h = RpcChainSource.one(fetch, pinned, number);
-                pinned.health().succeeded();
-            } catch (RpcFault | IllegalArgumentException e) {
-                pool.penalise(pinned, e);
-                return !strict;
-            }
-            if (h.isEmpty()) return !strict;
-            if (h.get().hash().equals(hash)) return true;
-            log.warn("chain {}: {} answered two blocks #{}: {} then {}", pool.chainName(), pinned.name(), number,
-                    hash.shortHex(), h.get().hash().shortHex());
-            return false;
         }
     }
 }
