@@ -147,11 +147,7 @@ class BackfillIT {
         try (Anvil anvil = Anvil.start()) {
             TestTokenContract a = TestTokenContract.deploy(anvil);
             TestTokenContract b = TestTokenContract.deploy(anvil);
-            var acc = anvil.accounts();
-            for (int i = 0; i < 20; i++) {
-                a.mint(acc.get(1), BigInteger.valueOf(i));
-                b.mint(acc.get(2), BigInteger.valueOf(i));
-            }
+            mintTwentyEach(anvil, a, b);
             anvil.mine(70);
             String url = TestPostgres.newDatabase();
             Path cfg = ChainCheck.config(dir, url, user, anvil, a.address(), "finalized");
@@ -160,14 +156,7 @@ class BackfillIT {
             String before = snapshot(url, "transfers");
             long outboxBefore = count(url, "SELECT count(*) FROM indexer.outbox");
 
-            Files.writeString(cfg, Files.readString(cfg) + """
-                      - name: token_b
-                        chain: anvil
-                        addresses: [%s]
-                        events:
-                          - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
-                            table: transfers_b
-                    """.formatted(b.address().hex()));
+            addSourceB(cfg, b.address());
             assertEquals(0, Main.execute("backfill", "--config", cfg.toString(), "--from", "0", "--to", to));
             assertEquals(20, count(url, "SELECT count(*) FROM transfers_b"));
             assertEquals(before, snapshot(url, "transfers"), "the first table's rows were not rewritten (same xmin)");
@@ -181,11 +170,7 @@ class BackfillIT {
         try (Anvil anvil = Anvil.start()) {
             TestTokenContract a = TestTokenContract.deploy(anvil);
             TestTokenContract b = TestTokenContract.deploy(anvil);
-            var acc = anvil.accounts();
-            for (int i = 0; i < 20; i++) { // one block each: with finality depth 12, the last ones are above F
-                a.mint(acc.get(1), BigInteger.valueOf(i));
-                b.mint(acc.get(2), BigInteger.valueOf(i));
-            }
+            mintTwentyEach(anvil, a, b); // one block each: with finality depth 12, the last ones are above F
             String url = TestPostgres.newDatabase();
             Path cfg = ChainCheck.config(dir, url, user, anvil, a.address(), "12");
             try (Wiring w = openWiring(cfg)) {
@@ -196,14 +181,7 @@ class BackfillIT {
                     first.close();
                 }
             }
-            Files.writeString(cfg, Files.readString(cfg) + """
-                      - name: token_b
-                        chain: anvil
-                        addresses: [%s]
-                        events:
-                          - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
-                            table: transfers_b
-                    """.formatted(b.address().hex()));
+            addSourceB(cfg, b.address());
             long head = anvil.blockNumber();
             long f = head - 12;
             List<String> expected = new ArrayList<>();
@@ -230,6 +208,27 @@ class BackfillIT {
             assertEquals(1, count(url, "SELECT count(*) FROM indexer.event_tables WHERE table_name = 'transfers_b' "
                     + "AND coverage = int8multirange(int8range(0, " + (head + 1) + "))"), "covered from 0 to the tip");
         }
+    }
+
+    /** Twenty mints from each token, alternating, one block each. */
+    private static void mintTwentyEach(Anvil anvil, TestTokenContract a, TestTokenContract b) {
+        var acc = anvil.accounts();
+        for (int i = 0; i < 20; i++) {
+            a.mint(acc.get(1), BigInteger.valueOf(i));
+            b.mint(acc.get(2), BigInteger.valueOf(i));
+        }
+    }
+
+    /** Adds a second source, {@code token_b} into {@code transfers_b}, to the config file. */
+    private static void addSourceB(Path cfg, Address b) throws Exception {
+        Files.writeString(cfg, Files.readString(cfg) + """
+                  - name: token_b
+                    chain: anvil
+                    addresses: [%s]
+                    events:
+                      - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
+                        table: transfers_b
+                """.formatted(b.hex()));
     }
 
     private Wiring openWiring(Path cfg) throws Exception {

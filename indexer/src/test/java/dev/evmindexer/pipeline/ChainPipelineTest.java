@@ -26,8 +26,12 @@ class ChainPipelineTest {
     }
 
     private ChainPipeline pipeline(int depth, int maxReorg, long startBlock) {
+        return pipeline(depth, maxReorg, List.of(transfers(startBlock)));
+    }
+
+    private ChainPipeline pipeline(int depth, int maxReorg, List<EventTable> tables) {
         var settings = new ChainSettings(1, "test", OptionalInt.of(depth), maxReorg, 1, 8, 3, 4);
-        return new ChainPipeline(chain, store, List.of(transfers(startBlock)), settings, router);
+        return new ChainPipeline(chain, store, tables, settings, router);
     }
 
     /** Steps until idle or halted; returns every outcome. */
@@ -219,20 +223,24 @@ class ChainPipelineTest {
                 new LogFilter(List.of(FakeChain.OTHER), List.of(sig.topic0())), sig, new EventDecoder(sig), "o");
     }
 
+    /** Every canonical log of the other contract, as the {@link #others()} table must hold them. */
+    private List<Log> otherLogs() {
+        List<Log> out = new ArrayList<>();
+        for (long n = 0; n <= chain.head(); n++) {
+            out.addAll(chain.logsAt(n).stream().filter(l -> l.address().equals(FakeChain.OTHER)).toList());
+        }
+        return out;
+    }
+
     @Test
     void aTableAddedAtTheTipCatchesUpTheBlocksAboveFinalityFromTheStoredHeaders() throws Exception {
         chain.mine(40, 2);
         sync(pipeline(10, 128, 0));
         assertEquals(30, store.anchor(1).orElseThrow().number());
-        var settings = new ChainSettings(1, "test", OptionalInt.of(10), 128, 1, 8, 3, 4);
-        ChainPipeline restarted = new ChainPipeline(chain, store, List.of(transfers(0), others()), settings, router);
+        ChainPipeline restarted = pipeline(10, 128, List.of(transfers(0), others()));
         List<Outcome> outcomes = sync(restarted); // the chain has not grown: F is still 30
 
-        List<Log> expected = new ArrayList<>();
-        for (long n = 0; n <= chain.head(); n++) {
-            expected.addAll(chain.logsAt(n).stream().filter(l -> l.address().equals(FakeChain.OTHER)).toList());
-        }
-        assertEquals(expected, store.rowsOf("others").stream().map(EventRow::log).toList(),
+        assertEquals(otherLogs(), store.rowsOf("others").stream().map(EventRow::log).toList(),
                 "the added table holds (F, tip] too, before F passes it: " + outcomes);
         assertEquals(List.of(), store.uncovered(others(), 0, chain.head()));
         assertTrue(store.outbox.contains("commit others [31, 40]"), store.outbox.toString());
@@ -248,16 +256,11 @@ class ChainPipelineTest {
         chain.mine(40, 2);
         sync(pipeline(10, 128, 0));
         chain.reorg(3); // blocks 38..40 of the stored chain are gone from the node
-        var settings = new ChainSettings(1, "test", OptionalInt.of(10), 128, 1, 8, 3, 4);
-        ChainPipeline restarted = new ChainPipeline(chain, store, List.of(transfers(0), others()), settings, router);
+        ChainPipeline restarted = pipeline(10, 128, List.of(transfers(0), others()));
         List<Outcome> outcomes = sync(restarted);
         assertTrue(outcomes.stream().anyMatch(o -> o instanceof Outcome.Reorged r && r.ancestor() == 37), outcomes.toString());
 
-        List<Log> expected = new ArrayList<>();
-        for (long n = 0; n <= chain.head(); n++) {
-            expected.addAll(chain.logsAt(n).stream().filter(l -> l.address().equals(FakeChain.OTHER)).toList());
-        }
-        assertEquals(expected, store.rowsOf("others").stream().map(EventRow::log).toList(), outcomes.toString());
+        assertEquals(otherLogs(), store.rowsOf("others").stream().map(EventRow::log).toList(), outcomes.toString());
         assertMatchesChain(0);
     }
 }

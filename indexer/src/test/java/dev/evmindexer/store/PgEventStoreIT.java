@@ -116,17 +116,25 @@ class PgEventStoreIT extends StoreTestBase {
         assertEquals(0, count("SELECT count(*) FROM transfers"));
     }
 
-    @Test
-    void tipBlocksNeedTheStoredParentAndRollbackRemovesEverythingAboveTheAncestorAtomically() throws Exception {
-        long epoch = store.chain(1).epoch();
+    /** Blocks 0..10 by a range, 10 as the anchor, then 11..15 one tip block at a time; returns the tip headers. */
+    private List<BlockHeader> rangeToTenThenTipTo15(long epoch) {
         store.commitRange(1, epoch, new Span(0, 10), List.of(rows(0, 10, 0)), false);
         store.storeAnchor(1, epoch, header(10, 0, 0));
         BlockHeader tip = header(10, 0, 0);
+        List<BlockHeader> above = new ArrayList<>();
         for (long n = 11; n <= 15; n++) {
             BlockHeader b = header(n, 0, 0);
             store.commitBlocks(1, epoch, tip, List.of(new TipBlock(b, List.of(rows(n, n, 0)))));
+            above.add(b);
             tip = b;
         }
+        return above;
+    }
+
+    @Test
+    void tipBlocksNeedTheStoredParentAndRollbackRemovesEverythingAboveTheAncestorAtomically() throws Exception {
+        long epoch = store.chain(1).epoch();
+        rangeToTenThenTipTo15(epoch);
         BlockHeader stale = header(13, 0, 0);
         assertThrows(TipMovedException.class,
                 () -> store.commitBlocks(1, epoch, stale, List.of(new TipBlock(header(14, 1, 0), List.of(rows(14, 14, 1))))));
@@ -145,16 +153,7 @@ class PgEventStoreIT extends StoreTestBase {
     @Test
     void aCatchUpWritesOnlyOntoTheStoredHeadersItWasPlannedOn() throws Exception {
         long epoch = store.chain(1).epoch();
-        store.commitRange(1, epoch, new Span(0, 10), List.of(rows(0, 10, 0)), false);
-        store.storeAnchor(1, epoch, header(10, 0, 0));
-        BlockHeader tip = header(10, 0, 0);
-        List<BlockHeader> above = new ArrayList<>();
-        for (long n = 11; n <= 15; n++) {
-            BlockHeader b = header(n, 0, 0);
-            store.commitBlocks(1, epoch, tip, List.of(new TipBlock(b, List.of(rows(n, n, 0)))));
-            above.add(b);
-            tip = b;
-        }
+        List<BlockHeader> above = rangeToTenThenTipTo15(epoch);
         // as if the table had been added (or reset) while the chain was at #15: nothing of it above the anchor
         try (Connection c = db.dataSource().getConnection()) {
             c.createStatement().execute("DELETE FROM transfers WHERE block_number > 10");
