@@ -62,7 +62,13 @@ public record Jsonb(String text) {
         sb.append('"');
     }
 
+    /** A string value for jsonb, which cannot hold the NUL character: it becomes U+FFFD. */
     private static void string(StringBuilder sb, String s) {
+        quote(sb, s.replace('\0', '\uFFFD'));
+    }
+
+    /** Appends {@code s} as a JSON string literal (quotes, backslashes and control characters escaped). */
+    public static StringBuilder quote(StringBuilder sb, String s) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -72,13 +78,12 @@ public record Jsonb(String text) {
                 case '\n' -> sb.append("\\n");
                 case '\r' -> sb.append("\\r");
                 case '\t' -> sb.append("\\t");
-                case '\0' -> sb.append('\uFFFD'); // jsonb cannot hold \u0000
                 default -> {
                     if (c < 0x20) sb.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
                     else sb.append(c);
                 }
             }
         }
-        sb.append('"');
+        return sb.append('"');
     }
 }

@@ -4,6 +4,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.LayoutBase;
+import dev.evmindexer.abi.Jsonb;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -40,8 +41,8 @@ public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
         StringBuilder sb = new StringBuilder(msg.length() + 128).append('{');
         fields.forEach((k, v) -> {
             if (sb.length() > 1) sb.append(',');
-            quote(sb, k).append(':');
-            quote(sb, v);
+            Jsonb.quote(sb, k).append(':');
+            Jsonb.quote(sb, v);
         });
         return sb.append("}\n").toString();
     }
@@ -68,24 +69,5 @@ public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
         out.put("event", ev.group(1));
         out.putAll(pairs);
         return out;
-    }
-
-    private static StringBuilder quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) sb.append(String.format("\\u%04x", (int) c));
-                    else sb.append(c);
-                }
-            }
-        }
-        return sb.append('"');
     }
 }
