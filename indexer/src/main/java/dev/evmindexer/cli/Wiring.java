@@ -87,7 +87,7 @@ final class Wiring implements AutoCloseable {
                 specs.add(new EndpointSpec(e.url(), e.timeout().orElse(DEFAULT_RPC_TIMEOUT),
                         e.maxBatch().orElse(DEFAULT_MAX_BATCH), e.maxBlockRange().orElse(DEFAULT_MAX_BLOCK_RANGE),
                         e.maxRps().orElse(0), e.maxConcurrency().orElse(EndpointSpec.DEFAULT_MAX_CONCURRENCY),
-                        e.weight()));
+                        e.weight(), e.logsPerCall().orElse(EndpointSpec.DEFAULT_LOGS_PER_CALL)));
             }
             return RpcChainSource.connect(c.name(), c.chainId(), specs, c.bloomChecks());
         });

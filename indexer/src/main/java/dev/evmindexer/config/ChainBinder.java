@@ -16,9 +16,9 @@ import java.util.Set;
 /** One entry of {@code chains}, with its RPC endpoints. */
 final class ChainBinder {
     static final List<String> KEYS = List.of("name", "chain_id", "rpc", "finality", "max_reorg_depth",
-            "poll_interval", "bloom_checks", "batch_size");
+            "poll_interval", "bloom_checks", "batch_size", "max_fetchers");
     static final List<String> RPC_KEYS = List.of("url", "max_rps", "max_concurrency", "max_block_range",
-            "max_batch", "timeout", "weight");
+            "logs_per_call", "max_batch", "timeout", "weight");
     static final String FINALIZED = "finalized";
 
     private ChainBinder() {}
@@ -49,7 +49,10 @@ final class ChainBinder {
         Optional<Tree> batch = m.get("batch_size");
         if (batch.isPresent()) batchSize = batch.get().integer(1, ChainConfig.MAX_BATCH_SIZE);
 
-        return new ChainConfig(name, chainId, rpc, finality, maxReorgDepth, poll, bloomChecks, batchSize, t.line());
+        OptionalInt maxFetchers = optionalInt(m, "max_fetchers");
+
+        return new ChainConfig(name, chainId, rpc, finality, maxReorgDepth, poll, bloomChecks, batchSize, maxFetchers,
+                t.line());
     }
 
     /** {@code finalized} or a depth >= 0 in blocks. */
@@ -87,7 +90,7 @@ final class ChainBinder {
             if (t.text().isBlank()) return Optional.empty();
             String url = url(t, urls);
             return Optional.of(new RpcEndpointConfig(url, OptionalDouble.empty(), OptionalInt.empty(),
-                    OptionalLong.empty(), OptionalInt.empty(), Optional.empty(), RpcEndpointConfig.DEFAULT_WEIGHT,
+                    OptionalLong.empty(), OptionalLong.empty(), OptionalInt.empty(), Optional.empty(), RpcEndpointConfig.DEFAULT_WEIGHT,
                     t.line()));
         }
         Mapping m = t.mapping(RPC_KEYS);
@@ -100,6 +103,9 @@ final class ChainBinder {
         OptionalLong maxBlockRange = OptionalLong.empty();
         v = m.get("max_block_range");
         if (v.isPresent()) maxBlockRange = OptionalLong.of(v.get().integer(1, Long.MAX_VALUE));
+        OptionalLong logsPerCall = OptionalLong.empty();
+        v = m.get("logs_per_call");
+        if (v.isPresent()) logsPerCall = OptionalLong.of(v.get().integer(1, Long.MAX_VALUE));
         OptionalInt maxBatch = optionalInt(m, "max_batch");
         Optional<Duration> timeout = Optional.empty();
         v = m.get("timeout");
@@ -111,7 +117,7 @@ final class ChainBinder {
         Optional<Tree> urlTree = m.get("url");
         if (urlTree.isEmpty() || urlTree.get().text().isBlank()) return Optional.empty();
         String url = url(urlTree.get(), urls);
-        return Optional.of(new RpcEndpointConfig(url, maxRps, maxConcurrency, maxBlockRange, maxBatch, timeout,
+        return Optional.of(new RpcEndpointConfig(url, maxRps, maxConcurrency, maxBlockRange, logsPerCall, maxBatch, timeout,
                 weight, t.line()));
     }
 

@@ -3,6 +3,7 @@ package dev.evmindexer.config;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 
 /**
  * One chain: its endpoints and how the daemon follows it.
@@ -15,7 +16,7 @@ import java.util.Objects;
  */
 public record ChainConfig(String name, long chainId, List<RpcEndpointConfig> rpc, Finality finality,
                           int maxReorgDepth, Duration pollInterval, boolean bloomChecks, int batchSize,
-                          int line) {
+                          OptionalInt maxFetchers, int line) {
     public static final int DEFAULT_MAX_REORG_DEPTH = 128;
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
     public static final boolean DEFAULT_BLOOM_CHECKS = true;
@@ -26,6 +27,7 @@ public record ChainConfig(String name, long chainId, List<RpcEndpointConfig> rpc
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(finality, "finality");
         Objects.requireNonNull(pollInterval, "pollInterval");
+        Objects.requireNonNull(maxFetchers, "maxFetchers");
         rpc = List.copyOf(rpc);
         if (rpc.isEmpty()) throw new IllegalArgumentException("chain " + name + " has no RPC endpoint");
         if (maxReorgDepth < 1) throw new IllegalArgumentException("maxReorgDepth must be >= 1, got " + maxReorgDepth);

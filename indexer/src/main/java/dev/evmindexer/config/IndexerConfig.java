@@ -49,7 +49,8 @@ public record IndexerConfig(DatabaseConfig database, List<ChainConfig> chains, L
                     .append(c.finality()).append(", max reorg depth ").append(c.maxReorgDepth())
                     .append(", poll ").append(Durations.format(c.pollInterval()))
                     .append(", bloom checks ").append(c.bloomChecks() ? "on" : "off")
-                    .append(", tip batch ").append(c.batchSize()).append('\n');
+                    .append(", tip batch ").append(c.batchSize())
+                    .append(c.maxFetchers().isPresent() ? ", max fetchers " + c.maxFetchers().getAsInt() : "").append('\n');
             for (RpcEndpointConfig r : c.rpc()) sb.append("  rpc ").append(describe(r)).append('\n');
             for (SourceConfig s : sourcesOf(c.name())) {
                 sb.append("  source ").append(s.name()).append(" from block ").append(s.startBlock()).append(", ")
@@ -75,6 +76,7 @@ public record IndexerConfig(DatabaseConfig database, List<ChainConfig> chains, L
         r.maxRps().ifPresent(v -> sb.append(", max_rps ").append(v));
         r.maxConcurrency().ifPresent(v -> sb.append(", max_concurrency ").append(v));
         r.maxBlockRange().ifPresent(v -> sb.append(", max_block_range ").append(v));
+        r.logsPerCall().ifPresent(v -> sb.append(", logs_per_call ").append(v));
         r.maxBatch().ifPresent(v -> sb.append(", max_batch ").append(v));
         r.timeout().ifPresent(v -> sb.append(", timeout ").append(Durations.format(v)));
         if (r.weight() != RpcEndpointConfig.DEFAULT_WEIGHT) sb.append(", weight ").append(r.weight());

@@ -61,6 +61,12 @@ final class MeteredChainSource implements ChainSource {
         return delegate.rangeLogs(from, to, filter);
     }
 
+    @Override
+    public dev.evmindexer.pipeline.RangePiece rangePiece(long from, long to, LogFilter filter,
+            dev.evmindexer.pipeline.MemoryBudget budget) throws InterruptedException {
+        return delegate.rangePiece(from, to, filter, budget);
+    }
+
     /** The real source's pinned, confirmable view: never this wrapper's default (which would confirm nothing). */
     @Override
     public Canonical canonical(long minHead) {

@@ -26,7 +26,10 @@ public record ChainSettings(
     public static final int DEFAULT_DEPTH = 64;
     public static final int DEFAULT_MAX_REORG_DEPTH = 128;
     public static final int DEFAULT_RANGE_SIZE = 2_000;
+    /** Fetchers of tests and tools that do not derive them; the daemon and backfill use {@link #fetchersFor}. */
     public static final int DEFAULT_FETCHERS = 4;
+    /** Most fetchers one chain runs when the config does not say: beyond this a 2-core machine only queues. */
+    public static final int MAX_DEFAULT_FETCHERS = 16;
     public static final int DEFAULT_RANGES_PER_STEP = 32;
 
     public ChainSettings {
@@ -43,6 +46,25 @@ public record ChainSettings(
 
     public ChainSettings withTipBatch(int n) {
         return new ChainSettings(chainId, name, finalityDepth, maxReorgDepth, n, rangeSize, fetchers, rangesPerStep);
+    }
+
+    public ChainSettings withFetchers(int n) {
+        return new ChainSettings(chainId, name, finalityDepth, maxReorgDepth, tipBatch, rangeSize, n, rangesPerStep);
+    }
+
+    /**
+     * Fetchers of a chain whose config does not set {@code max_fetchers}: as many pieces of {@code logsPerCall} logs
+     * as the memory budget holds, at least 2 (one fetching while one commits), at most half of what the endpoints
+     * take at once (the rest is for tip calls), {@link #MAX_DEFAULT_FETCHERS}, and the database pool less two (each
+     * fetcher commits on its own connection).
+     */
+    public static int fetchersFor(long budgetBytes, long logsPerCall, long endpointConcurrency, int poolSize) {
+        long byMemory = budgetBytes / Math.max(1, MemoryBudget.bytesOf(logsPerCall, 0));
+        long n = Math.max(2, byMemory);
+        n = Math.min(n, Math.max(1, endpointConcurrency / 2));
+        n = Math.min(n, MAX_DEFAULT_FETCHERS);
+        n = Math.min(n, Math.max(1, poolSize - 2));
+        return (int) Math.max(1, n);
     }
 
     public ChainSettings withRangeSize(int n) {

@@ -43,6 +43,19 @@ public interface ChainSource {
     RangeLogs rangeLogs(long from, long to, LogFilter filter);
 
     /**
+     * The first piece of {@code [from, to]}: the checked logs of {@code [from, end]} for some {@code end <= to} the
+     * source chooses (one call's worth, sized by the volume of logs it expects), holding a reservation of
+     * {@code budget} taken before the call and corrected to the answer's size, which the caller releases once the
+     * piece is committed. By default the whole range in one piece.
+     */
+    default RangePiece rangePiece(long from, long to, LogFilter filter, MemoryBudget budget) throws InterruptedException {
+        RangeLogs logs = rangeLogs(from, to, filter);
+        MemoryBudget.Reservation held = budget.reserve(0);
+        held.resize(MemoryBudget.bytesOf(logs.logs().size(), logs.logs().stream().mapToLong(l -> l.data().length).sum()));
+        return new RangePiece(from, to, logs, held);
+    }
+
+    /**
      * The chain as one node sees it, for a walk-back: every header comes from the same endpoint, one whose head is
      * at or above {@code minHead} where there is one (DESIGN.md invariant 3). By default this source itself, with
      * no second endpoint to confirm against.

@@ -11,6 +11,7 @@ import dev.evmindexer.config.ConfigException;
 import dev.evmindexer.config.EventConfig;
 import dev.evmindexer.config.Finality;
 import dev.evmindexer.config.IndexerConfig;
+import dev.evmindexer.config.RpcEndpointConfig;
 import dev.evmindexer.config.SourceConfig;
 import dev.evmindexer.eth.Address;
 import dev.evmindexer.eth.Hex;
@@ -64,8 +65,14 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
             // a range is fetched, held and committed whole: no bigger than what every endpoint serves in one call
             long rangeSize = c.rpc().stream().mapToLong(r -> r.maxBlockRange().orElse(ChainSettings.DEFAULT_RANGE_SIZE))
                     .min().orElse(ChainSettings.DEFAULT_RANGE_SIZE);
+            long logsPerCall = c.rpc().stream().mapToLong(r -> r.logsPerCall().orElse(RpcEndpointConfig.DEFAULT_LOGS_PER_CALL))
+                    .max().orElse(RpcEndpointConfig.DEFAULT_LOGS_PER_CALL);
+            long concurrency = c.rpc().stream().mapToLong(r -> r.maxConcurrency().orElse(RpcEndpointConfig.DEFAULT_MAX_CONCURRENCY)).sum();
+            int fetchers = c.maxFetchers().orElse(ChainSettings.fetchersFor(MemoryBudget.shared().total(), logsPerCall,
+                    concurrency, config.database().poolSize()));
             ChainSettings settings = ChainSettings.of(c.chainId(), c.name(), depth, c.maxReorgDepth())
-                    .withTipBatch(c.batchSize()).withRangeSize((int) Math.min(rangeSize, ChainSettings.DEFAULT_RANGE_SIZE));
+                    .withTipBatch(c.batchSize()).withRangeSize((int) Math.min(rangeSize, ChainSettings.DEFAULT_RANGE_SIZE))
+                    .withFetchers(fetchers);
             chains.put(c.name(), new ChainPlan(c, settings, List.copyOf(tables)));
         }
         return new IndexPlan(config, chains);

@@ -12,10 +12,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The range phase: fills {@code [start, limit] - coverage} of each table with ranges fetched
- * concurrently (virtual threads, at most {@code fetchers} in flight) and committed in any order, each in
- * its own transaction. Nothing here writes above the chain's persisted finalized block: the store
- * refuses it.
+ * The range phase: fills {@code [start, limit] - coverage} of each table with units fetched concurrently (virtual
+ * threads, at most {@code fetchers} in flight), each unit in pieces of one {@code eth_getLogs} call (sized by volume by
+ * the source), each piece committed in its own transaction as soon as it arrives, in any order; coverage merges
+ * adjacent pieces. Memory in flight is bounded by the {@link MemoryBudget}: a piece holds its reservation until its
+ * commit. Nothing here writes above the chain's persisted finalized block: the store refuses it.
  */
 final class RangePhase {
     private static final Logger log = LoggerFactory.getLogger(RangePhase.class);
@@ -24,18 +25,27 @@ final class RangePhase {
     private final EventStore store;
     private final LogRouter router;
     private final ChainSettings settings;
+    private final MemoryBudget budget;
 
     RangePhase(ChainSource source, EventStore store, LogRouter router, ChainSettings settings) {
+        this(source, store, router, settings, MemoryBudget.shared());
+    }
+
+    RangePhase(ChainSource source, EventStore store, LogRouter router, ChainSettings settings, MemoryBudget budget) {
         this.source = source;
         this.store = store;
         this.router = router;
         this.settings = settings;
+        this.budget = budget;
     }
 
     /** One unit of range work: a span of one table. */
     record Unit(EventTable table, Span span) {}
 
-    /** The units left for {@code [from of each table, limit]}, in ascending order, at most {@code max}. */
+    /**
+     * The units left for {@code [from of each table, limit]}, in ascending order, at most {@code max}. Fewer units
+     * than fetchers (the end of a backfill) are halved, largest first, so that every fetcher has work.
+     */
     List<Unit> plan(List<EventTable> tables, long from, long limit, int max) {
         List<Unit> units = new ArrayList<>();
         for (EventTable t : tables) {
@@ -46,6 +56,22 @@ final class RangePhase {
                     units.add(new Unit(t, new Span(a, Math.min(gap.to(), a + settings.rangeSize() - 1))));
                 }
             }
+        }
+        return spread(units, settings.fetchers());
+    }
+
+    /** Smallest unit {@link #spread} still halves: below this a split saves less than its extra calls cost. */
+    static final long MIN_SPLIT_BLOCKS = 64;
+
+    static List<Unit> spread(List<Unit> planned, int fetchers) {
+        List<Unit> units = new ArrayList<>(planned);
+        while (!units.isEmpty() && units.size() < fetchers) {
+            Unit largest = units.stream().max(java.util.Comparator.comparingLong(u -> u.span().size())).get();
+            if (largest.span().size() < 2 * MIN_SPLIT_BLOCKS) break;
+            long mid = largest.span().from() + largest.span().size() / 2;
+            int at = units.indexOf(largest);
+            units.set(at, new Unit(largest.table(), new Span(largest.span().from(), mid - 1)));
+            units.add(at + 1, new Unit(largest.table(), new Span(mid, largest.span().to())));
         }
         return units;
     }
@@ -85,13 +111,21 @@ final class RangePhase {
         return rows;
     }
 
-    private long fetchAndCommit(Unit u, long epoch, boolean force) {
-        RangeLogs answer = source.rangeLogs(u.span().from(), u.span().to(), u.table().filter());
-        List<TableRows> rows = router.route(List.of(u.table()), answer.logs(), n -> headerOf(answer, n));
-        long count = store.commitRange(settings.chainId(), epoch, u.span(), rows, force);
+    /** Fetches and commits one unit piece by piece; a failure leaves the pieces before it committed. */
+    private long fetchAndCommit(Unit u, long epoch, boolean force) throws InterruptedException {
+        long rows = 0;
+        long cursor = u.span().from();
+        while (cursor <= u.span().to()) {
+            try (RangePiece piece = source.rangePiece(cursor, u.span().to(), u.table().filter(), budget)) {
+                RangeLogs answer = piece.logs();
+                List<TableRows> routed = router.route(List.of(u.table()), answer.logs(), n -> headerOf(answer, n));
+                rows += store.commitRange(settings.chainId(), epoch, piece.span(), routed, force);
+                cursor = piece.to() + 1;
+            }
+        }
         log.debug("range.done chain={} source={} table={} span={} rows={}", settings.name(), u.table().sourceName(),
-                u.table(), u.span(), count);
-        return count;
+                u.table(), u.span(), rows);
+        return rows;
     }
 
     private static BlockHeader headerOf(RangeLogs answer, long number) {

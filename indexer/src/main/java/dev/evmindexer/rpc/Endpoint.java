@@ -1,6 +1,5 @@
 package dev.evmindexer.rpc;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;
@@ -11,22 +10,15 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import okhttp3.OkHttpClient;
-import org.web3j.protocol.Web3j;
-import org.web3j.protocol.core.Request;
-import org.web3j.protocol.core.Response;
-import org.web3j.protocol.http.HttpService;
 
 /**
- * One JSON-RPC endpoint: its transport (web3j over OkHttp, with the spec's timeouts), its limits (a concurrency
+ * One JSON-RPC endpoint: its transport (OkHttp, with the spec's timeouts; answers parsed as they stream in), its limits (a concurrency
  * cap and an {@link AdaptiveRate}), its adaptive batch size and {@code eth_getLogs} range, its latencies and
  * health. Sends requests and returns raw JSON results; checking their content is the caller's. Transport problems,
  * throttling and malformed envelopes become {@link RpcFault}s of the matching kind, with messages that name the
  * endpoint by its redacted URL only. Thread-safe.
  */
 final class Endpoint implements AutoCloseable {
-    /** web3j deserialises each answer's {@code result} into a tree, leaving every check to us. */
-    public static final class RawResponse extends Response<JsonNode> {}
-
     /** Addresses per {@code eth_getLogs} at first: Infura allows 5,000 parameters per request, others fewer. */
     static final int MAX_ADDRESSES_PER_QUERY = 1000;
 
@@ -36,13 +28,15 @@ final class Endpoint implements AutoCloseable {
     private final Transport service;
     private final java.util.concurrent.atomic.AtomicLong nextId = new java.util.concurrent.atomic.AtomicLong();
     private static final com.fasterxml.jackson.databind.ObjectMapper PAYLOAD = new com.fasterxml.jackson.databind.ObjectMapper();
-    private final Web3j web3j;
     private final EndpointHealth health;
     private final LongSupplier nanoClock;
     private final Semaphore inFlight;
     private final AdaptiveRate rate;
     private final AdaptiveSize batchSize;
-    private final AdaptiveSize blockRange;
+    private final java.util.concurrent.ConcurrentHashMap<dev.evmindexer.pipeline.LogFilter, LogRange> logRanges =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Blocks of the latest {@code eth_getLogs} range chosen, for the metrics. */
+    private final java.util.concurrent.atomic.AtomicLong lastRange = new java.util.concurrent.atomic.AtomicLong();
     private final AdaptiveSize addressesPerQuery;
     private final LatencyWindow latency = new LatencyWindow();
     private final EndpointMetrics metrics;
@@ -58,13 +52,12 @@ final class Endpoint implements AutoCloseable {
                 .callTimeout(spec.timeout())
                 .build();
         this.service = new Transport(spec.url(), http);
-        this.web3j = Web3j.build(service);
         this.health = health;
         this.nanoClock = nanoClock;
         this.inFlight = new Semaphore(spec.maxConcurrency(), true);
         this.rate = new AdaptiveRate(spec.maxRps(), nanoClock);
         this.batchSize = new AdaptiveSize(spec.maxBatch(), true);
-        this.blockRange = new AdaptiveSize(spec.maxBlockRange(), false);
+        this.lastRange.set(LogRange.START_BLOCKS);
         this.addressesPerQuery = new AdaptiveSize(MAX_ADDRESSES_PER_QUERY, true);
         this.metrics = new EndpointMetrics(this);
     }
@@ -90,8 +83,19 @@ final class Endpoint implements AutoCloseable {
         return batchSize;
     }
 
-    AdaptiveSize blockRange() {
-        return blockRange;
+    /** The volume-driven {@code eth_getLogs} range of this endpoint for {@code filter}. */
+    LogRange logRange(dev.evmindexer.pipeline.LogFilter filter) {
+        return logRanges.computeIfAbsent(filter, f -> new LogRange(spec.maxBlockRange(), spec.logsPerCall(), spec.timeout()));
+    }
+
+    /** Notes the blocks of the range about to be asked for (shown by the metrics). */
+    void rangeChosen(long blocks) {
+        lastRange.set(blocks);
+    }
+
+    /** Blocks of the latest {@code eth_getLogs} range asked for. */
+    long lastRange() {
+        return lastRange.get();
     }
 
     /** Most contract addresses in one {@code eth_getLogs}: longer lists are split (halved on a provider's refusal). */
@@ -116,21 +120,25 @@ final class Endpoint implements AutoCloseable {
 
     /** Sends one request and returns its answer (which may be an error answer). */
     RpcResult send(Call call) {
-        Request<Object, RawResponse> request = request(call);
-        RawResponse response;
+        return send(call, StreamingAnswers.Limits.NONE);
+    }
+
+    /** Sends one request, reading its answer as it streams in within {@code limits}. */
+    RpcResult send(Call call, StreamingAnswers.Limits limits) {
+        String body;
         try {
-            response = exchange(call.method(), () -> {
-                try {
-                    return request.send();
-                } catch (IOException e) {
-                    throw new TransportException(e);
-                }
-            });
+            body = PAYLOAD.writeValueAsString(Map.of("jsonrpc", "2.0", "id", nextId.incrementAndGet(),
+                    "method", call.method(), "params", call.params()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the JSON of " + call.method(), e);
+        }
+        StreamingAnswers.Answer answer;
+        try {
+            answer = exchange(call.method(), () -> streamed(body, in -> StreamingAnswers.parseOne(in, this, limits)));
         } catch (WholeAnswerError e) {
             return RpcResult.error(name, call.method(), e.code, e.message);
         }
-        if (response == null) throw new RpcFault(RpcFault.Kind.ERROR_ANSWER, name + " gave an empty answer to " + call.method());
-        return toResult(call.method(), response);
+        return toResult(call.method(), answer);
     }
 
     /**
@@ -139,16 +147,21 @@ final class Endpoint implements AutoCloseable {
      * provider's batch limit does not move) and is sent again, smaller.
      */
     List<RpcResult> calls(List<Call> calls) {
+        return calls(calls, StreamingAnswers.Limits.NONE);
+    }
+
+    /** As {@link #calls(List)}, each answer read as it streams in within {@code limits}. */
+    List<RpcResult> calls(List<Call> calls, StreamingAnswers.Limits limits) {
         List<RpcResult> out = new ArrayList<>(calls.size());
         int i = 0;
         while (i < calls.size()) {
             int size = (int) Math.min(batchSize.get(), calls.size() - i);
             List<Call> part = calls.subList(i, i + size);
             if (size == 1) {
-                out.add(send(part.get(0)));
+                out.add(send(part.get(0), limits));
             } else {
                 try {
-                    out.addAll(batch(part));
+                    out.addAll(batch(part, limits));
                     batchSize.succeeded(size);
                 } catch (RpcFault f) {
                     if (f.kind() != RpcFault.Kind.BATCH_REJECTED) throw f;
@@ -168,7 +181,7 @@ final class Endpoint implements AutoCloseable {
      * RpcFault.Kind#BATCH_REJECTED}), throttling, or given to every call as its answer (e.g. a range error sent
      * with an HTTP error status).
      */
-    private List<RpcResult> batch(List<Call> calls) {
+    private List<RpcResult> batch(List<Call> calls, StreamingAnswers.Limits limits) {
         Map<Long, Integer> positionById = new HashMap<>();
         List<Map<String, Object>> payload = new ArrayList<>(calls.size());
         for (int i = 0; i < calls.size(); i++) {
@@ -180,13 +193,7 @@ final class Endpoint implements AutoCloseable {
         Object[] answers;
         try {
             String body = PAYLOAD.writeValueAsString(payload);
-            answers = exchange(what, () -> {
-                try (java.io.InputStream in = service.post(body)) {
-                    return StreamingAnswers.parse(in, positionById, this);
-                } catch (IOException e) {
-                    throw new TransportException(e);
-                }
-            });
+            answers = exchange(what, () -> streamed(body, in -> StreamingAnswers.parse(in, positionById, this, limits)));
         } catch (WholeAnswerError e) {
             List<RpcResult> same = new ArrayList<>(calls.size());
             for (Call c : calls) same.add(RpcResult.error(name, c.method(), e.code, e.message));
@@ -221,14 +228,64 @@ final class Endpoint implements AutoCloseable {
         return RpcResult.error(name, method, a.errorCode(), a.errorMessage());
     }
 
-    /** web3j's HTTP transport (headers, status handling) with the raw answer exposed for streaming parsing. */
-    private static final class Transport extends HttpService {
+    /**
+     * Posts {@code body} and hands the answer to {@code reader} as it arrives from the socket (never read whole into
+     * memory first). An IOException once the answer has begun means it was cut off ({@link RpcFault.Kind#CUT_OFF}),
+     * unless it is the call's timeout.
+     */
+    private <T> T streamed(String body, AnswerReader<T> reader) {
+        java.io.InputStream in;
+        try {
+            in = service.post(body);
+        } catch (IOException e) {
+            throw new TransportException(e);
+        }
+        try (in) {
+            return reader.read(in);
+        } catch (IOException e) {
+            if (HttpErrors.isTimeout(e)) throw new TransportException(e);
+            throw new RpcFault(RpcFault.Kind.CUT_OFF, name + " cut its answer off mid-way (" + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + HttpErrors.scrub(e.getMessage(), spec.url(), name)) + ")");
+        }
+    }
+
+    private interface AnswerReader<T> {
+        T read(java.io.InputStream in) throws IOException;
+    }
+
+    /**
+     * JSON-RPC over HTTP POST with OkHttp, the answer's body handed over as a stream. An HTTP error status becomes
+     * web3j's {@code ClientConnectionException} with web3j's message, which {@link HttpErrors} reads.
+     */
+    private static final class Transport {
+        private static final okhttp3.MediaType JSON = okhttp3.MediaType.get("application/json; charset=utf-8");
+        private final String url;
+        private final OkHttpClient client;
+
         Transport(String url, OkHttpClient client) {
-            super(url, client);
+            this.url = url;
+            this.client = client;
         }
 
+        /** The answer's body, open: closing the stream ends the exchange. */
         java.io.InputStream post(String payload) throws IOException {
-            return performIO(payload);
+            okhttp3.Request request = new okhttp3.Request.Builder().url(url)
+                    .post(okhttp3.RequestBody.create(payload, JSON)).build();
+            okhttp3.Response response = client.newCall(request).execute();
+            okhttp3.ResponseBody body = response.body();
+            if (!response.isSuccessful() || body == null) {
+                try (response) {
+                    String text = body == null ? "" : body.string();
+                    throw new org.web3j.protocol.exceptions.ClientConnectionException(
+                            "Invalid response received: " + response.code() + "; " + text);
+                }
+            }
+            return new java.io.FilterInputStream(body.byteStream()) {
+                @Override
+                public void close() {
+                    response.close();
+                }
+            };
         }
     }
 
@@ -334,23 +391,6 @@ final class Endpoint implements AutoCloseable {
         return new RpcFault(kind, message);
     }
 
-    private Request<Object, RawResponse> request(Call call) {
-        return new Request<>(call.method(), new ArrayList<>(call.params()), service, RawResponse.class);
-    }
-
-    /** An answer as a result; an error answer that says "rate limited" is a throttling fault instead. */
-    private RpcResult toResult(String method, RawResponse r) {
-        if (!r.hasError()) return RpcResult.ok(name, method, r.getResult());
-        Response.Error e = r.getError();
-        String message = e.getMessage() == null ? "(no message)" : e.getMessage();
-        if (e.getData() != null && !e.getData().isBlank()) message += " (data: " + e.getData() + ")";
-        if (HttpErrors.isRateLimit(message)) {
-            rate.throttled();
-            throw fault(RpcFault.Kind.RATE_LIMITED, name + " throttled " + method + ": " + e.getCode() + " " + message);
-        }
-        return RpcResult.error(name, method, e.getCode(), message);
-    }
-
     private static boolean allErrorsMention(RpcResult[] results, String word) {
         for (RpcResult r : results) {
             if (!r.isError() || !r.errorMessage().toLowerCase(java.util.Locale.ROOT).contains(word)) return false;
@@ -370,11 +410,6 @@ final class Endpoint implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            service.close();
-        } catch (IOException ignored) {
-            // Closing a client: nothing useful to do about a failure.
-        }
         http.connectionPool().evictAll();
     }
 

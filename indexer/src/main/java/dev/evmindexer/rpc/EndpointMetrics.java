@@ -68,9 +68,9 @@ public final class EndpointMetrics {
         return endpoint.rate().rate();
     }
 
-    /** The current {@code eth_getLogs} block range. */
+    /** Blocks of the latest {@code eth_getLogs} range asked for (sized by volume, see {@link LogRange}). */
     public long currentBlockRange() {
-        return endpoint.blockRange().get();
+        return endpoint.lastRange();
     }
 
     /** The current JSON-RPC batch size (1: batches are not used). */

@@ -174,7 +174,7 @@ final class EndpointPool implements AutoCloseable {
                 lastSuccess.set(now());
                 return result;
             } catch (RpcFault.RangeTooLarge e) {
-                ep.metrics().error(RpcFault.Kind.RANGE_TOO_LARGE);
+                ep.metrics().error(e.cause()); // counted, but not against the endpoint's health: the range shrinks
                 throw e;
             } catch (SourceException e) {
                 throw e;

@@ -15,18 +15,20 @@ import java.util.Objects;
  * @param url           {@code http://} or {@code https://} URL of the node
  * @param timeout       per-call timeout (connect, read, write and the whole call)
  * @param maxBatch      most requests sent in one JSON-RPC batch
- * @param maxBlockRange most blocks asked for in one {@code eth_getLogs} range query (the adaptive range's start)
+ * @param maxBlockRange most blocks asked for in one {@code eth_getLogs} range query (the volume-driven range stays within it)
  * @param maxRps         cap of the adaptive request rate; 0 for none of its own (then {@link AdaptiveRate#DEFAULT_CAP_RPS})
  * @param maxConcurrency most requests in flight at once
  * @param weight         share of the traffic among endpoints in equally good health, relative to the others
+ * @param logsPerCall    the number of logs an {@code eth_getLogs} range is sized toward (see {@link LogRange})
  */
 public record EndpointSpec(String url, Duration timeout, int maxBatch, long maxBlockRange, double maxRps,
-                           int maxConcurrency, double weight) {
+                           int maxConcurrency, double weight, long logsPerCall) {
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
     public static final int DEFAULT_MAX_BATCH = 50;
     public static final long DEFAULT_MAX_BLOCK_RANGE = 2000;
-    public static final int DEFAULT_MAX_CONCURRENCY = 32;
+    public static final int DEFAULT_MAX_CONCURRENCY = dev.evmindexer.config.RpcEndpointConfig.DEFAULT_MAX_CONCURRENCY;
     public static final double DEFAULT_WEIGHT = 1.0;
+    public static final long DEFAULT_LOGS_PER_CALL = dev.evmindexer.config.RpcEndpointConfig.DEFAULT_LOGS_PER_CALL;
 
     public EndpointSpec {
         Objects.requireNonNull(url, "url");
@@ -61,6 +63,9 @@ public record EndpointSpec(String url, Duration timeout, int maxBatch, long maxB
         if (!(weight > 0) || Double.isInfinite(weight)) {
             throw new IllegalArgumentException("weight of " + redact(uri) + " must be a positive number, got " + weight);
         }
+        if (logsPerCall < 1) {
+            throw new IllegalArgumentException("logsPerCall of " + redact(uri) + " must be at least 1, got " + logsPerCall);
+        }
     }
 
     /** An endpoint with the default timeout, batch size and block range. */
@@ -70,7 +75,7 @@ public record EndpointSpec(String url, Duration timeout, int maxBatch, long maxB
 
     /** An endpoint with these limits, no rate cap of its own, the default concurrency and weight. */
     public EndpointSpec(String url, Duration timeout, int maxBatch, long maxBlockRange) {
-        this(url, timeout, maxBatch, maxBlockRange, 0, DEFAULT_MAX_CONCURRENCY, DEFAULT_WEIGHT);
+        this(url, timeout, maxBatch, maxBlockRange, 0, DEFAULT_MAX_CONCURRENCY, DEFAULT_WEIGHT, DEFAULT_LOGS_PER_CALL);
     }
 
     /**
@@ -85,7 +90,7 @@ public record EndpointSpec(String url, Duration timeout, int maxBatch, long maxB
     public String toString() {
         return "EndpointSpec[" + redacted() + ", timeout=" + timeout + ", maxBatch=" + maxBatch
                 + ", maxBlockRange=" + maxBlockRange + ", maxRps=" + maxRps + ", maxConcurrency=" + maxConcurrency
-                + ", weight=" + weight + "]";
+                + ", weight=" + weight + ", logsPerCall=" + logsPerCall + "]";
     }
 
     private static URI parse(String url) {

@@ -4,7 +4,11 @@ import dev.evmindexer.eth.Address;
 import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Log;
 import dev.evmindexer.pipeline.LogFilter;
+import dev.evmindexer.pipeline.MemoryBudget;
+import dev.evmindexer.pipeline.RangeLogs;
+import dev.evmindexer.pipeline.RangePiece;
 import dev.evmindexer.pipeline.SourceException;
+import dev.evmindexer.pipeline.UnservableRangeException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -18,23 +22,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code rangeLogs}: a block range in chunks of the endpoint's current block range (adaptive, starting at its
- * {@code maxBlockRange}). Each chunk is one {@code eth_getLogs} per slice of the address list (long lists are
- * split), batched with {@code eth_getBlockByNumber(end)} on the same endpoint (a null block there means the endpoint
- * is lagging, not that there are no logs), then the headers of the blocks holding logs, also from that endpoint, to
- * check each log's block hash and bloom. A chunk the provider refuses as too large shrinks that endpoint's range to
- * the size the provider's message suggests ({@link RangeErrors}), else to half, and is asked again; the range grows
- * back slowly after successes ({@link AdaptiveSize}).
+ * {@code rangeLogs}: a block range in pieces, one {@code eth_getLogs} call each, sized by volume ({@link LogRange}).
+ * Each piece is one {@code eth_getLogs} per slice of the address list (long lists are split), batched with
+ * {@code eth_getBlockByNumber(end)} on the same endpoint (a null block there means the endpoint is lagging, not that
+ * there are no logs), then the headers of the blocks holding logs, also from that endpoint, to check each log's block
+ * hash and bloom.
+ *
+ * <p>Before a call the piece reserves its expected size from the {@link MemoryBudget}; the answer is abandoned while it
+ * streams in if it grows past its limits, and the reservation is corrected to what was read. A multi-block call that
+ * times out, is cut off, is oversized or is refused as too large is not the endpoint's fault: the range shrinks and
+ * the piece is asked again without penalty. Only a one-block call that fails counts against the endpoint.
  */
 final class RangeFetcher {
     private static final Logger log = LoggerFactory.getLogger(RangeFetcher.class);
     private static final Comparator<Log> CHAIN_ORDER = Comparator.comparingLong(Log::blockNumber)
             .thenComparingInt(Log::logIndex);
+    /** A multi-block answer may hold this many times the logs its range was sized for before it is abandoned. */
+    static final int OVERSIZE_FACTOR = 4;
+    /** For callers that hold a whole range (verify): reservations that never wait. */
+    private static final MemoryBudget UNBOUNDED = new MemoryBudget(Long.MAX_VALUE);
 
     record Result(List<Log> logs, Map<Long, BlockHeader> headers) {}
 
-    /** One checked chunk: its logs, the headers of blocks holding them, and the header of its last block. */
-    private record Chunk(long end, List<Log> logs, Map<Long, BlockHeader> headers, BlockHeader last) {}
+    /** One checked piece: its logs, the headers of blocks holding them, and the header of its last block. */
+    private record Chunk(long end, List<Log> logs, Map<Long, BlockHeader> headers, BlockHeader last,
+                         MemoryBudget.Reservation held) {}
 
     private final EndpointPool pool;
     private final boolean bloomChecks;
@@ -46,23 +58,14 @@ final class RangeFetcher {
         this.acceptedBloomContradictions = acceptedBloomContradictions;
     }
 
+    /** The whole of {@code [from, to]}, piece after piece, held in memory (for verify and tests). */
     Result fetch(long from, long to, LogFilter filter) {
         List<Log> logs = new ArrayList<>();
         Map<Long, BlockHeader> headers = new HashMap<>();
         long cursor = from;
         while (true) {
-            Chunk c;
-            try {
-                c = chunk(cursor, to, filter);
-            } catch (RpcFault.RangeTooLarge e) {
-                if (e.blocks() <= 1) {
-                    throw new SourceException("doing eth_getLogs from block " + cursor + ": refused even for one block: "
-                            + e.getMessage());
-                }
-                log.debug("chain {}: eth_getLogs range of {} blocks from {} refused: {}", pool.chainName(), e.blocks(),
-                        cursor, e.getMessage());
-                continue;
-            }
+            Chunk c = chunk(cursor, to, filter, UNBOUNDED);
+            c.held().close();
             logs.addAll(c.logs());
             headers.putAll(c.headers());
             if (c.end() == to) return new Result(logs, headers);
@@ -70,22 +73,35 @@ final class RangeFetcher {
         }
     }
 
+    /** The first piece of {@code [from, to]}, holding its reservation of {@code budget}. */
+    RangePiece piece(long from, long to, LogFilter filter, MemoryBudget budget) {
+        Chunk c = chunk(from, to, filter, budget);
+        return new RangePiece(from, c.end(), new RangeLogs(c.logs(), c.headers()), c.held());
+    }
+
+    /** One piece from {@code from}, shrunk and asked again until it fits. */
+    private Chunk chunk(long from, long to, LogFilter filter, MemoryBudget budget) {
+        while (true) {
+            try {
+                return checkedChunk(from, to, filter, budget);
+            } catch (RpcFault.RangeTooLarge e) {
+                log.debug("chain {}: eth_getLogs of {} blocks from {} did not fit: {}", pool.chainName(), e.blocks(),
+                        from, e.getMessage());
+            }
+        }
+    }
+
     /**
-     * One chunk from {@code from}, asked again (elsewhere where possible, else on the same endpoint: one URL may be
-     * a load balancer over several nodes) when its last block's bloom contradicts an empty answer.
+     * One piece from {@code from}, asked again (elsewhere where possible, else on the same endpoint: one URL may be a
+     * load balancer over several nodes) when its last block's bloom contradicts an empty answer.
      */
-    private Chunk chunk(long from, long to, LogFilter filter) {
+    private Chunk checkedChunk(long from, long to, LogFilter filter, MemoryBudget budget) {
         String what = "eth_getLogs of blocks [" + from + ", " + to + "]";
         Set<Endpoint> tried = EndpointPool.triedSet();
         for (int retry = 0; ; retry++) {
-            Chunk c = pool.call(what, tried, ep -> {
-                long size = ep.blockRange().get();
-                long end = to - from < size ? to : from + size - 1;
-                Chunk done = fetchChunk(ep, from, end, filter);
-                ep.blockRange().succeeded(end - from + 1);
-                return done;
-            });
+            Chunk c = pool.call(what, tried, ep -> sized(ep, from, to, filter, budget));
             if (!bloomChecks || !LogChecks.bloomContradictsEmpty(c.logs(), c.last(), filter)) return c;
+            c.held().close();
             if (retry >= pool.settings().bloomRetries()) {
                 acceptedBloomContradictions.incrementAndGet();
                 log.debug("chain {}: no logs in block {} although its bloom may match; accepted after {} tries on {} "
@@ -95,16 +111,84 @@ final class RangeFetcher {
         }
     }
 
-    private Chunk fetchChunk(Endpoint ep, long from, long to, LogFilter filter) {
+    /** One call on {@code ep} of the range its {@link LogRange} chooses; size faults shrink it (no penalty). */
+    private Chunk sized(Endpoint ep, long from, long to, LogFilter filter, MemoryBudget budget) {
+        LogRange range = ep.logRange(filter);
+        long size = range.next();
+        ep.rangeChosen(size);
+        long blocks = Math.min(size, to - from + 1);
+        long end = from + blocks - 1;
+        long expected = Math.max(1, range.expectedLogs(blocks));
+        MemoryBudget.Reservation held = reserve(budget, expected);
+        long wholeBudgetLogs = Math.max(1, budget.total() / MemoryBudget.BYTES_PER_LOG);
+        StreamingAnswers.Limits limits = blocks == 1
+                ? new StreamingAnswers.Limits(wholeBudgetLogs, budget.total())
+                : new StreamingAnswers.Limits(Math.min(wholeBudgetLogs,
+                        OVERSIZE_FACTOR * Math.max(expected, range.targetLogs())), budget.total());
+        long started = System.nanoTime();
+        try {
+            Chunk done = fetchChunk(ep, from, end, filter, limits, held);
+            range.succeeded(blocks, done.logs().size(), System.nanoTime() - started);
+            return done;
+        } catch (RpcFault f) {
+            held.close();
+            throw resized(ep, range, f, from, blocks);
+        } catch (RuntimeException | Error e) {
+            held.close();
+            throw e;
+        }
+    }
+
+    private static MemoryBudget.Reservation reserve(MemoryBudget budget, long logs) {
+        try {
+            return budget.reserve(MemoryBudget.bytesOf(logs, 0));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SourceException("interrupted while waiting for memory for an eth_getLogs answer");
+        }
+    }
+
+    /**
+     * What a failed call of {@code blocks} blocks becomes: a size fault of a multi-block call shrinks the range and
+     * is asked again without penalty ({@link RpcFault.RangeTooLarge}); the same on one block is the endpoint's fault,
+     * or a range no retry can fetch.
+     */
+    private RuntimeException resized(Endpoint ep, LogRange range, RpcFault f, long from, long blocks) {
+        if (f instanceof RpcFault.RangeTooLarge refusal) {
+            if (blocks <= 1) {
+                return new UnservableRangeException("doing eth_getLogs of block " + from + " on " + ep.name()
+                        + ": refused even for one block: " + refusal.getMessage());
+            }
+            long now = range.refused(blocks, refusal.suggested());
+            return new RpcFault.RangeTooLarge(refusal.getMessage() + " (range of " + ep.name() + " now " + now + " blocks"
+                    + (refusal.suggested() > 0 ? ", as suggested" : "") + ")", blocks, refusal.suggested());
+        }
+        if (f instanceof RpcFault.Oversized o && blocks <= 1) {
+            return new UnservableRangeException("doing eth_getLogs of block " + from + " on " + ep.name() + ": "
+                    + o.getMessage() + " in one block, more than the memory budget allows: give the JVM a bigger heap "
+                    + "(INDEXER_HEAP)");
+        }
+        boolean sizeFault = f.kind() == RpcFault.Kind.TIMEOUT || f.kind() == RpcFault.Kind.CUT_OFF
+                || f.kind() == RpcFault.Kind.OVERSIZED;
+        if (!sizeFault || blocks <= 1) return f;
+        long now = f instanceof RpcFault.Oversized o
+                ? range.oversized(blocks, o.lastBlock() < 0 ? 0 : o.lastBlock() - from)
+                : range.timedOut(blocks);
+        return new RpcFault.RangeTooLarge(ep.name() + ": eth_getLogs of " + blocks + " blocks from " + from + " failed ("
+                + f.getMessage() + "); range now " + now + " blocks", blocks, 0, f.kind());
+    }
+
+    private Chunk fetchChunk(Endpoint ep, long from, long to, LogFilter filter, StreamingAnswers.Limits limits,
+            MemoryBudget.Reservation held) {
         List<List<Address>> slices = slices(filter.addresses(), (int) ep.addressesPerQuery().get());
         List<Endpoint.Call> calls = new ArrayList<>(slices.size() + 1);
         for (List<Address> slice : slices) calls.add(Requests.logsOfRange(from, to, slice, filter));
         calls.add(Requests.blockByNumber(to));
-        List<RpcResult> r = ep.calls(calls);
+        List<RpcResult> r = ep.calls(calls, limits);
         List<Log> logs = new ArrayList<>();
         for (int i = 0; i < slices.size(); i++) {
             RpcResult logsResult = r.get(i);
-            if (Requests.isRangeTooLarge(logsResult)) throw tooLarge(ep, logsResult, to - from + 1);
+            if (Requests.isRangeTooLarge(logsResult)) throw tooLarge(logsResult, to - from + 1);
             if (Requests.isAddressLimit(logsResult)) {
                 long now = ep.addressesPerQuery().halve(slices.get(i).size());
                 throw new RpcFault(RpcFault.Kind.ERROR_ANSWER, logsResult.describeError() + " (addresses per query now "
@@ -112,6 +196,7 @@ final class RangeFetcher {
             }
             logs.addAll(Answers.logs(logsResult, ep));
         }
+        held.resize(MemoryBudget.bytesOf(logs.size(), dataBytes(logs)));
         RpcResult lastBlock = r.get(slices.size());
         if (lastBlock.isNull()) {
             throw new RpcFault(RpcFault.Kind.LAGGING, ep.name() + " has no block #" + to
@@ -137,15 +222,19 @@ final class RangeFetcher {
             headers.put(h.number(), h);
         }
         LogChecks.againstHeaders(logs, headers, bloomChecks, ep);
-        return new Chunk(to, logs, headers, last);
+        return new Chunk(to, logs, headers, last, held);
     }
 
-    /** Shrinks {@code ep}'s range to the provider's suggestion, else to half, and says so. */
-    private RpcFault.RangeTooLarge tooLarge(Endpoint ep, RpcResult refusal, long blocks) {
+    private static long dataBytes(List<Log> logs) {
+        long n = 0;
+        for (Log l : logs) n += l.data().length;
+        return n;
+    }
+
+    /** The provider's refusal of a range, with the block count it suggests where it names one. */
+    private static RpcFault.RangeTooLarge tooLarge(RpcResult refusal, long blocks) {
         OptionalLong hint = RangeErrors.suggestedBlocks(refusal.errorMessage(), blocks);
-        long now = hint.isPresent() ? ep.blockRange().suggested(blocks, hint.getAsLong()) : ep.blockRange().halve(blocks);
-        return new RpcFault.RangeTooLarge(refusal.describeError() + " (range of " + ep.name() + " now " + now
-                + " blocks" + (hint.isPresent() ? ", as suggested" : "") + ")", blocks, hint.orElse(0));
+        return new RpcFault.RangeTooLarge(refusal.describeError(), blocks, hint.orElse(0));
     }
 
     /** The address list in slices of at most {@code max}; one empty slice for "every address". */

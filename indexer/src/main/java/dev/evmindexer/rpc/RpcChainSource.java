@@ -7,7 +7,9 @@ import dev.evmindexer.pipeline.BlockGoneException;
 import dev.evmindexer.pipeline.ChainSource;
 import dev.evmindexer.pipeline.Heads;
 import dev.evmindexer.pipeline.LogFilter;
+import dev.evmindexer.pipeline.MemoryBudget;
 import dev.evmindexer.pipeline.RangeLogs;
+import dev.evmindexer.pipeline.RangePiece;
 import dev.evmindexer.pipeline.SourceException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -267,6 +269,12 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
         if (from < 0 || to < from) throw new IllegalArgumentException("bad log range [" + from + ", " + to + "]");
         RangeFetcher.Result r = ranges.fetch(from, to, filter);
         return new RangeLogs(r.logs(), Map.copyOf(r.headers()));
+    }
+
+    @Override
+    public RangePiece rangePiece(long from, long to, LogFilter filter, MemoryBudget budget) {
+        if (from < 0 || to < from) throw new IllegalArgumentException("bad log range [" + from + ", " + to + "]");
+        return ranges.piece(from, to, filter, budget);
     }
 
     /**

@@ -23,7 +23,11 @@ class RpcFault extends RuntimeException {
         /** The provider refused an {@code eth_getLogs} range as too large (not counted against its health). */
         RANGE_TOO_LARGE,
         /** The endpoint refused a JSON-RPC batch (its batch size is cut, down to single calls). */
-        BATCH_REJECTED
+        BATCH_REJECTED,
+        /** An answer that stopped mid-way (connection closed or reset after it began): often a sign it was too big. */
+        CUT_OFF,
+        /** An answer abandoned while it streamed in because it held more logs or bytes than the call allowed. */
+        OVERSIZED
     }
 
     private final Kind kind;
@@ -48,15 +52,27 @@ class RpcFault extends RuntimeException {
     static final class RangeTooLarge extends RpcFault {
         private final long blocks;
         private final long suggested;
+        private final Kind cause;
 
         /**
          * @param blocks    how many blocks the refused range had
          * @param suggested the block count the provider's message suggests, or 0 when it suggests none
          */
         RangeTooLarge(String message, long blocks, long suggested) {
+            this(message, blocks, suggested, Kind.RANGE_TOO_LARGE);
+        }
+
+        /** A multi-block call that failed for its size ({@code cause}: a timeout, a cut-off or oversized answer). */
+        RangeTooLarge(String message, long blocks, long suggested, Kind cause) {
             super(Kind.RANGE_TOO_LARGE, message);
             this.blocks = blocks;
             this.suggested = suggested;
+            this.cause = cause;
+        }
+
+        /** What happened, for the endpoint's error counters: a refusal, or the size fault that shrank the range. */
+        Kind cause() {
+            return cause;
         }
 
         long blocks() {
@@ -65,6 +81,24 @@ class RpcFault extends RuntimeException {
 
         long suggested() {
             return suggested;
+        }
+    }
+
+    /**
+     * An answer held more logs or bytes than the call allowed and was abandoned while it streamed in.
+     * {@link #lastBlock} is the block of the last log read before the limit (-1 when unknown): the blocks before it
+     * would have fit.
+     */
+    static final class Oversized extends RpcFault {
+        private final long lastBlock;
+
+        Oversized(String message, long lastBlock) {
+            super(Kind.OVERSIZED, message);
+            this.lastBlock = lastBlock;
+        }
+
+        long lastBlock() {
+            return lastBlock;
         }
     }
 }

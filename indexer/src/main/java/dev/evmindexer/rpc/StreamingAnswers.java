@@ -50,33 +50,87 @@ final class StreamingAnswers {
     }
 
     /**
+     * Most logs and bytes one answer may hold: an answer over either is abandoned while it streams in (an
+     * {@link RpcFault.Oversized}), so no answer can take more memory than its caller planned for.
+     */
+    record Limits(long maxLogs, long maxBytes) {
+        static final Limits NONE = new Limits(Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /**
      * The answers of a batch, ordered like the calls whose ids are in {@code positionById}; entries the
      * endpoint left out stay null (the caller says so). A malformed envelope or log is an {@link RpcFault}.
      */
-    static Object[] parse(InputStream in, Map<Long, Integer> positionById, Endpoint from) throws IOException {
+    static Object[] parse(InputStream in, Map<Long, Integer> positionById, Endpoint from, Limits limits) throws IOException {
         Object[] out = new Object[positionById.size()];
-        try (JsonParser p = FACTORY.createParser(in)) {
+        try (JsonParser p = FACTORY.createParser(capped(in, limits))) {
             JsonToken first = p.nextToken();
             if (first == JsonToken.START_OBJECT) throw new NotABatch();
             if (first != JsonToken.START_ARRAY) throw Answers.bad(from, "a batch answer that is not a JSON array");
             JsonToken t;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                 if (t != JsonToken.START_OBJECT) throw Answers.bad(from, "a batch answer with an element that is not an object");
-                Answer a = answer(p, from);
+                Answer a = answer(p, from, limits);
                 Integer pos = a.id == null ? null : positionById.get(a.id);
                 if (pos == null || out[pos] != null) throw Answers.bad(from, "a batch with an unknown or repeated id " + a.id);
                 out[pos] = a;
             }
+        } catch (com.fasterxml.jackson.core.io.JsonEOFException e) {
+            throw cutOff(from);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw Answers.bad(from, "malformed JSON (" + e.getOriginalMessage() + ")");
         }
         return out;
     }
 
+    /** The answer to a single call (its id is not checked: there is only one). */
+    static Answer parseOne(InputStream in, Endpoint from, Limits limits) throws IOException {
+        try (JsonParser p = FACTORY.createParser(capped(in, limits))) {
+            if (p.nextToken() != JsonToken.START_OBJECT) throw Answers.bad(from, "an answer that is not a JSON object");
+            return answer(p, from, limits);
+        } catch (com.fasterxml.jackson.core.io.JsonEOFException e) {
+            throw cutOff(from);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw Answers.bad(from, "malformed JSON (" + e.getOriginalMessage() + ")");
+        }
+    }
+
+    private static RpcFault cutOff(Endpoint from) {
+        return new RpcFault(RpcFault.Kind.CUT_OFF, from.name() + " cut its answer off mid-way");
+    }
+
+    private static InputStream capped(InputStream in, Limits limits) {
+        if (limits.maxBytes() == Long.MAX_VALUE) return in;
+        return new java.io.FilterInputStream(in) {
+            private long read;
+
+            @Override
+            public int read() throws IOException {
+                int b = super.read();
+                if (b >= 0) count(1);
+                return b;
+            }
+
+            @Override
+            public int read(byte[] buf, int off, int len) throws IOException {
+                int n = super.read(buf, off, len);
+                if (n > 0) count(n);
+                return n;
+            }
+
+            private void count(int n) {
+                read += n;
+                if (read > limits.maxBytes()) {
+                    throw new RpcFault.Oversized("an answer of more than " + limits.maxBytes() + " bytes", -1);
+                }
+            }
+        };
+    }
+
     /** One response object: its id, and its logs, its result tree, or its error. */
     record Answer(Long id, List<Log> logs, JsonNode result, Integer errorCode, String errorMessage) {}
 
-    private static Answer answer(JsonParser p, Endpoint from) throws IOException {
+    private static Answer answer(JsonParser p, Endpoint from, Limits limits) throws IOException {
         Long id = null;
         List<Log> logs = null;
         JsonNode result = null;
@@ -89,7 +143,7 @@ final class StreamingAnswers {
             switch (field) {
                 case "id" -> id = id(p, t);
                 case "result" -> {
-                    if (t == JsonToken.START_ARRAY) logs = logs(p, from);
+                    if (t == JsonToken.START_ARRAY) logs = logs(p, from, limits);
                     else result = TREES.readTree(p);
                 }
                 case "error" -> {
@@ -121,17 +175,53 @@ final class StreamingAnswers {
         return null;
     }
 
-    private static List<Log> logs(JsonParser p, Endpoint from) throws IOException {
+    private static List<Log> logs(JsonParser p, Endpoint from, Limits limits) throws IOException {
         List<Log> out = new ArrayList<>();
+        Shared shared = new Shared();
         JsonToken t;
         while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
             if (t != JsonToken.START_OBJECT) throw Answers.bad(from, "a log that is not an object");
-            out.add(log(p, from));
+            if (out.size() >= limits.maxLogs()) {
+                throw new RpcFault.Oversized("an answer of more than " + limits.maxLogs() + " logs",
+                        out.getLast().blockNumber());
+            }
+            out.add(log(p, from, shared));
         }
         return out;
     }
 
-    private static Log log(JsonParser p, Endpoint from) throws IOException {
+    /**
+     * The values the previous log of an answer had: consecutive logs mostly share their block, transaction, contract
+     * and event, so one object serves them all instead of a copy per log.
+     */
+    private static final class Shared {
+        Hash blockHash;
+        Hash txHash;
+        Hash topic0;
+        Address address;
+
+        Hash block(byte[] b) {
+            if (blockHash == null || !java.util.Arrays.equals(blockHash.unsafeBytes(), b)) blockHash = Hash.of(b);
+            return blockHash;
+        }
+
+        Hash tx(byte[] b) {
+            if (txHash == null || !java.util.Arrays.equals(txHash.unsafeBytes(), b)) txHash = Hash.of(b);
+            return txHash;
+        }
+
+        Hash topic0(byte[] b) {
+            if (topic0 == null || !java.util.Arrays.equals(topic0.unsafeBytes(), b)) topic0 = Hash.of(b);
+            return topic0;
+        }
+
+        Address address(byte[] b) {
+            if (address == null || !java.util.Arrays.equals(address.unsafeBytes(), b)) address = Address.of(b);
+            return address;
+        }
+    }
+
+    private static Log log(JsonParser p, Endpoint from, Shared shared) throws IOException {
         Address address = null;
         List<Hash> topics = null;
         byte[] data = null;
@@ -145,19 +235,20 @@ final class StreamingAnswers {
             String field = p.currentName();
             JsonToken t = p.nextToken();
             switch (field) {
-                case "address" -> address = Address.of(fixed(p, t, 20, field, from));
+                case "address" -> address = shared.address(fixed(p, t, 20, field, from));
                 case "topics" -> {
                     if (t != JsonToken.START_ARRAY) throw Answers.bad(from, "a log whose topics are not an array");
                     topics = new ArrayList<>(4);
                     while (p.nextToken() != JsonToken.END_ARRAY) {
                         if (topics.size() == 4) throw Answers.bad(from, "a log with more than 4 topics");
-                        topics.add(Hash.of(fixed(p, p.currentToken(), 32, field, from)));
+                        byte[] topic = fixed(p, p.currentToken(), 32, field, from);
+                        topics.add(topics.isEmpty() ? shared.topic0(topic) : Hash.of(topic));
                     }
                 }
                 case "data" -> data = hex(p, t, field, from);
                 case "blockNumber" -> blockNumber = quantity(p, t, field, from);
-                case "blockHash" -> blockHash = Hash.of(fixed(p, t, 32, field, from));
-                case "transactionHash" -> txHash = Hash.of(fixed(p, t, 32, field, from));
+                case "blockHash" -> blockHash = shared.block(fixed(p, t, 32, field, from));
+                case "transactionHash" -> txHash = shared.tx(fixed(p, t, 32, field, from));
                 case "transactionIndex" -> txIndex = quantity(p, t, field, from);
                 case "logIndex" -> logIndex = quantity(p, t, field, from);
                 case "removed" -> {

@@ -67,8 +67,8 @@ class ConfigLoaderTest {
 
         ChainConfig chain = c.chains().get(0);
         assertEquals(new ChainConfig("mainnet", 1, List.of(new RpcEndpointConfig(ALCHEMY, OptionalDouble.empty(),
-                OptionalInt.empty(), OptionalLong.empty(), OptionalInt.empty(), Optional.empty(), 1.0, 8)),
-                new Finality.Tag(), 128, Duration.ofSeconds(2), true, 1, 5), chain);
+                OptionalInt.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalInt.empty(), Optional.empty(), 1.0, 8)),
+                new Finality.Tag(), 128, Duration.ofSeconds(2), true, 1, OptionalInt.empty(), 5), chain);
         assertEquals(Optional.of(chain), c.chain("mainnet"));
         assertEquals(Optional.empty(), c.chain("base"));
 
@@ -128,7 +128,8 @@ class ConfigLoaderTest {
                 c.database());
         ChainConfig chain = c.chains().get(0);
         assertEquals(new RpcEndpointConfig("https://base.example/KEY", OptionalDouble.of(12.5), OptionalInt.of(4),
-                OptionalLong.of(2000), OptionalInt.of(50), Optional.of(Duration.ofMillis(1500)), 2.0, 11), chain.rpc().get(0));
+                OptionalLong.of(2000), OptionalLong.empty(), OptionalInt.of(50), Optional.of(Duration.ofMillis(1500)), 2.0, 11),
+                chain.rpc().get(0));
         assertEquals(RpcEndpointConfig.of("http://127.0.0.1:8545").url(), chain.rpc().get(1).url());
         assertEquals(new Finality.Depth(0), chain.finality());
         assertEquals(500, chain.maxReorgDepth());

@@ -44,7 +44,8 @@ class SecretsTest {
     @Test
     void configRecordsDoNotPrintSecrets() {
         RpcEndpointConfig rpc = new RpcEndpointConfig("https://eth.example/v2/KEY", OptionalDouble.of(5),
-                OptionalInt.empty(), OptionalLong.empty(), OptionalInt.empty(), Optional.of(Duration.ofSeconds(1)), 1, 3);
+                OptionalInt.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalInt.empty(), Optional.of(Duration.ofSeconds(1)),
+                1, 3);
         assertEquals("https://eth.example/…", rpc.redacted());
         assertFalse(rpc.toString().contains("KEY"), rpc.toString());
 

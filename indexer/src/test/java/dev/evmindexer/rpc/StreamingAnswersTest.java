@@ -32,7 +32,8 @@ class StreamingAnswersTest {
     private Object[] parse(String json, long... ids) throws Exception {
         Map<Long, Integer> positions = new java.util.HashMap<>();
         for (int i = 0; i < ids.length; i++) positions.put(ids[i], i);
-        return StreamingAnswers.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), positions, ep);
+        return StreamingAnswers.parse(new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8)), positions, ep,
+                StreamingAnswers.Limits.NONE);
     }
 
     @Test

@@ -1,0 +1,144 @@
+package dev.evmindexer.pipeline;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The bound on range-phase work in flight, in bytes of heap (ARCHITECTURE.md, bounded memory). A fetcher reserves an
+ * estimate before each {@code eth_getLogs} call, the reservation is corrected to the answer's real size when it has
+ * been read, and released when its rows are committed. So a smaller heap means fewer or smaller pieces in flight,
+ * never an {@link OutOfMemoryError}; the number of units, blocks or fetchers plays no part.
+ *
+ * <p>A reservation larger than the whole budget waits until nothing else is reserved, then takes all of it (one
+ * piece must always be able to go ahead). A correction never waits: it may overdraw the budget, and later
+ * reservations wait until enough is released. Thread-safe.
+ */
+public final class MemoryBudget {
+    /** Share of the maximum heap that pieces in flight may hold; the rest is for the JVM, the pools and garbage. */
+    public static final double HEAP_SHARE = 0.25;
+    /**
+     * Heap held per log from its answer to its commit, besides its {@code data}: the {@code eth.Log} (address, topics,
+     * hashes; a block's hash shared by its logs) and its decoded row. Measured with a heap histogram of a backfill of
+     * ERC-20 transfers (about 900 bytes each, rounded up).
+     */
+    public static final long BYTES_PER_LOG = 1024;
+
+    private final long total;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition released = lock.newCondition();
+    private long reserved;
+    private long peak;
+
+    public MemoryBudget(long totalBytes) {
+        if (totalBytes < 1) throw new IllegalArgumentException("a memory budget must be positive, got " + totalBytes);
+        this.total = totalBytes;
+    }
+
+    /** {@link #HEAP_SHARE} of this JVM's maximum heap. */
+    public static MemoryBudget ofHeap() {
+        return new MemoryBudget((long) (Runtime.getRuntime().maxMemory() * HEAP_SHARE));
+    }
+
+    /** The one budget of this process, shared by every chain's range phase (they share the heap). */
+    public static MemoryBudget shared() {
+        return Shared.BUDGET;
+    }
+
+    private static final class Shared {
+        static final MemoryBudget BUDGET = ofHeap();
+    }
+
+    /** Bytes a piece of {@code logs} logs with {@code dataBytes} of log data in all holds. */
+    public static long bytesOf(long logs, long dataBytes) {
+        return logs * BYTES_PER_LOG + dataBytes;
+    }
+
+    public long total() {
+        return total;
+    }
+
+    /** Bytes reserved right now (may exceed {@link #total()} after corrections). */
+    public long reserved() {
+        lock.lock();
+        try {
+            return reserved;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The most ever reserved at once. */
+    public long peak() {
+        lock.lock();
+        try {
+            return peak;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits until {@code bytes} (at most the whole budget) fit, and reserves them. */
+    public Reservation reserve(long bytes) throws InterruptedException {
+        long want = Math.max(0, Math.min(bytes, total));
+        lock.lockInterruptibly();
+        try {
+            while (reserved > 0 && reserved + want > total) released.await(1, TimeUnit.SECONDS);
+            add(want);
+        } finally {
+            lock.unlock();
+        }
+        return new Reservation(want);
+    }
+
+    private void add(long bytes) {
+        reserved += bytes;
+        peak = Math.max(peak, reserved);
+        if (bytes < 0) released.signalAll();
+    }
+
+    /** Bytes held by one piece of work; {@link #close()} releases them (idempotent). */
+    public final class Reservation implements AutoCloseable {
+        private long bytes;
+        private boolean closed;
+
+        private Reservation(long bytes) {
+            this.bytes = bytes;
+        }
+
+        /** Corrects the reservation to what the piece really holds; never waits (it may overdraw the budget). */
+        public void resize(long actual) {
+            lock.lock();
+            try {
+                if (closed) return;
+                long now = Math.max(0, actual);
+                add(now - bytes);
+                bytes = now;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        public long bytes() {
+            lock.lock();
+            try {
+                return bytes;
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        @Override
+        public void close() {
+            lock.lock();
+            try {
+                if (closed) return;
+                closed = true;
+                add(-bytes);
+                released.signalAll();
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+}

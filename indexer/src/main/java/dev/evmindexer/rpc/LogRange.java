@@ -1,0 +1,132 @@
+package dev.evmindexer.rpc;
+
+import java.time.Duration;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * How many blocks the next {@code eth_getLogs} of one endpoint and filter asks for: sized by volume, toward
+ * {@code targetLogs} logs per call from the logs per block seen so far, within {@code maxBlocks}
+ * (ARCHITECTURE.md, range phase).
+ *
+ * <ul>
+ *   <li>A first call asks for {@link #START_BLOCKS}; each call asks for at most {@link #GROWTH} times the blocks of
+ *       the last one that succeeded, so an unknown chain is approached in steps, never with one leap into the dark.
+ *   <li>A multi-block call that timed out or was cut off lowers a ceiling to a quarter of its blocks; one abandoned
+ *       as oversized lowers it to the blocks that would have fit; a provider's refusal to its suggestion, else half.
+ *       An answer slower than half the timeout halves the ceiling before it becomes a timeout.
+ *   <li>After {@link #GROW_AFTER} quick answers in a row (under a quarter of the timeout) the ceiling grows back by a
+ *       quarter: a size that once failed is tried again, slowly.
+ * </ul>
+ * Thread-safe; concurrent fetchers share one instance (a lock around a few arithmetic steps, no I/O under it).
+ */
+final class LogRange {
+    static final long START_BLOCKS = 8;
+    static final int GROWTH = 2;
+    static final int GROW_AFTER = 10;
+    /** Weight of the newest answer in the logs-per-block estimate: regions of a chain differ, so adapt quickly. */
+    private static final double NEWEST_WEIGHT = 0.5;
+
+    private final long maxBlocks;
+    private final long targetLogs;
+    private final long timeoutNanos;
+    private final ReentrantLock lock = new ReentrantLock();
+    private double logsPerBlock = Double.NaN;
+    private long lastGood;
+    private long ceiling;
+    private int quick;
+
+    LogRange(long maxBlocks, long targetLogs, Duration timeout) {
+        if (maxBlocks < 1 || targetLogs < 1) throw new IllegalArgumentException("maxBlocks and targetLogs must be positive");
+        this.maxBlocks = maxBlocks;
+        this.targetLogs = targetLogs;
+        this.timeoutNanos = timeout.toNanos();
+        this.ceiling = maxBlocks;
+    }
+
+    /** Blocks for the next call (at least 1). */
+    long next() {
+        lock.lock();
+        try {
+            long byVolume = Double.isNaN(logsPerBlock) ? START_BLOCKS
+                    : logsPerBlock <= 0 ? maxBlocks : (long) Math.max(1, targetLogs / logsPerBlock);
+            long byGrowth = lastGood == 0 ? START_BLOCKS : lastGood * GROWTH;
+            return Math.max(1, Math.min(Math.min(byVolume, byGrowth), Math.min(ceiling, maxBlocks)));
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Logs expected in {@code blocks} blocks: the target when nothing is known yet. */
+    long expectedLogs(long blocks) {
+        lock.lock();
+        try {
+            return Double.isNaN(logsPerBlock) ? targetLogs : (long) Math.ceil(logsPerBlock * blocks);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    long targetLogs() {
+        return targetLogs;
+    }
+
+    /** A call of {@code blocks} blocks answered {@code logs} logs in {@code nanos}. */
+    void succeeded(long blocks, long logs, long nanos) {
+        lock.lock();
+        try {
+            double observed = (double) logs / blocks;
+            logsPerBlock = Double.isNaN(logsPerBlock) ? observed
+                    : NEWEST_WEIGHT * observed + (1 - NEWEST_WEIGHT) * logsPerBlock;
+            lastGood = blocks;
+            if (nanos > timeoutNanos / 2) {
+                lower(blocks / 2);
+            } else if (nanos < timeoutNanos / 4 && ceiling < maxBlocks && blocks * 2 >= ceiling && ++quick >= GROW_AFTER) {
+                quick = 0;
+                ceiling = Math.min(maxBlocks, ceiling + Math.max(1, ceiling / 4));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** A call of {@code blocks} blocks timed out or was cut off: a quarter. Returns the new ceiling. */
+    long timedOut(long blocks) {
+        return lowered(blocks / 4);
+    }
+
+    /** A call of {@code blocks} blocks was abandoned as oversized; {@code fitting} blocks would have fit (0: unknown). */
+    long oversized(long blocks, long fitting) {
+        return lowered(fitting > 0 ? Math.min(fitting, blocks - 1) : blocks / 4);
+    }
+
+    /** The provider refused {@code blocks} blocks, suggesting {@code suggested} (0: none, then half). */
+    long refused(long blocks, long suggested) {
+        return lowered(suggested > 0 ? suggested : blocks / 2);
+    }
+
+    /** The ceiling now. */
+    long ceiling() {
+        lock.lock();
+        try {
+            return ceiling;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private long lowered(long blocks) {
+        lock.lock();
+        try {
+            lower(blocks);
+            lastGood = Math.min(lastGood, ceiling);
+            return ceiling;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private void lower(long blocks) {
+        quick = 0;
+        ceiling = Math.max(1, Math.min(ceiling, blocks));
+    }
+}
