@@ -1,5 +1,6 @@
 package dev.evmindexer.cli;
 
+import dev.evmindexer.daemon.RetryingBackfill;
 import dev.evmindexer.pipeline.Backfill;
 import dev.evmindexer.pipeline.EventTable;
 import dev.evmindexer.pipeline.IndexPlan;
@@ -54,7 +55,8 @@ final class BackfillCommand implements Callable<Integer> {
             Backfill backfill = new Backfill(w.source(c.settings().name()), w.store, c.tables(), c.settings(), new LogRouter());
             long started = System.nanoTime();
             ProgressLine progress = new ProgressLine(out, System.console() != null, started);
-            Backfill.Result r = backfill.run(from, to, force, progress::report);
+            Backfill.Result r = RetryingBackfill.run(backfill, c.settings().name(), from, to, force, progress::report,
+                    progress::waiting);
             progress.finish();
             double secs = (System.nanoTime() - started) / 1e9;
             out.printf("backfill: chain %s [%d, %d]: wrote %d rows over %d blocks in %.1fs%n", c.settings().name(), from,

@@ -34,6 +34,14 @@ final class ProgressLine {
         drew = tty;
     }
 
+    /** Says what the backfill waits for before it tries again, on a line of its own. */
+    void waiting(String why, Duration retryIn) {
+        if (drew) out.println();
+        drew = false;
+        out.printf("backfill: waiting %.1fs, then re-planning from what is committed: %s%n", retryIn.toMillis() / 1e3, why);
+        out.flush();
+    }
+
     void finish() {
         if (drew) out.println();
     }

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ChainLoop implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(ChainLoop.class);
-    private static final Duration BACKOFF_BASE = Duration.ofMillis(250);
-    private static final Duration BACKOFF_CAP = Duration.ofSeconds(30);
+    static final Duration BACKOFF_BASE = Duration.ofMillis(250);
+    static final Duration BACKOFF_CAP = Duration.ofSeconds(30);
 
     private final ChainPipeline pipeline;
     private final ChainLease lease;

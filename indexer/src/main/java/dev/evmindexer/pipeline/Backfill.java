@@ -2,6 +2,8 @@ package dev.evmindexer.pipeline;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,6 +11,9 @@ import org.slf4j.LoggerFactory;
  * {@code backfill --from A --to B}: the range phase's planner on {@code [A, min(B, F)] - coverage}
  * (or the whole of it with {@code force}, deleting and rewriting each range). Never writes above
  * {@code F}; safe beside a running daemon (every commit checks the epoch) and after a crash.
+ *
+ * <p>{@link #run} may be called again after it failed (the caller retries transient failures): it re-plans from
+ * coverage, and a forced rewrite resumes at the first batch that did not complete. A halted chain is refused.
  */
 public final class Backfill {
     private static final Logger log = LoggerFactory.getLogger(Backfill.class);
@@ -21,6 +26,12 @@ public final class Backfill {
     private final List<EventTable> tables;
     private final ChainSettings settings;
     private final RangePhase ranges;
+    /** Blocks and rows committed by every run of this backfill, retries included. */
+    private final AtomicLong blocks = new AtomicLong();
+    private final AtomicLong rows = new AtomicLong();
+    private final ReentrantLock progressLock = new ReentrantLock();
+    /** With {@code force}: the first block not yet rewritten, kept across retries ({@code -1}: not started). */
+    private long forcedFrom = -1;
 
     public Backfill(ChainSource source, EventStore store, List<EventTable> tables, ChainSettings settings, LogRouter router) {
         this.source = source;
@@ -30,37 +41,48 @@ public final class Backfill {
         this.ranges = new RangePhase(source, store, router, settings);
     }
 
+    /** Blocks committed so far by every run of this backfill. */
+    public long blocksDone() {
+        return blocks.get();
+    }
+
     public Result run(long from, long to, boolean force, Progress progress) throws InterruptedException {
         long chainId = settings.chainId();
-        long f = Math.max(store.chain(chainId).finalized(), settings.finalizedFrom(source.heads()));
+        ChainState state = store.chain(chainId);
+        if (state.halted()) throw new ChainHaltedException(settings.name(), state.haltedReason().get());
+        long f = Math.max(state.finalized(), settings.finalizedFrom(source.heads()));
         store.advanceFinalized(chainId, f);
         long limit = Math.min(to, f);
-        long total = 0;
+        if (forcedFrom < 0) forcedFrom = from;
+        long total = blocks.get();
         for (EventTable t : tables) {
-            long start = Math.max(from, t.startBlock());
+            long start = Math.max(force ? forcedFrom : from, t.startBlock());
             if (start > limit) continue;
             total += force ? limit - start + 1 : store.uncovered(t, start, limit).stream().mapToLong(Span::size).sum();
         }
-        long blocks = 0;
-        long rows = 0;
-        long forcedFrom = from;
-        while (true) {
-            long epoch = store.chain(chainId).epoch();
-            List<RangePhase.Unit> units;
-            if (force) {
-                units = forcedUnits(forcedFrom, limit);
-                if (!units.isEmpty()) forcedFrom = units.getLast().span().to() + 1;
-            } else {
-                units = ranges.plan(tables, from, limit, settings.rangesPerStep());
+        long planned = total;
+        RangePhase.PieceListener listener = (b, r) -> {
+            long doneBlocks = blocks.addAndGet(b);
+            long doneRows = rows.addAndGet(r);
+            progressLock.lock();
+            try {
+                progress.report(doneBlocks, doneRows, planned);
+            } finally {
+                progressLock.unlock();
             }
+        };
+        while (true) {
+            state = store.chain(chainId);
+            if (state.halted()) throw new ChainHaltedException(settings.name(), state.haltedReason().get());
+            List<RangePhase.Unit> units = force ? forcedUnits(forcedFrom, limit) : ranges.plan(tables, from, limit,
+                    settings.rangesPerStep());
             if (units.isEmpty()) break;
-            rows += ranges.run(units, epoch, force);
-            blocks += units.stream().mapToLong(u -> u.span().size()).sum();
-            progress.report(blocks, rows, total);
+            ranges.run(units, state.epoch(), force, listener);
+            if (force) forcedFrom = units.stream().mapToLong(u -> u.span().to()).max().getAsLong() + 1;
         }
         store.ensureIndexes(tables);
-        log.info("backfill.done chain={} from={} to={} filled_to={} rows={}", settings.name(), from, to, limit, rows);
-        return new Result(limit, blocks, rows);
+        log.info("backfill.done chain={} from={} to={} filled_to={} rows={}", settings.name(), from, to, limit, rows.get());
+        return new Result(limit, blocks.get(), rows.get());
     }
 
     private List<RangePhase.Unit> forcedUnits(long from, long limit) {
@@ -75,7 +97,10 @@ public final class Backfill {
         return units;
     }
 
-    /** Called after every batch of ranges with running totals; {@code total} is the table-blocks planned at start. */
+    /**
+     * Called after every committed piece with running totals (serialised: one call at a time); {@code total} is the
+     * table-blocks planned at start.
+     */
     @FunctionalInterface
     public interface Progress {
         void report(long blocks, long rows, long total);

@@ -39,6 +39,14 @@ final class RangePhase {
         this.budget = budget;
     }
 
+    /** Told of every committed piece (from fetcher threads, concurrently): its blocks and rows. */
+    @FunctionalInterface
+    interface PieceListener {
+        PieceListener NONE = (blocks, rows) -> {};
+
+        void committed(long blocks, long rows);
+    }
+
     /** One unit of range work: a span of one table. */
     record Unit(EventTable table, Span span) {}
 
@@ -81,6 +89,10 @@ final class RangePhase {
      * after the in-flight units finished (their commits stand: each is complete on its own).
      */
     long run(List<Unit> units, long epoch, boolean force) throws InterruptedException {
+        return run(units, epoch, force, PieceListener.NONE);
+    }
+
+    long run(List<Unit> units, long epoch, boolean force, PieceListener listener) throws InterruptedException {
         Semaphore slots = new Semaphore(settings.fetchers());
         List<Future<Long>> futures = new ArrayList<>(units.size());
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
@@ -92,7 +104,7 @@ final class RangePhase {
                 }
                 futures.add(pool.submit(() -> {
                     try {
-                        return fetchAndCommit(u, epoch, force);
+                        return fetchAndCommit(u, epoch, force, listener);
                     } finally {
                         slots.release();
                     }
@@ -112,15 +124,17 @@ final class RangePhase {
     }
 
     /** Fetches and commits one unit piece by piece; a failure leaves the pieces before it committed. */
-    private long fetchAndCommit(Unit u, long epoch, boolean force) throws InterruptedException {
+    private long fetchAndCommit(Unit u, long epoch, boolean force, PieceListener listener) throws InterruptedException {
         long rows = 0;
         long cursor = u.span().from();
         while (cursor <= u.span().to()) {
             try (RangePiece piece = source.rangePiece(cursor, u.span().to(), u.table().filter(), budget)) {
                 RangeLogs answer = piece.logs();
                 List<TableRows> routed = router.route(List.of(u.table()), answer.logs(), n -> headerOf(answer, n));
-                rows += store.commitRange(settings.chainId(), epoch, piece.span(), routed, force);
+                long written = store.commitRange(settings.chainId(), epoch, piece.span(), routed, force);
+                rows += written;
                 cursor = piece.to() + 1;
+                listener.committed(piece.span().size(), written);
             }
         }
         log.debug("range.done chain={} source={} table={} span={} rows={}", settings.name(), u.table().sourceName(),

@@ -269,9 +269,9 @@ final class EndpointPool implements AutoCloseable {
         if (last != Long.MIN_VALUE && now - last < UNREACHABLE_LOG_INTERVAL.toNanos()) return;
         if (!lastAllDownLog.compareAndSet(last, now)) return;
         log.warn("chain {}: no endpoint has answered for {} s; all {} are out of rotation, waiting for one to come "
-                + "back ({}; retrying with backoff, never giving up): {}", chainName,
-                TimeUnit.NANOSECONDS.toSeconds(waitedNanos), endpoints.size(), what,
-                endpoints.stream().map(e -> e.name() + " " + e.health().state()).toList());
+                + "back ({}; a call is tried on at most {} endpoints in turn, then the daemon or backfill retries it "
+                + "with backoff): {}", chainName, TimeUnit.NANOSECONDS.toSeconds(waitedNanos), endpoints.size(), what,
+                settings.maxAttempts(), endpoints.stream().map(e -> e.name() + " " + e.health().state()).toList());
     }
 
     /**
