@@ -61,6 +61,11 @@ final class LogQuery {
         return true;
     }
 
+    /** True when the filter has no address and no topic position: every log matches. */
+    boolean matchesEveryLog() {
+        return addresses.length == 0 && topics.length == 0;
+    }
+
     boolean matches(LogTable table, int log) {
         if (addresses.length > 0) {
             byte[] all = table.addressBytes();

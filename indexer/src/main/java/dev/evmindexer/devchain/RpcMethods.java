@@ -21,16 +21,22 @@ final class RpcMethods {
         void write(RpcJson json, JsonGenerator g) throws IOException;
     }
 
-    private final DevChain chain;
+    /** A prepared result and the number of logs it holds (counted for {@code eth_getLogs} when the limits need it). */
+    record Answer(ResultWriter writer, long logs) {}
 
-    RpcMethods(DevChain chain) {
+    private final DevChain chain;
+    private final ProviderFaults faults;
+
+    RpcMethods(DevChain chain, ProviderFaults faults) {
         this.chain = chain;
+        this.faults = faults;
     }
 
-    ResultWriter call(String method, JsonNode params) {
+    Answer call(String method, JsonNode params) {
         JsonNode p = params == null || params.isNull() ? JsonNodeFactory.instance.arrayNode() : params;
         if (!p.isArray()) throw RpcError.invalidParams("params must be an array");
-        return switch (method) {
+        if (method.equals("eth_getLogs")) return logs(p);
+        return new Answer(switch (method) {
             case "eth_chainId" -> {
                 arity(p, 0, 0);
                 long id = chain.chainId();
@@ -52,9 +58,8 @@ final class RpcMethods {
             }
             case "eth_getBlockByNumber" -> blockByNumber(p);
             case "eth_getBlockByHash" -> blockByHash(p);
-            case "eth_getLogs" -> logs(p);
             default -> throw new RpcError(RpcError.METHOD_NOT_FOUND, "the method " + method + " does not exist/is not available");
-        };
+        }, 0);
     }
 
     private ResultWriter blockByNumber(JsonNode p) {
@@ -77,7 +82,7 @@ final class RpcMethods {
         return (json, g) -> json.block(block);
     }
 
-    private ResultWriter logs(JsonNode p) {
+    private Answer logs(JsonNode p) {
         arity(p, 1, 1);
         JsonNode filter = p.get(0);
         if (!filter.isObject()) throw RpcError.invalidParams("the filter must be an object");
@@ -104,7 +109,8 @@ final class RpcMethods {
         }
         long first = from;
         long last = to;
-        return (json, g) -> {
+        long count = faults.admit(s, first, last, query); // may refuse: before the response starts
+        return new Answer((json, g) -> {
             g.writeStartArray();
             for (long n = first; n <= last; n++) {
                 DevBlock b = s.block(n);
@@ -115,7 +121,7 @@ final class RpcMethods {
                 }
             }
             g.writeEndArray();
-        };
+        }, count);
     }
 
     /** A block number or tag; numbers above the head are returned as they are. */
