@@ -15,6 +15,7 @@ public final class EndpointMetrics {
     private final Endpoint endpoint;
     private final LongAdder requests = new LongAdder();
     private final LongAdder hedges = new LongAdder();
+    private final LongAdder outOfRotation = new LongAdder();
     private final Map<RpcFault.Kind, LongAdder> errors = new EnumMap<>(RpcFault.Kind.class);
     private final AtomicLong head = new AtomicLong(-1);
 
@@ -88,8 +89,17 @@ public final class EndpointMetrics {
         return endpoint.health().usable(endpoint.health().now());
     }
 
+    /** Times this endpoint was taken out of rotation because of its own failures. */
+    public long timesOutOfRotation() {
+        return outOfRotation.sum();
+    }
+
     void request() {
         requests.increment();
+    }
+
+    void tookOutOfRotation() {
+        outOfRotation.increment();
     }
 
     void error(RpcFault.Kind kind) {

@@ -214,6 +214,7 @@ final class EndpointPool implements AutoCloseable {
         ep.metrics().error(kind);
         Duration out = ep.health().failed();
         if (!out.isZero()) {
+            ep.metrics().tookOutOfRotation();
             log.warn("chain {}: endpoint {} out of rotation for {} ms: {}", chainName, ep.name(), out.toMillis(), cause);
         } else {
             log.debug("chain {}: endpoint {} failed again: {}", chainName, ep.name(), cause);

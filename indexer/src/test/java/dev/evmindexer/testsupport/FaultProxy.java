@@ -53,6 +53,7 @@ public final class FaultProxy implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<Fault, Double> rates = new EnumMap<>(Fault.class);
+    private final List<Long> spans = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<Fault, AtomicLong> injected = new EnumMap<>(Fault.class);
     private final ReentrantLock randomLock = new ReentrantLock();
     private Random random = new Random(1);
@@ -205,6 +206,7 @@ public final class FaultProxy implements AutoCloseable {
                 return; // closed unanswered
             }
             JsonNode request = JsonRpcClient.JSON.readTree(body);
+            recordRanges(request);
             FaultAnswers.Answer answer = new FaultAnswers(this).answer(request);
             String text = JsonRpcClient.JSON.writeValueAsString(answer.body());
             if (answer.httpStatus() == 200 && draw(Fault.INVALID_JSON)) {
@@ -225,6 +227,20 @@ public final class FaultProxy implements AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             // The client went away, or the upstream failed: the client sees a closed connection.
+        }
+    }
+
+    /** Blocks of each {@code eth_getLogs} range asked through this proxy, in order of arrival. */
+    public List<Long> getLogsSpans() {
+        return List.copyOf(spans);
+    }
+
+    private void recordRanges(JsonNode request) {
+        for (JsonNode r : request.isArray() ? request : List.of(request)) {
+            JsonNode filter = r.path("params").path(0);
+            if (r.path("method").asText().equals("eth_getLogs") && filter.has("fromBlock") && filter.has("toBlock")) {
+                spans.add(quantity(filter.get("toBlock")) - quantity(filter.get("fromBlock")) + 1);
+            }
         }
     }
 
