@@ -37,6 +37,8 @@ final class RangePhase {
         this.router = router;
         this.settings = settings;
         this.budget = budget;
+        log.info("range.setup chain={} fetchers={} memory_budget_mb={} unit_blocks={}", settings.name(), settings.fetchers(),
+                budget.total() >> 20, settings.rangeSize());
     }
 
     /** Told of every committed piece (from fetcher threads, concurrently): its blocks and rows. */

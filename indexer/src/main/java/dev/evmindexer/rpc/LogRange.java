@@ -9,8 +9,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * (ARCHITECTURE.md, range phase).
  *
  * <ul>
- *   <li>A first call asks for {@link #START_BLOCKS}; each call asks for at most {@link #GROWTH} times the blocks of
- *       the last one that succeeded, so an unknown chain is approached in steps, never with one leap into the dark.
+ *   <li>A first call asks for {@link #START_BLOCKS}; each call asks for at most {@link #GROWTH} times the most blocks
+ *       that succeeded since the last failure, so an unknown chain is approached in steps, never with one leap into the
+ *       dark.
  *   <li>A multi-block call that timed out or was cut off lowers a ceiling to a quarter of its blocks; one abandoned
  *       as oversized lowers it to the blocks that would have fit; a provider's refusal to its suggestion, else half.
  *       An answer slower than half the timeout halves the ceiling before it becomes a timeout.
@@ -77,7 +78,7 @@ final class LogRange {
             double observed = (double) logs / blocks;
             logsPerBlock = Double.isNaN(logsPerBlock) ? observed
                     : NEWEST_WEIGHT * observed + (1 - NEWEST_WEIGHT) * logsPerBlock;
-            lastGood = blocks;
+            lastGood = Math.max(lastGood, blocks); // a call cut short by the end of its range says nothing smaller works
             if (nanos > timeoutNanos / 2) {
                 lower(blocks / 2);
             } else if (nanos < timeoutNanos / 4 && ceiling < maxBlocks && blocks * 2 >= ceiling && ++quick >= GROW_AFTER) {

@@ -1,5 +1,6 @@
 package dev.evmindexer.rpc;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -68,5 +69,47 @@ class StreamingAnswersTest {
         assertThrows(RpcFault.class, () -> parse("[{\"id\":9,\"result\":[]}]", 1), "unknown id");
         assertThrows(RpcFault.class, () -> parse("[1]", 1));
         assertThrows(StreamingAnswers.NotABatch.class, () -> parse("{\"id\":1,\"error\":{\"code\":-32600,\"message\":\"no batches\"}}", 1));
+    }
+
+    private static String logsAnswer(int n) {
+        StringBuilder sb = new StringBuilder("[{\"id\":1,\"result\":[");
+        for (int i = 0; i < n; i++) {
+            if (i > 0) sb.append(',');
+            sb.append(LOG.replace("\"logIndex\":\"0x1\"", "\"logIndex\":\"0x" + Integer.toHexString(i) + "\"")
+                    .replace("\"blockNumber\":\"0x5\"", "\"blockNumber\":\"0x" + Integer.toHexString(5 + i / 10) + "\""));
+        }
+        return sb.append("]}]").toString();
+    }
+
+    @Test
+    void anAnswerOverItsLogLimitIsAbandonedNamingTheLastBlockRead() {
+        Map<Long, Integer> one = Map.of(1L, 0);
+        byte[] body = logsAnswer(35).getBytes(StandardCharsets.UTF_8);
+        RpcFault.Oversized o = assertThrows(RpcFault.Oversized.class, () -> StreamingAnswers.parse(
+                new ByteArrayInputStream(body), one, ep, new StreamingAnswers.Limits(25, Long.MAX_VALUE)));
+        assertEquals(5 + 24 / 10, o.lastBlock(), "the 25th log was in block 7: blocks 5 and 6 would have fit");
+        assertEquals(RpcFault.Kind.OVERSIZED, o.kind());
+        Object[] whole = assertDoesNotThrow(() -> StreamingAnswers.parse(new ByteArrayInputStream(body), one, ep,
+                new StreamingAnswers.Limits(35, body.length)));
+        assertEquals(35, ((StreamingAnswers.Answer) whole[0]).logs().size(), "at the limits: accepted");
+        assertThrows(RpcFault.Oversized.class, () -> StreamingAnswers.parse(new ByteArrayInputStream(body), one, ep,
+                new StreamingAnswers.Limits(Long.MAX_VALUE, body.length - 1)), "one byte over");
+    }
+
+    @Test
+    void anAnswerCutOffMidWayIsACutOffNotABadAnswer() {
+        String whole = logsAnswer(3);
+        RpcFault f = assertThrows(RpcFault.class, () -> parse(whole.substring(0, whole.length() / 2), 1));
+        assertEquals(RpcFault.Kind.CUT_OFF, f.kind(), f.getMessage());
+    }
+
+    @Test
+    void logsOfOneBlockAndTransactionShareTheirHashesAddressAndTopic0() throws Exception {
+        var logs = ((StreamingAnswers.Answer) parse(logsAnswer(20), 1)[0]).logs();
+        assertTrue(logs.get(0).blockHash() == logs.get(9).blockHash(), "one block hash object per block");
+        assertTrue(logs.get(0).txHash() == logs.get(19).txHash());
+        assertTrue(logs.get(0).address() == logs.get(19).address());
+        assertTrue(logs.get(0).topic0() == logs.get(19).topic0());
+        assertEquals(logs.get(0).blockHash(), logs.get(10).blockHash());
     }
 }

@@ -1,0 +1,127 @@
+package dev.evmindexer.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.evmindexer.eth.Log;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Units committed piece by piece under a memory budget, and a failure that leaves committed pieces standing. */
+class RangePhaseTest {
+    private final FakeChain chain = new FakeChain();
+    private final MemoryStore store = new MemoryStore();
+
+    /** Answers pieces of at most {@code maxBlocks}, reserving each piece's size from the budget before "the call". */
+    private final class PieceSource implements ChainSource {
+        final int maxBlocks;
+        final List<Span> pieces = new CopyOnWriteArrayList<>();
+        /** Every call fails once this many pieces were answered (-1: never). */
+        final AtomicInteger failAt = new AtomicInteger(-1);
+
+        PieceSource(int maxBlocks) {
+            this.maxBlocks = maxBlocks;
+        }
+
+        @Override
+        public long chainId() {
+            return chain.chainId();
+        }
+
+        @Override
+        public Heads heads() {
+            return chain.heads();
+        }
+
+        @Override
+        public java.util.Optional<dev.evmindexer.eth.BlockHeader> header(long number) {
+            return chain.header(number);
+        }
+
+        @Override
+        public List<dev.evmindexer.eth.BlockHeader> headers(long from, long to) {
+            return chain.headers(from, to);
+        }
+
+        @Override
+        public List<Log> blockLogs(dev.evmindexer.eth.BlockHeader header, LogFilter filter) {
+            return chain.blockLogs(header, filter);
+        }
+
+        @Override
+        public RangeLogs rangeLogs(long from, long to, LogFilter filter) {
+            return chain.rangeLogs(from, to, filter);
+        }
+
+        @Override
+        public RangePiece rangePiece(long from, long to, LogFilter filter, MemoryBudget budget) throws InterruptedException {
+            if (pieces.size() == failAt.get()) throw new SourceException("the node went away");
+            long end = Math.min(to, from + maxBlocks - 1);
+            MemoryBudget.Reservation held = budget.reserve(MemoryBudget.bytesOf(200, 0));
+            RangeLogs logs = chain.rangeLogs(from, end, filter);
+            held.resize(MemoryBudget.bytesOf(logs.logs().size(), 0));
+            pieces.add(new Span(from, end));
+            return new RangePiece(from, end, logs, held);
+        }
+    }
+
+    private RangePhase phase(PieceSource source, MemoryBudget budget) {
+        var settings = new ChainSettings(1, "test", OptionalInt.of(0), 128, 1, 100, 3, 32);
+        return new RangePhase(source, store, new LogRouter(), settings, budget);
+    }
+
+    @Test
+    void aUnitIsCommittedPieceByPieceAndCoverageJoinsThem() throws Exception {
+        chain.mine(300, 3);
+        store.advanceFinalized(1, 300);
+        PieceSource source = new PieceSource(7);
+        MemoryBudget budget = new MemoryBudget(MemoryBudget.bytesOf(1_000, 0));
+        RangePhase p = phase(source, budget);
+        EventTable t = ChainPipelineTest.transfers(0);
+        List<RangePhase.Unit> units = p.plan(List.of(t), 0, 300, 32);
+        assertEquals(4, units.size(), "units of 100 blocks on the grid, the last of one: " + units);
+        List<long[]> committed = new CopyOnWriteArrayList<>();
+        p.run(units, 0, false, (blocks, rows) -> committed.add(new long[] {blocks, rows}));
+
+        assertEquals(source.pieces.size(), committed.size(), "one commit per piece");
+        assertTrue(source.pieces.stream().allMatch(s -> s.size() <= 7), source.pieces.toString());
+        assertEquals(301, committed.stream().mapToLong(c -> c[0]).sum(), "every block once");
+        assertEquals(List.of(), store.uncovered(t, 0, 300), "coverage joins the pieces");
+        List<Log> rows = store.rowsOf("transfers").stream().map(EventRow::log).toList();
+        assertEquals(chain.canonicalTransfers(0, 300), rows);
+        assertEquals(0, budget.reserved(), "every piece released its memory at commit");
+        assertTrue(budget.peak() <= budget.total(), "in flight: at most the budget: " + budget.peak());
+    }
+
+    @Test
+    void fewerUnitsThanFetchersAreHalvedSoEveryFetcherHasWork() {
+        EventTable t = ChainPipelineTest.transfers(0);
+        List<RangePhase.Unit> spread = RangePhase.spread(List.of(new RangePhase.Unit(t, new Span(0, 999))), 4);
+        assertEquals(List.of(new Span(0, 249), new Span(250, 499), new Span(500, 749), new Span(750, 999)),
+                spread.stream().map(RangePhase.Unit::span).toList());
+        List<RangePhase.Unit> small = List.of(new RangePhase.Unit(t, new Span(0, 99)));
+        assertEquals(small, RangePhase.spread(small, 4), "below twice the smallest split a unit stays whole");
+        assertEquals(List.of(), RangePhase.spread(List.of(), 4));
+    }
+
+    @Test
+    void aFailureLeavesThePiecesBeforeItCommittedAndARunAfterItFillsTheRest() throws Exception {
+        chain.mine(120, 2);
+        store.advanceFinalized(1, 120);
+        PieceSource source = new PieceSource(10);
+        source.failAt.set(5);
+        RangePhase p = phase(source, new MemoryBudget(1 << 20));
+        EventTable t = ChainPipelineTest.transfers(0);
+        assertThrows(SourceException.class, () -> p.run(p.plan(List.of(t), 0, 120, 32), 0, false));
+        long covered = 121 - store.uncovered(t, 0, 120).stream().mapToLong(Span::size).sum();
+        assertEquals(50, covered, "five pieces of 10 blocks committed before the failure");
+
+        source.failAt.set(-1);
+        p.run(p.plan(List.of(t), 0, 120, 32), 0, false);
+        assertEquals(chain.canonicalTransfers(0, 120), store.rowsOf("transfers").stream().map(EventRow::log).toList());
+    }
+}
