@@ -12,9 +12,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *   <li>A first call asks for {@link #START_BLOCKS}; each call asks for at most {@link #GROWTH} times the most blocks
  *       that succeeded since the last failure, so an unknown chain is approached in steps, never with one leap into the
  *       dark.
- *   <li>A multi-block call that timed out or was cut off lowers a ceiling to a quarter of its blocks; one abandoned
- *       as oversized lowers it to the blocks that would have fit; a provider's refusal to its suggestion, else half.
- *       An answer slower than half the timeout halves the ceiling before it becomes a timeout.
+ *   <li>A multi-block call that timed out or was cut off while asking for more blocks than have worked since the last
+ *       failure lowers a ceiling to the size that worked (a quarter when none has); at a size that has worked, only
+ *       the second time in a row lowers it, to a quarter: a single timeout or dropped connection there is the
+ *       network's or the endpoint's fault, not the size's (random drops would otherwise collapse the range). One abandoned as oversized lowers it to the blocks that
+ *       would have fit; a provider's refusal to its suggestion, else half. An answer slower than half the timeout
+ *       halves the ceiling before it becomes a timeout.
  *   <li>After {@link #GROW_AFTER} quick answers in a row (under a quarter of the timeout) the ceiling grows back by a
  *       quarter: a size that once failed is tried again, slowly.
  * </ul>
@@ -35,6 +38,8 @@ final class LogRange {
     private long lastGood;
     private long ceiling;
     private int quick;
+    /** Timeouts and cut-offs in a row at sizes that had worked. */
+    private int strikes;
 
     LogRange(long maxBlocks, long targetLogs, Duration timeout) {
         if (maxBlocks < 1 || targetLogs < 1) throw new IllegalArgumentException("maxBlocks and targetLogs must be positive");
@@ -78,6 +83,7 @@ final class LogRange {
             double observed = (double) logs / blocks;
             logsPerBlock = Double.isNaN(logsPerBlock) ? observed
                     : NEWEST_WEIGHT * observed + (1 - NEWEST_WEIGHT) * logsPerBlock;
+            strikes = 0;
             lastGood = Math.max(lastGood, blocks); // a call cut short by the end of its range says nothing smaller works
             if (nanos > timeoutNanos / 2) {
                 lower(blocks / 2);
@@ -90,9 +96,24 @@ final class LogRange {
         }
     }
 
-    /** A call of {@code blocks} blocks timed out or was cut off: a quarter. Returns the new ceiling. */
+    /**
+     * A call of {@code blocks} blocks timed out or was cut off. Returns the new ceiling when the size is to blame:
+     * more blocks than have worked since the last failure (then the size that worked, or a quarter), or the second
+     * time in a row at a size that had worked (a quarter); else -1, and the failure is the endpoint's.
+     */
     long timedOut(long blocks) {
-        return lowered(blocks / 4);
+        lock.lock();
+        try {
+            if (blocks > lastGood) {
+                strikes = 0;
+                return lowered(lastGood > 0 ? lastGood : blocks / 4);
+            }
+            if (++strikes < 2) return -1;
+            strikes = 0;
+            return lowered(blocks / 4);
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** A call of {@code blocks} blocks was abandoned as oversized; {@code fitting} blocks would have fit (0: unknown). */

@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Before a call the piece reserves its expected size from the {@link MemoryBudget}; the answer is abandoned while it
  * streams in if it grows past its limits, and the reservation is corrected to what was read. A multi-block call that
- * times out, is cut off, is oversized or is refused as too large is not the endpoint's fault: the range shrinks and
- * the piece is asked again without penalty. Only a one-block call that fails counts against the endpoint.
+ * is oversized or refused as too large, or that times out or is cut off at a size that had not worked yet (or twice
+ * in a row), is not the endpoint's fault: the range shrinks and the piece is asked again without penalty
+ * ({@link LogRange}). Other failures, and any one-block failure, count against the endpoint.
  */
 final class RangeFetcher {
     private static final Logger log = LoggerFactory.getLogger(RangeFetcher.class);
@@ -174,6 +175,7 @@ final class RangeFetcher {
         long now = f instanceof RpcFault.Oversized o
                 ? range.oversized(blocks, o.lastBlock() < 0 ? 0 : o.lastBlock() - from)
                 : range.timedOut(blocks);
+        if (now < 0) return f; // at a size that has worked: this once, the endpoint's fault
         return new RpcFault.RangeTooLarge(ep.name() + ": eth_getLogs of " + blocks + " blocks from " + from + " failed ("
                 + f.getMessage() + "); range now " + now + " blocks", blocks, 0, f.kind());
     }

@@ -44,7 +44,7 @@ class MixedFaultsIT {
                 // so that every run meets it (at the rates above, one run in a few drew it not at all)
                 p.rate(Fault.MISSING_LOGS, 0.05 + 0.05 * random.nextDouble());
             }
-            a.rangeLimit(50, ProviderMessage.ALCHEMY);
+            a.rangeLimit(10, ProviderMessage.ALCHEMY); // ranges start at 8 blocks and double: every ramp-up meets it
             b.lag(15);
             run.startDaemon(List.of(
                     Map.of("url", a.url(), "timeout", "1s", "max_block_range", "100"),

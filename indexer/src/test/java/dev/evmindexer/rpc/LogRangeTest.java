@@ -54,12 +54,27 @@ class LogRangeTest {
         LogRange r = new LogRange(2_000, 1_000_000, TIMEOUT);
         run(r, 0, 12);
         assertEquals(2_000, r.next());
-        assertEquals(500, r.timedOut(2_000));
+        assertEquals(-1, r.timedOut(2_000), "once at a size that worked: the endpoint's fault, not the size's");
+        assertEquals(2_000, r.next());
+        assertEquals(500, r.timedOut(2_000), "twice in a row: the size");
         assertEquals(500, r.next());
         run(r, 0, LogRange.GROW_AFTER - 1);
         assertEquals(500, r.next(), "not yet");
         run(r, 0, 1);
         assertEquals(625, r.next(), "a quarter more after " + LogRange.GROW_AFTER + " quick answers");
+    }
+
+    @Test
+    void aTimeoutAboveTheSizeThatWorkedShrinksAtOnceAndASuccessClearsTheStrike() {
+        LogRange r = new LogRange(2_000, 1_000_000, TIMEOUT);
+        assertEquals(List.of(8L, 16L, 32L), run(r, 0, 3));
+        assertEquals(64, r.next());
+        assertEquals(32, r.timedOut(64), "64 blocks had never worked: back to the 32 that did, at once");
+        assertEquals(-1, r.timedOut(32));
+        run(r, 0, 1);
+        assertEquals(-1, r.timedOut(32), "a success in between: a first strike again");
+        assertEquals(8, r.timedOut(32), "twice in a row at a size that worked: a quarter");
+        assertEquals(2, new LogRange(2_000, 10_000, TIMEOUT).timedOut(8), "nothing ever worked: a quarter");
     }
 
     @Test
@@ -87,7 +102,7 @@ class LogRangeTest {
     void neverBelowOneBlockNorAboveTheMaximum() {
         LogRange r = new LogRange(5, 10_000, TIMEOUT);
         assertEquals(List.of(5L, 5L, 5L), run(r, 0, 3));
-        assertEquals(1, r.timedOut(1));
+        assertEquals(1, r.refused(1, 0));
         assertEquals(1, r.next());
         assertEquals(1, r.oversized(1, 0));
     }
