@@ -83,26 +83,7 @@ class BackfillIT {
         chain.pregenerate(3_000, 110, new Random(3));
         String url = TestPostgres.newDatabase();
         try (DevChainServer server = DevChainServer.start(chain, new InetSocketAddress("127.0.0.1", 0))) {
-            Path cfg = dir.resolve("devchain.yaml");
-            Files.writeString(cfg, """
-                    database:
-                      url: "%s"
-                      user: %s
-                    chains:
-                      - name: dev
-                        chain_id: 1337
-                        rpc:
-                          - url: %s
-                            max_block_range: 50
-                        finality: 0
-                    sources:
-                      - name: tokens
-                        chain: dev
-                        addresses: [%s]
-                        events:
-                          - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
-                            table: transfers
-                    """.formatted(url, user, server.url(), String.join(", ", DevChain.TOKENS.stream().map(Address::hex).toList())));
+            Path cfg = DevChainTables.config(dir, url, user, server.url().toString(), "        max_block_range: 50\n");
             String java = ProcessHandle.current().info().command().orElse("java");
             List<String> cmd = List.of(java, "-jar", jar.toAbsolutePath().toString(), "backfill", "--config", cfg.toString(),
                     "--from", "0", "--to", Long.toString(chain.head()));
@@ -127,19 +108,7 @@ class BackfillIT {
             Process finish = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("finish.log").toFile()).start();
             assertEquals(0, finish.waitFor(), "see " + dir.resolve("finish.log"));
         }
-        Set<String> expected = new HashSet<>();
-        for (var l : chain.logs(0, chain.head())) {
-            if (DevChain.TOKENS.contains(l.address()) && l.topics().size() == 3 && l.topics().get(0).equals(DevChain.TRANSFER_TOPIC)) {
-                expected.add(l.blockNumber() + "/" + l.logIndex() + "/" + l.blockHash());
-            }
-        }
-        Set<String> actual = new HashSet<>();
-        try (Connection c = DriverManager.getConnection(url, user, null);
-                ResultSet rs = c.createStatement().executeQuery("SELECT block_number, log_index, block_hash FROM transfers")) {
-            while (rs.next()) assertTrue(actual.add(rs.getLong(1) + "/" + rs.getInt(2) + "/" + Hex.encode(rs.getBytes(3))));
-        }
-        assertEquals(expected.size(), actual.size());
-        assertEquals(expected, actual);
+        DevChainTables.assertEqualsChain(url, user, chain);
     }
 
     @Test

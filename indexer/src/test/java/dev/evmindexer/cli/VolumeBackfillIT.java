@@ -7,8 +7,6 @@ import dev.evmindexer.daemon.RetryingBackfill;
 import dev.evmindexer.devchain.DevChain;
 import dev.evmindexer.devchain.DevChainServer;
 import dev.evmindexer.devchain.ProviderLimits;
-import dev.evmindexer.eth.Address;
-import dev.evmindexer.eth.Hex;
 import dev.evmindexer.pipeline.Backfill;
 import dev.evmindexer.pipeline.LogRouter;
 import dev.evmindexer.rpc.EndpointMetrics;
@@ -16,16 +14,13 @@ import dev.evmindexer.rpc.RpcChainSource;
 import dev.evmindexer.testsupport.FaultProxy;
 import dev.evmindexer.testsupport.TestPostgres;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -144,27 +139,7 @@ class VolumeBackfillIT {
     }
 
     private Path config(String dbUrl, String rpcUrl, String rpcExtra) throws Exception {
-        Path cfg = dir.resolve("indexer.yaml");
-        Files.writeString(cfg, """
-                database:
-                  url: "%s"
-                  user: %s
-                chains:
-                  - name: dev
-                    chain_id: 1337
-                    rpc:
-                      - url: %s
-                %s    finality: 0
-                sources:
-                  - name: tokens
-                    chain: dev
-                    addresses: [%s]
-                    events:
-                      - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
-                        table: transfers
-                """.formatted(dbUrl, user, rpcUrl, rpcExtra,
-                String.join(", ", DevChain.TOKENS.stream().map(Address::hex).toList())));
-        return cfg;
+        return DevChainTables.config(dir, dbUrl, user, rpcUrl, rpcExtra);
     }
 
     private static int firstAtLeast(List<Long> spans, long n) {
@@ -193,21 +168,6 @@ class VolumeBackfillIT {
     }
 
     private void assertRowsEqualChain(String url, DevChain chain) throws Exception {
-        Set<String> expected = new HashSet<>();
-        for (long from = 0; from <= chain.head(); from += 500) {
-            for (var l : chain.logs(from, Math.min(chain.head(), from + 499))) {
-                if (DevChain.TOKENS.contains(l.address()) && l.topics().size() == 3
-                        && l.topics().get(0).equals(DevChain.TRANSFER_TOPIC)) {
-                    expected.add(l.blockNumber() + "/" + l.logIndex() + "/" + l.blockHash());
-                }
-            }
-        }
-        Set<String> actual = new HashSet<>();
-        try (Connection c = DriverManager.getConnection(url, user, null); ResultSet rs = c.createStatement()
-                .executeQuery("SELECT block_number, log_index, block_hash FROM transfers")) {
-            while (rs.next()) assertTrue(actual.add(rs.getLong(1) + "/" + rs.getInt(2) + "/" + Hex.encode(rs.getBytes(3))));
-        }
-        assertEquals(expected.size(), actual.size(), "rows");
-        assertEquals(expected, actual);
+        DevChainTables.assertEqualsChain(url, user, chain);
     }
 }
