@@ -82,7 +82,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "with --anvil: where the built chain is cached (default ${DEFAULT-VALUE})")
     Path cacheDir;
 
-    @Option(names = "--fixed", paramLabel = "N,N..", split = ",", defaultValue = "25,50,100,200",
+    @Option(names = "--fixed", paramLabel = "N", split = ",", defaultValue = "25,50,100,200",
             description = "with --anvil: after the default run, one run per fixed eth_getLogs range of N blocks "
                     + "(default ${DEFAULT-VALUE}; 0 for none)")
     List<Integer> fixed;
@@ -101,12 +101,13 @@ final class BenchCommand implements Callable<Integer> {
         if (blocks < 1 || logs < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--logs and --blocks must be at least 1");
         }
+        Path bin = anvil ? anvilBinary() : null;
         // enterable by others: under root the embedded server runs as nobody
         Path work = Files.createTempDirectory("evm-indexer-bench",
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                         java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
         try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(work.resolve("pgdata"), 0)) {
-            if (anvil) return anvilBench(out, pg, work);
+            if (anvil) return anvilBench(out, pg, work, bin);
             DevChain chain = null;
             DevChainServer server = null;
             String url = rpc;
@@ -161,15 +162,12 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** The --anvil mode: the default-configuration run, then one per --fixed range, each checked. */
-    private int anvilBench(PrintWriter out, EmbeddedPostgresServer pg, Path work) throws Exception {
-        if (rpc != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--anvil and --rpc exclude each other");
-        Path bin = anvilBinary();
-        String heap = xmx != null ? xmx : System.getenv().getOrDefault("INDEXER_HEAP", "").isBlank() ? DEFAULT_ANVIL_HEAP
-                : System.getenv("INDEXER_HEAP").strip();
+    private int anvilBench(PrintWriter out, EmbeddedPostgresServer pg, Path work, Path bin) throws Exception {
+        String env = System.getenv().getOrDefault("INDEXER_HEAP", "").strip();
+        String heap = xmx != null ? xmx : env.isEmpty() ? DEFAULT_ANVIL_HEAP : env;
+        String why = xmx != null ? "--xmx" : env.isEmpty() ? "INDEXER_HEAP unset, default " + DEFAULT_ANVIL_HEAP : "INDEXER_HEAP";
         try (AnvilBenchChain chain = AnvilBenchChain.serve(bin, cacheDir.toAbsolutePath(), AnvilBenchChain.Recipe.STANDARD, work, out)) {
-            out.printf("bench: each backfill runs in its own JVM with -Xmx%s (%s)%n", heap, xmx != null ? "--xmx"
-                    : System.getenv().getOrDefault("INDEXER_HEAP", "").isBlank() ? "INDEXER_HEAP unset, default " + DEFAULT_ANVIL_HEAP
-                    : "INDEXER_HEAP");
+            out.printf("bench: each backfill runs in its own JVM with -Xmx%s (%s)%n", heap, why);
             List<String> wrong = new java.util.ArrayList<>();
             AnvilRun first = anvilRun(out, pg, chain, 0, heap, work, wrong);
             double copyRate = 0;
@@ -200,6 +198,7 @@ final class BenchCommand implements Callable<Integer> {
 
     /** The --anvil-bin option, else $ANVIL_BIN; refused clearly when it is not an executable file. */
     private Path anvilBinary() {
+        if (rpc != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--anvil and --rpc exclude each other");
         Path bin = anvilBin;
         if (bin == null && System.getenv("ANVIL_BIN") != null && !System.getenv("ANVIL_BIN").isBlank()) bin = Path.of(System.getenv("ANVIL_BIN"));
         if (bin == null || !Files.isRegularFile(bin) || !Files.isExecutable(bin)) {
@@ -251,7 +250,8 @@ final class BenchCommand implements Callable<Integer> {
             events = count(pg.jdbcUrl(database), pg.user(), "SELECT count(*) FROM bench_transfers");
             problem = chain.check(c, "bench_transfers");
         } catch (java.sql.SQLException e) {
-            problem = "reading bench_transfers: " + e.getMessage();
+            problem = "42P01".equals(e.getSQLState()) ? "no table bench_transfers"
+                    : "reading bench_transfers: " + e.getMessage().replace('\n', ' ');
         }
         if (run.exit != 0) problem = "backfill exit " + run.exit + " (" + lastLine(run.log) + ")" + (problem.isEmpty() ? "" : "; " + problem);
         out.printf("bench: run=%s %s events=%d seconds=%.2f events_per_s=%.0f peak_rss_mb=%d exit=%d check=%s%n", label,
