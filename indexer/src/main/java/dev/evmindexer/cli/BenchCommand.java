@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -31,10 +32,19 @@ import picocli.CommandLine.Spec;
  * fresh embedded PostgreSQL, run as a separate process with a capped heap, compared with the raw
  * ceiling: a plain COPY of exactly the rows it produced into an identical empty table on the same
  * server. Prints figures; never fails on a time. The last line is machine-readable.
+ *
+ * <p>With {@code --anvil}, the chain is a real anvil serving {@link AnvilBenchChain} (1,000,000 token
+ * Transfers in 5,000 blocks plus another contract's logs, cached under {@code --cache-dir}); it is backfilled
+ * once with the default configuration, then once per {@code --fixed} range size, each into a fresh database
+ * and checked row by row from SQL.
  */
 @Command(name = "bench", description = "Measure a full backfill against the raw COPY ceiling; prints figures.")
 final class BenchCommand implements Callable<Integer> {
     static final long CHAIN_ID = 1337;
+    /** The per-endpoint key for the target number of logs per eth_getLogs call (set huge by the fixed runs). */
+    static final String LOGS_PER_CALL_KEY = "logs_per_call";
+    static final String DEFAULT_ANVIL_HEAP = "256m";
+    private static final java.time.Duration RUN_TIMEOUT = java.time.Duration.ofMinutes(30);
 
     @Option(names = "--logs", defaultValue = "2000000", description = "ERC-20 transfers to index (default ${DEFAULT-VALUE})")
     long logs;
@@ -42,7 +52,8 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--blocks", defaultValue = "20000", description = "blocks to spread them over (default ${DEFAULT-VALUE})")
     int blocks;
 
-    @Option(names = "--xmx", defaultValue = "512m", description = "heap cap of the backfill process (default ${DEFAULT-VALUE})")
+    @Option(names = "--xmx", description = "heap cap of the backfill process (default 512m; with --anvil: "
+            + "$INDEXER_HEAP, else " + DEFAULT_ANVIL_HEAP + ")")
     String xmx;
 
     @Option(names = "--range", defaultValue = "250", description = "blocks per eth_getLogs range (default ${DEFAULT-VALUE})")
@@ -57,8 +68,29 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--to", paramLabel = "N", description = "with --rpc: last block (default: the node's head at start)")
     Long to;
 
-    @Option(names = "--seed", defaultValue = "7")
+    @Option(names = "--seed", defaultValue = "7", description = "seed of the devchain's generated logs (default ${DEFAULT-VALUE})")
     long seed;
+
+    @Option(names = "--anvil", description = "index a dense chain served by a real anvil (built once, cached) instead of the devchain")
+    boolean anvil;
+
+    @Option(names = "--anvil-bin", paramLabel = "PATH", description = "with --anvil: the anvil executable (default $ANVIL_BIN; "
+            + "scripts/bench installs it)")
+    Path anvilBin;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR", defaultValue = ".indexer",
+            description = "with --anvil: where the built chain is cached (default ${DEFAULT-VALUE})")
+    Path cacheDir;
+
+    @Option(names = "--fixed", paramLabel = "N", split = ",", defaultValue = "25,50,100,200",
+            description = "with --anvil: after the default run, one run per fixed eth_getLogs range of N blocks "
+                    + "(default ${DEFAULT-VALUE}; 0 for none)")
+    List<Integer> fixed;
+
+    @Option(names = "--logs-per-call", paramLabel = "N", defaultValue = "100000000",
+            description = "with --anvil: " + LOGS_PER_CALL_KEY + " of the fixed runs, so their range is just the fixed one "
+                    + "(default ${DEFAULT-VALUE}; 0 leaves the key out, for builds that do not know it)")
+    long logsPerCall;
 
     @Spec
     CommandSpec spec;
@@ -69,11 +101,13 @@ final class BenchCommand implements Callable<Integer> {
         if (blocks < 1 || logs < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--logs and --blocks must be at least 1");
         }
+        Path bin = anvil ? anvilBinary() : null;
         // enterable by others: under root the embedded server runs as nobody
         Path work = Files.createTempDirectory("evm-indexer-bench",
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                         java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x")));
         try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(work.resolve("pgdata"), 0)) {
+            if (anvil) return anvilBench(out, pg, work, bin);
             DevChain chain = null;
             DevChainServer server = null;
             String url = rpc;
@@ -102,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
                 Path cfg = work.resolve("bench.yaml");
                 Files.writeString(cfg, config(pg, url, chainId, addresses));
                 String jdbc = pg.jdbcUrl();
-                Run run = backfill(cfg, last, work.resolve("backfill.log"));
+                Run run = backfill(cfg, last, work.resolve("backfill.log"), xmx != null ? xmx : "512m");
                 long events = count(jdbc, pg.user(), "SELECT count(*) FROM bench_transfers");
                 long expected = chain != null ? expectedRows(chain) : events;
                 out.printf("bench: backfill exit %d, %d rows in %.1fs (log: %s)%n", run.exit, events, run.seconds, run.log);
@@ -125,6 +159,124 @@ final class BenchCommand implements Callable<Integer> {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** The --anvil mode: the default-configuration run, then one per --fixed range, each checked. */
+    private int anvilBench(PrintWriter out, EmbeddedPostgresServer pg, Path work, Path bin) throws Exception {
+        String env = System.getenv().getOrDefault("INDEXER_HEAP", "").strip();
+        String heap = xmx != null ? xmx : env.isEmpty() ? DEFAULT_ANVIL_HEAP : env;
+        String why = xmx != null ? "--xmx" : env.isEmpty() ? "INDEXER_HEAP unset, default " + DEFAULT_ANVIL_HEAP : "INDEXER_HEAP";
+        try (AnvilBenchChain chain = AnvilBenchChain.serve(bin, cacheDir.toAbsolutePath(), AnvilBenchChain.Recipe.STANDARD, work, out)) {
+            out.printf("bench: each backfill runs in its own JVM with -Xmx%s (%s)%n", heap, why);
+            List<String> wrong = new java.util.ArrayList<>();
+            AnvilRun first = anvilRun(out, pg, chain, 0, heap, work, wrong);
+            double copyRate = 0;
+            if (first.wrong == null) {
+                double ceiling = ceiling(pg.jdbcUrl(first.database), pg.user(), work.resolve("rows.copy"));
+                copyRate = first.events / ceiling;
+                out.printf("bench: raw COPY of the same %d rows into an identical empty table: %.1fs%n", first.events, ceiling);
+            }
+            dropDatabase(pg, first.database);
+            double bestFixed = 0;
+            for (int n : fixed) {
+                if (n <= 0) continue;
+                AnvilRun r = anvilRun(out, pg, chain, n, heap, work, wrong);
+                dropDatabase(pg, r.database);
+                if (r.wrong == null) bestFixed = Math.max(bestFixed, r.events / r.run.seconds);
+            }
+            if (!wrong.isEmpty()) {
+                wrong.forEach(w -> out.println("bench: WRONG: " + w));
+                return 1;
+            }
+            double rate = first.events / first.run.seconds;
+            out.printf("bench: events=%d seconds=%.2f events_per_s=%.0f copy_rows_per_s=%.0f ratio=%.2f peak_rss_mb=%d "
+                    + "best_fixed_events_per_s=%.0f%n", first.events, first.run.seconds, rate, copyRate, rate / copyRate,
+                    first.run.peakRssKb / 1024, bestFixed);
+            return 0;
+        }
+    }
+
+    /** The --anvil-bin option, else $ANVIL_BIN; refused clearly when it is not an executable file. */
+    private Path anvilBinary() {
+        if (rpc != null) throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--anvil and --rpc exclude each other");
+        Path bin = anvilBin;
+        if (bin == null && System.getenv("ANVIL_BIN") != null && !System.getenv("ANVIL_BIN").isBlank()) bin = Path.of(System.getenv("ANVIL_BIN"));
+        if (bin == null || !Files.isRegularFile(bin) || !Files.isExecutable(bin)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--anvil needs the anvil executable: "
+                    + (bin == null ? "neither --anvil-bin nor $ANVIL_BIN is set" : bin + " is not an executable file")
+                    + "; scripts/bench --anvil installs anvil into .tools/ and passes it");
+        }
+        return bin;
+    }
+
+    record AnvilRun(String database, Run run, long events, String wrong) {}
+
+    /**
+     * One backfill of the whole anvil chain into a fresh database: the default configuration when {@code range}
+     * is 0, else {@code max_block_range: range} (and {@value #LOGS_PER_CALL_KEY} unless --logs-per-call is 0).
+     */
+    private AnvilRun anvilRun(PrintWriter out, EmbeddedPostgresServer pg, AnvilBenchChain chain, int range, String heap,
+            Path work, List<String> wrong) throws Exception {
+        String label = range == 0 ? "default" : "fixed_" + range;
+        String database = "bench_" + label;
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), null); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        }
+        String endpoint = range == 0 ? "- url: " + chain.url() : "- url: " + chain.url() + "\n        max_block_range: " + range
+                + (logsPerCall > 0 ? "\n        " + LOGS_PER_CALL_KEY + ": " + logsPerCall : "");
+        Path cfg = work.resolve(label + ".yaml");
+        Files.writeString(cfg, """
+                database:
+                  url: "%s"
+                  user: %s
+                chains:
+                  - name: bench
+                    chain_id: %d
+                    rpc:
+                      %s
+                    finality: 0
+                sources:
+                  - name: token
+                    chain: bench
+                    addresses: [%s]
+                    events:
+                      - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
+                        table: bench_transfers
+                """.formatted(pg.jdbcUrl(database), pg.user(), AnvilBenchChain.CHAIN_ID, endpoint, chain.built.token()));
+        Run run = backfill(cfg, chain.built.head(), work.resolve(label + ".log"), heap);
+        long events = 0;
+        String problem;
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), null)) {
+            events = count(pg.jdbcUrl(database), pg.user(), "SELECT count(*) FROM bench_transfers");
+            problem = chain.check(c, "bench_transfers");
+        } catch (java.sql.SQLException e) {
+            problem = "42P01".equals(e.getSQLState()) ? "no table bench_transfers"
+                    : "reading bench_transfers: " + e.getMessage().replace('\n', ' ');
+        }
+        if (run.exit != 0) problem = "backfill exit " + run.exit + " (" + lastLine(run.log) + ")" + (problem.isEmpty() ? "" : "; " + problem);
+        out.printf("bench: run=%s %s events=%d seconds=%.2f events_per_s=%.0f peak_rss_mb=%d exit=%d check=%s%n", label,
+                range == 0 ? "(one rpc url, nothing tuned)" : "max_block_range=" + range
+                        + (logsPerCall > 0 ? " " + LOGS_PER_CALL_KEY + "=" + logsPerCall : ""),
+                events, run.seconds, events / run.seconds, run.peakRssKb / 1024, run.exit, problem.isEmpty() ? "ok" : "WRONG");
+        out.flush();
+        if (!problem.isEmpty()) wrong.add("run=" + label + ": " + problem);
+        return new AnvilRun(database, run, events, problem.isEmpty() ? null : problem);
+    }
+
+    private static void dropDatabase(EmbeddedPostgresServer pg, String database) throws Exception {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), null); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+    }
+
+    private static String lastLine(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            for (int i = lines.size() - 1; i >= 0; i--) if (!lines.get(i).isBlank()) return lines.get(i).strip();
+        } catch (Exception unreadable) {
+            // nothing to quote
+        }
+        return "no output";
     }
 
     private String config(EmbeddedPostgresServer pg, String url, long chainId, String addresses) {
@@ -151,8 +303,11 @@ final class BenchCommand implements Callable<Integer> {
 
     record Run(int exit, double seconds, long peakRssKb, Path log) {}
 
-    /** The backfill in its own JVM with the heap capped; its peak RSS is read from /proc while it runs. */
-    private Run backfill(Path cfg, long last, Path log) throws Exception {
+    /**
+     * The backfill in its own JVM with the heap capped; its peak RSS is read from /proc while it runs. A run
+     * over {@link #RUN_TIMEOUT} is killed (exit -1).
+     */
+    private Run backfill(Path cfg, long last, Path log, String xmx) throws Exception {
         Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = List.of(java, "-Xmx" + xmx, "-jar", jar.toString(), "backfill", "--config", cfg.toString(),
@@ -161,8 +316,14 @@ final class BenchCommand implements Callable<Integer> {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long peak = 0;
         Path status = Path.of("/proc", Long.toString(p.pid()), "status");
+        long deadline = t0 + RUN_TIMEOUT.toNanos();
         while (p.isAlive()) {
             peak = Math.max(peak, vmHwmKb(status));
+            if (System.nanoTime() > deadline) {
+                p.destroyForcibly().waitFor();
+                Files.writeString(log, "bench: killed after " + RUN_TIMEOUT + "\n", StandardOpenOption.APPEND);
+                return new Run(-1, (System.nanoTime() - t0) / 1e9, peak, log);
+            }
             Thread.sleep(50);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
