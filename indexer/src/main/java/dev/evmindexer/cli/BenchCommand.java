@@ -52,12 +52,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--blocks", defaultValue = "20000", description = "blocks to spread them over (default ${DEFAULT-VALUE})")
     int blocks;
 
-    @Option(names = "--xmx", description = "heap cap of the backfill process (default 512m; with --anvil: "
-            + "$INDEXER_HEAP, else " + DEFAULT_ANVIL_HEAP + ")")
+    @Option(names = "--xmx", description = "heap cap of the backfill process (default: $INDEXER_HEAP, else "
+            + DEFAULT_ANVIL_HEAP + ", as scripts/indexer gives it)")
     String xmx;
 
-    @Option(names = "--range", defaultValue = "250", description = "blocks per eth_getLogs range (default ${DEFAULT-VALUE})")
+    @Option(names = "--range", defaultValue = "0", description = "devchain mode: max_block_range of the rpc entry "
+            + "(default: not set, the default configuration)")
     int range;
+
+    @Option(names = "--dense-block", defaultValue = "10000", description = "devchain mode: transfers in one block in the "
+            + "middle of the chain, among the ordinary ones (0: none; default ${DEFAULT-VALUE})")
+    int denseBlock;
 
     @Option(names = "--rpc", paramLabel = "URL", description = "index this node instead of the devchain (with --address and --to)")
     String rpc;
@@ -118,9 +123,12 @@ final class BenchCommand implements Callable<Integer> {
                 chain = new DevChain(CHAIN_ID, 0);
                 int perBlock = (int) Math.max(1, logs / blocks);
                 long t0 = System.nanoTime();
-                chain.pregenerate(blocks, perBlock + perBlock / 9, new Random(seed));
-                out.printf("bench: devchain pre-generated %d blocks (%d transfers each, plus non-matching logs) in %.1fs%n",
-                        blocks, perBlock, (System.nanoTime() - t0) / 1e9);
+                Random random = new Random(seed);
+                chain.pregenerate(blocks / 2, perBlock + perBlock / 9, random);
+                if (denseBlock > 0) chain.mineRandom(random, denseBlock);
+                chain.pregenerate(blocks - blocks / 2 - (denseBlock > 0 ? 1 : 0), perBlock + perBlock / 9, random);
+                out.printf("bench: devchain pre-generated %d blocks (%d transfers each, plus non-matching logs; one of %d "
+                        + "transfers in the middle) in %.1fs%n", blocks, perBlock, denseBlock, (System.nanoTime() - t0) / 1e9);
                 server = DevChainServer.start(chain, new InetSocketAddress("127.0.0.1", 0));
                 url = server.url().toString();
                 chainId = CHAIN_ID;
@@ -136,7 +144,8 @@ final class BenchCommand implements Callable<Integer> {
                 Path cfg = work.resolve("bench.yaml");
                 Files.writeString(cfg, config(pg, url, chainId, addresses));
                 String jdbc = pg.jdbcUrl();
-                Run run = backfill(cfg, last, work.resolve("backfill.log"), xmx != null ? xmx : "512m");
+                out.printf("bench: the backfill runs in its own JVM with -Xmx%s (%s)%n", heap(), heapSource());
+                Run run = backfill(cfg, last, work.resolve("backfill.log"), heap());
                 long events = count(jdbc, pg.user(), "SELECT count(*) FROM bench_transfers");
                 long expected = chain != null ? expectedRows(chain) : events;
                 out.printf("bench: backfill exit %d, %d rows in %.1fs (log: %s)%n", run.exit, events, run.seconds, run.log);
@@ -161,11 +170,21 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
+    /** The backfill JVM's heap, as {@code scripts/indexer} would give it: --xmx, else INDEXER_HEAP, else 256m. */
+    private String heap() {
+        String env = System.getenv().getOrDefault("INDEXER_HEAP", "").strip();
+        return xmx != null ? xmx : env.isEmpty() ? DEFAULT_ANVIL_HEAP : env;
+    }
+
+    private String heapSource() {
+        String env = System.getenv().getOrDefault("INDEXER_HEAP", "").strip();
+        return xmx != null ? "--xmx" : env.isEmpty() ? "INDEXER_HEAP unset, default " + DEFAULT_ANVIL_HEAP : "INDEXER_HEAP";
+    }
+
     /** The --anvil mode: the default-configuration run, then one per --fixed range, each checked. */
     private int anvilBench(PrintWriter out, EmbeddedPostgresServer pg, Path work, Path bin) throws Exception {
-        String env = System.getenv().getOrDefault("INDEXER_HEAP", "").strip();
-        String heap = xmx != null ? xmx : env.isEmpty() ? DEFAULT_ANVIL_HEAP : env;
-        String why = xmx != null ? "--xmx" : env.isEmpty() ? "INDEXER_HEAP unset, default " + DEFAULT_ANVIL_HEAP : "INDEXER_HEAP";
+        String heap = heap();
+        String why = heapSource();
         try (AnvilBenchChain chain = AnvilBenchChain.serve(bin, cacheDir.toAbsolutePath(), AnvilBenchChain.Recipe.STANDARD, work, out)) {
             out.printf("bench: each backfill runs in its own JVM with -Xmx%s (%s)%n", heap, why);
             List<String> wrong = new java.util.ArrayList<>();
@@ -289,8 +308,7 @@ final class BenchCommand implements Callable<Integer> {
                     chain_id: %d
                     rpc:
                       - url: %s
-                        max_block_range: %d
-                    finality: 0
+                %s    finality: 0
                 sources:
                   - name: tokens
                     chain: bench
@@ -298,7 +316,8 @@ final class BenchCommand implements Callable<Integer> {
                     events:
                       - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
                         table: bench_transfers
-                """.formatted(pg.jdbcUrl(), pg.user(), chainId, url.replace("$", "$$"), range, addresses);
+                """.formatted(pg.jdbcUrl(), pg.user(), chainId, url.replace("$", "$$"),
+                range > 0 ? "        max_block_range: " + range + "\n" : "", addresses);
     }
 
     record Run(int exit, double seconds, long peakRssKb, Path log) {}
