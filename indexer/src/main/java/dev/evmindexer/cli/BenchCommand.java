@@ -92,7 +92,7 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}; 0 for none)")
     List<Integer> fixed;
 
-    @Option(names = "--logs-per-call", paramLabel = "N", defaultValue = "100000000",
+    @Option(names = "--logs-per-call", paramLabel = "N", defaultValue = "10000000",
             description = "with --anvil: " + LOGS_PER_CALL_KEY + " of the fixed runs, so their range is just the fixed one "
                     + "(default ${DEFAULT-VALUE}; 0 leaves the key out, for builds that do not know it)")
     long logsPerCall;
@@ -188,7 +188,7 @@ final class BenchCommand implements Callable<Integer> {
         try (AnvilBenchChain chain = AnvilBenchChain.serve(bin, cacheDir.toAbsolutePath(), AnvilBenchChain.Recipe.STANDARD, work, out)) {
             out.printf("bench: each backfill runs in its own JVM with -Xmx%s (%s)%n", heap, why);
             List<String> wrong = new java.util.ArrayList<>();
-            AnvilRun first = anvilRun(out, pg, chain, 0, heap, work, wrong);
+            AnvilRun first = anvilRun(out, pg, chain, 0, 0, heap, work, wrong);
             double copyRate = 0;
             if (first.wrong == null) {
                 double ceiling = ceiling(pg.jdbcUrl(first.database), pg.user(), work.resolve("rows.copy"));
@@ -199,7 +199,8 @@ final class BenchCommand implements Callable<Integer> {
             double bestFixed = 0;
             for (int n : fixed) {
                 if (n <= 0) continue;
-                AnvilRun r = anvilRun(out, pg, chain, n, heap, work, wrong);
+                // as many fetchers as the default run had: only the range differs
+                AnvilRun r = anvilRun(out, pg, chain, n, first.fetchers, heap, work, wrong);
                 dropDatabase(pg, r.database);
                 if (r.wrong == null) bestFixed = Math.max(bestFixed, r.events / r.run.seconds);
             }
@@ -228,14 +229,14 @@ final class BenchCommand implements Callable<Integer> {
         return bin;
     }
 
-    record AnvilRun(String database, Run run, long events, String wrong) {}
+    record AnvilRun(String database, Run run, long events, String wrong, int fetchers) {}
 
     /**
      * One backfill of the whole anvil chain into a fresh database: the default configuration when {@code range}
      * is 0, else {@code max_block_range: range} (and {@value #LOGS_PER_CALL_KEY} unless --logs-per-call is 0).
      */
-    private AnvilRun anvilRun(PrintWriter out, EmbeddedPostgresServer pg, AnvilBenchChain chain, int range, String heap,
-            Path work, List<String> wrong) throws Exception {
+    private AnvilRun anvilRun(PrintWriter out, EmbeddedPostgresServer pg, AnvilBenchChain chain, int range, int fetchers,
+            String heap, Path work, List<String> wrong) throws Exception {
         String label = range == 0 ? "default" : "fixed_" + range;
         String database = "bench_" + label;
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), null); Statement s = c.createStatement()) {
@@ -253,7 +254,7 @@ final class BenchCommand implements Callable<Integer> {
                     chain_id: %d
                     rpc:
                       %s
-                    finality: 0
+                %s    finality: 0
                 sources:
                   - name: token
                     chain: bench
@@ -261,7 +262,8 @@ final class BenchCommand implements Callable<Integer> {
                     events:
                       - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
                         table: bench_transfers
-                """.formatted(pg.jdbcUrl(database), pg.user(), AnvilBenchChain.CHAIN_ID, endpoint, chain.built.token()));
+                """.formatted(pg.jdbcUrl(database), pg.user(), AnvilBenchChain.CHAIN_ID, endpoint,
+                fetchers > 0 ? "    max_fetchers: " + fetchers + "\n" : "", chain.built.token()));
         Run run = backfill(cfg, chain.built.head(), work.resolve(label + ".log"), heap);
         long events = 0;
         String problem;
@@ -275,17 +277,30 @@ final class BenchCommand implements Callable<Integer> {
         if (run.exit != 0) problem = "backfill exit " + run.exit + " (" + lastLine(run.log) + ")" + (problem.isEmpty() ? "" : "; " + problem);
         out.printf("bench: run=%s %s events=%d seconds=%.2f events_per_s=%.0f peak_rss_mb=%d exit=%d check=%s%n", label,
                 range == 0 ? "(one rpc url, nothing tuned)" : "max_block_range=" + range
-                        + (logsPerCall > 0 ? " " + LOGS_PER_CALL_KEY + "=" + logsPerCall : ""),
+                        + (logsPerCall > 0 ? " " + LOGS_PER_CALL_KEY + "=" + logsPerCall : "") + " max_fetchers=" + fetchers,
                 events, run.seconds, events / run.seconds, run.peakRssKb / 1024, run.exit, problem.isEmpty() ? "ok" : "WRONG");
         out.flush();
         if (!problem.isEmpty()) wrong.add("run=" + label + ": " + problem);
-        return new AnvilRun(database, run, events, problem.isEmpty() ? null : problem);
+        return new AnvilRun(database, run, events, problem.isEmpty() ? null : problem, fetchersOf(run.log));
     }
 
     private static void dropDatabase(EmbeddedPostgresServer pg, String database) throws Exception {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), null); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
+    }
+
+    /** The fetchers a backfill ran with, from its {@code range.setup} log line (0 when it has none). */
+    private static int fetchersOf(Path log) {
+        try {
+            for (String line : Files.readAllLines(log)) {
+                var m = java.util.regex.Pattern.compile("range\\.setup .*fetchers=(\\d+)").matcher(line);
+                if (m.find()) return Integer.parseInt(m.group(1));
+            }
+        } catch (Exception unreadable) {
+            // nothing to read
+        }
+        return 0;
     }
 
     private static String lastLine(Path log) {

@@ -105,7 +105,7 @@ final class ChainBinder {
         if (v.isPresent()) maxBlockRange = OptionalLong.of(v.get().integer(1, Long.MAX_VALUE));
         OptionalLong logsPerCall = OptionalLong.empty();
         v = m.get("logs_per_call");
-        if (v.isPresent()) logsPerCall = OptionalLong.of(v.get().integer(1, Long.MAX_VALUE));
+        if (v.isPresent()) logsPerCall = OptionalLong.of(v.get().integer(1, RpcEndpointConfig.MAX_LOGS_PER_CALL));
         OptionalInt maxBatch = optionalInt(m, "max_batch");
         Optional<Duration> timeout = Optional.empty();
         v = m.get("timeout");

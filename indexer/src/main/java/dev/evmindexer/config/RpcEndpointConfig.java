@@ -27,6 +27,8 @@ public record RpcEndpointConfig(String url, OptionalDouble maxRps, OptionalInt m
      * less memory (README, performance).
      */
     public static final long DEFAULT_LOGS_PER_CALL = 10_000;
+    /** The largest {@code logs_per_call} accepted: beyond it one call's logs could not fit any heap this runs in. */
+    public static final long MAX_LOGS_PER_CALL = 10_000_000;
 
     public RpcEndpointConfig {
         Objects.requireNonNull(url, "url");

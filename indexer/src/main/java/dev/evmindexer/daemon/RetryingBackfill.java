@@ -26,6 +26,21 @@ public final class RetryingBackfill {
 
     private RetryingBackfill() {}
 
+    /**
+     * SQLSTATE classes no wait fixes: 28 (authorization), 42 (an undefined table or column, no privilege: someone
+     * dropped or changed what the indexer created), 22 (data). The daemon retries them all the same (an operator
+     * may fix them under it); a backfill stops and names them.
+     */
+    static boolean permanentInDatabase(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof java.sql.SQLException s && s.getSQLState() != null) {
+                String cls = s.getSQLState().length() >= 2 ? s.getSQLState().substring(0, 2) : "";
+                return cls.equals("28") || cls.equals("42") || cls.equals("22");
+            }
+        }
+        return false;
+    }
+
     public static Backfill.Result run(Backfill backfill, String chain, long from, long to, boolean force,
             Backfill.Progress progress, Waiting waiting) throws InterruptedException {
         Backoff backoff = new Backoff(ChainLoop.BACKOFF_BASE, ChainLoop.BACKOFF_CAP);
@@ -37,7 +52,7 @@ public final class RetryingBackfill {
                 throw e;
             } catch (RuntimeException e) {
                 Failures.Kind kind = Failures.classify(e);
-                if (kind == Failures.Kind.UNEXPECTED || kind == Failures.Kind.LEASE) throw e;
+                if (kind == Failures.Kind.UNEXPECTED || kind == Failures.Kind.LEASE || permanentInDatabase(e)) throw e;
                 String cause = Failures.describe(e);
                 if (kind == Failures.Kind.REPLAN) {
                     log.info("backfill.replan chain={} cause=\"{}\"", chain, cause);

@@ -62,15 +62,24 @@ public final class Backfill {
         }
         long planned = total;
         RangePhase.PieceListener listener = (b, r) -> {
-            long doneBlocks = blocks.addAndGet(b);
-            long doneRows = rows.addAndGet(r);
             progressLock.lock();
             try {
-                progress.report(doneBlocks, doneRows, planned);
+                progress.report(blocks.addAndGet(b), rows.addAndGet(r), planned);
             } finally {
                 progressLock.unlock();
             }
         };
+        if (force && forcedFrom > from) {
+            // resumed after a failure: what was rewritten before it may have been rolled back meanwhile (coverage says)
+            while (true) {
+                state = store.chain(chainId);
+                if (state.halted()) throw new ChainHaltedException(settings.name(), state.haltedReason().get());
+                List<RangePhase.Unit> units = ranges.plan(tables, from, Math.min(limit, forcedFrom - 1),
+                        settings.rangesPerStep());
+                if (units.isEmpty()) break;
+                ranges.run(units, state.epoch(), false, listener);
+            }
+        }
         while (true) {
             state = store.chain(chainId);
             if (state.halted()) throw new ChainHaltedException(settings.name(), state.haltedReason().get());

@@ -68,8 +68,10 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
             long logsPerCall = c.rpc().stream().mapToLong(r -> r.logsPerCall().orElse(RpcEndpointConfig.DEFAULT_LOGS_PER_CALL))
                     .max().orElse(RpcEndpointConfig.DEFAULT_LOGS_PER_CALL);
             long concurrency = c.rpc().stream().mapToLong(r -> r.maxConcurrency().orElse(RpcEndpointConfig.DEFAULT_MAX_CONCURRENCY)).sum();
-            int fetchers = c.maxFetchers().orElse(ChainSettings.fetchersFor(MemoryBudget.shared().total(), logsPerCall,
-                    concurrency, config.database().poolSize()));
+            // the memory budget and the database pool are the process's: each chain gets its share of them
+            int chainCount = Math.max(1, config.chains().size());
+            int fetchers = c.maxFetchers().orElse(ChainSettings.fetchersFor(MemoryBudget.shared().total() / chainCount,
+                    logsPerCall, concurrency, Math.max(3, config.database().poolSize() / chainCount)));
             ChainSettings settings = ChainSettings.of(c.chainId(), c.name(), depth, c.maxReorgDepth())
                     .withTipBatch(c.batchSize()).withRangeSize((int) Math.min(rangeSize, ChainSettings.DEFAULT_RANGE_SIZE))
                     .withFetchers(fetchers);

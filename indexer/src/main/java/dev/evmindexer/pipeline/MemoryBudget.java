@@ -30,6 +30,9 @@ public final class MemoryBudget {
     private final Condition released = lock.newCondition();
     private long reserved;
     private long peak;
+    /** Reservations are served in the order they asked (a big one is not starved by a stream of small ones). */
+    private long nextTicket;
+    private long serving;
 
     public MemoryBudget(long totalBytes) {
         if (totalBytes < 1) throw new IllegalArgumentException("a memory budget must be positive, got " + totalBytes);
@@ -50,9 +53,21 @@ public final class MemoryBudget {
         static final MemoryBudget BUDGET = ofHeap();
     }
 
-    /** Bytes a piece of {@code logs} logs with {@code dataBytes} of log data in all holds. */
+    /** Bytes a piece of {@code logs} logs with {@code dataBytes} of log data in all holds (saturating). */
     public static long bytesOf(long logs, long dataBytes) {
-        return logs * BYTES_PER_LOG + dataBytes;
+        if (logs >= Long.MAX_VALUE / BYTES_PER_LOG) return Long.MAX_VALUE;
+        long b = logs * BYTES_PER_LOG;
+        return b > Long.MAX_VALUE - dataBytes ? Long.MAX_VALUE : b + dataBytes;
+    }
+
+    /** Bytes not reserved right now (0 when overdrawn). */
+    public long free() {
+        lock.lock();
+        try {
+            return Math.max(0, total - reserved);
+        } finally {
+            lock.unlock();
+        }
     }
 
     public long total() {
@@ -79,17 +94,37 @@ public final class MemoryBudget {
         }
     }
 
-    /** Waits until {@code bytes} (at most the whole budget) fit, and reserves them. */
+    /** Waits until {@code bytes} (at most the whole budget) fit, in the order reservations were asked for. */
     public Reservation reserve(long bytes) throws InterruptedException {
         long want = Math.max(0, Math.min(bytes, total));
         lock.lockInterruptibly();
         try {
-            while (reserved > 0 && reserved + want > total) released.await(1, TimeUnit.SECONDS);
+            long ticket = nextTicket++;
+            try {
+                while (ticket != serving || (reserved > 0 && reserved + want > total)) {
+                    released.await(1, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                // give the turn up: the ones behind must not wait for a ticket that is never served
+                abandoned.add(ticket);
+                skipAbandoned();
+                throw e;
+            }
+            serving++;
+            skipAbandoned();
             add(want);
+            released.signalAll();
         } finally {
             lock.unlock();
         }
         return new Reservation(want);
+    }
+
+    private final java.util.Set<Long> abandoned = new java.util.HashSet<>();
+
+    private void skipAbandoned() {
+        while (abandoned.remove(serving)) serving++;
+        released.signalAll();
     }
 
     private void add(long bytes) {

@@ -40,6 +40,11 @@ final class LogRange {
     private int quick;
     /** Timeouts and cut-offs in a row at sizes that had worked. */
     private int strikes;
+    /**
+     * When (clock nanos) the range was last lowered or struck by a timeout: a call that started before it failed in
+     * the same event (concurrent fetchers time out together) and neither strikes nor lowers again.
+     */
+    private long lastEvent = Long.MIN_VALUE;
 
     LogRange(long maxBlocks, long targetLogs, Duration timeout) {
         if (maxBlocks < 1 || targetLogs < 1) throw new IllegalArgumentException("maxBlocks and targetLogs must be positive");
@@ -102,8 +107,18 @@ final class LogRange {
      * time in a row at a size that had worked (a quarter); else -1, and the failure is the endpoint's.
      */
     long timedOut(long blocks) {
+        return timedOut(blocks, Long.MAX_VALUE, Long.MAX_VALUE);
+    }
+
+    /** As {@link #timedOut(long)} for a call started at {@code startedNanos}, now {@code nowNanos}. */
+    long timedOut(long blocks, long startedNanos, long nowNanos) {
         lock.lock();
         try {
+            if (lastEvent != Long.MIN_VALUE && startedNanos - lastEvent < 0) {
+                // failed together with a call that was already counted: one event, one response (no second penalty)
+                return ceiling;
+            }
+            lastEvent = nowNanos;
             if (blocks > lastGood) {
                 strikes = 0;
                 return lowered(lastGood > 0 ? lastGood : blocks / 4);

@@ -47,7 +47,7 @@ final class RangeFetcher {
 
     /** One checked piece: its logs, the headers of blocks holding them, and the header of its last block. */
     private record Chunk(long end, List<Log> logs, Map<Long, BlockHeader> headers, BlockHeader last,
-                         MemoryBudget.Reservation held) {}
+                         MemoryBudget.Reservation held, long logsNanos) {}
 
     private final EndpointPool pool;
     private final boolean bloomChecks;
@@ -100,44 +100,63 @@ final class RangeFetcher {
         String what = "eth_getLogs of blocks [" + from + ", " + to + "]";
         Set<Endpoint> tried = EndpointPool.triedSet();
         for (int retry = 0; ; retry++) {
-            Chunk c = pool.call(what, tried, ep -> sized(ep, from, to, filter, budget));
+            java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
+            Chunk c;
+            try {
+                c = pool.call(what, tried, ep -> sized(ep, from, to, filter, budget, refusals));
+            } catch (SourceException e) {
+                if (refusals.get() >= pool.settings().maxAttempts()) {
+                    throw new UnservableRangeException("doing eth_getLogs of block " + from + ": refused even for one block, "
+                            + "by every attempt: " + e.getMessage());
+                }
+                throw e;
+            }
             if (!bloomChecks || !LogChecks.bloomContradictsEmpty(c.logs(), c.last(), filter)) return c;
-            c.held().close();
             if (retry >= pool.settings().bloomRetries()) {
                 acceptedBloomContradictions.incrementAndGet();
                 log.debug("chain {}: no logs in block {} although its bloom may match; accepted after {} tries on {} "
                         + "endpoints", pool.chainName(), c.last(), retry + 1, tried.size());
                 return c;
             }
+            c.held().close(); // asked again: this answer is dropped
         }
     }
 
     /** One call on {@code ep} of the range its {@link LogRange} chooses; size faults shrink it (no penalty). */
-    private Chunk sized(Endpoint ep, long from, long to, LogFilter filter, MemoryBudget budget) {
+    private Chunk sized(Endpoint ep, long from, long to, LogFilter filter, MemoryBudget budget,
+            java.util.concurrent.atomic.AtomicInteger refusals) {
         LogRange range = ep.logRange(filter);
         long size = range.next();
         ep.rangeChosen(size);
         long blocks = Math.min(size, to - from + 1);
         long end = from + blocks - 1;
         long expected = Math.max(1, range.expectedLogs(blocks));
-        MemoryBudget.Reservation held = reserve(budget, expected);
-        long wholeBudgetLogs = Math.max(1, budget.total() / MemoryBudget.BYTES_PER_LOG);
-        StreamingAnswers.Limits limits = blocks == 1
-                ? new StreamingAnswers.Limits(wholeBudgetLogs, budget.total())
-                : new StreamingAnswers.Limits(Math.min(wholeBudgetLogs,
-                        OVERSIZE_FACTOR * Math.max(expected, range.targetLogs())), budget.total());
+        // One block cannot be split: it may take the whole budget (waiting until nothing else is held). A longer range
+        // may hold what it reserved plus what is free now, and at most OVERSIZE_FACTOR times what it was sized for;
+        // past that it is abandoned mid-stream and shrunk, so answers never overdraw the budget by much.
+        MemoryBudget.Reservation held = reserve(budget, blocks == 1 ? Long.MAX_VALUE : expected);
+        long room = Math.max(1, saturatingAdd(held.bytes(), blocks == 1 ? 0 : budget.free()) / MemoryBudget.BYTES_PER_LOG);
+        long sizedFor = Math.max(expected, range.targetLogs());
+        StreamingAnswers.Limits limits = new StreamingAnswers.Limits(
+                blocks == 1 ? room : Math.max(expected, Math.min(room, sizedFor > Long.MAX_VALUE / OVERSIZE_FACTOR
+                        ? Long.MAX_VALUE : OVERSIZE_FACTOR * sizedFor)), budget.total());
         long started = System.nanoTime();
         try {
             Chunk done = fetchChunk(ep, from, end, filter, limits, held);
-            range.succeeded(blocks, done.logs().size(), System.nanoTime() - started);
+            range.succeeded(blocks, done.logs().size(), done.logsNanos());
             return done;
         } catch (RpcFault f) {
             held.close();
-            throw resized(ep, range, f, from, blocks);
+            if (f instanceof RpcFault.RangeTooLarge && blocks <= 1) refusals.incrementAndGet();
+            throw resized(ep, range, f, from, blocks, started);
         } catch (RuntimeException | Error e) {
             held.close();
             throw e;
         }
+    }
+
+    private static long saturatingAdd(long a, long b) {
+        return a > Long.MAX_VALUE - b ? Long.MAX_VALUE : a + b;
     }
 
     private static MemoryBudget.Reservation reserve(MemoryBudget budget, long logs) {
@@ -154,11 +173,11 @@ final class RangeFetcher {
      * is asked again without penalty ({@link RpcFault.RangeTooLarge}); the same on one block is the endpoint's fault,
      * or a range no retry can fetch.
      */
-    private RuntimeException resized(Endpoint ep, LogRange range, RpcFault f, long from, long blocks) {
+    private RuntimeException resized(Endpoint ep, LogRange range, RpcFault f, long from, long blocks, long started) {
         if (f instanceof RpcFault.RangeTooLarge refusal) {
-            if (blocks <= 1) {
-                return new UnservableRangeException("doing eth_getLogs of block " + from + " on " + ep.name()
-                        + ": refused even for one block: " + refusal.getMessage());
+            if (blocks <= 1) { // the endpoint's fault: another may serve it (all refusing: unservable, see checkedChunk)
+                return new RpcFault(RpcFault.Kind.ERROR_ANSWER, ep.name() + " refused eth_getLogs even for the one block "
+                        + from + ": " + refusal.getMessage());
             }
             long now = range.refused(blocks, refusal.suggested());
             return new RpcFault.RangeTooLarge(refusal.getMessage() + " (range of " + ep.name() + " now " + now + " blocks"
@@ -174,7 +193,7 @@ final class RangeFetcher {
         if (!sizeFault || blocks <= 1) return f;
         long now = f instanceof RpcFault.Oversized o
                 ? range.oversized(blocks, o.lastBlock() < 0 ? 0 : o.lastBlock() - from)
-                : range.timedOut(blocks);
+                : range.timedOut(blocks, started, System.nanoTime());
         if (now < 0) return f; // at a size that has worked: this once, the endpoint's fault
         return new RpcFault.RangeTooLarge(ep.name() + ": eth_getLogs of " + blocks + " blocks from " + from + " failed ("
                 + f.getMessage() + "); range now " + now + " blocks", blocks, 0, f.kind());
@@ -186,7 +205,9 @@ final class RangeFetcher {
         List<Endpoint.Call> calls = new ArrayList<>(slices.size() + 1);
         for (List<Address> slice : slices) calls.add(Requests.logsOfRange(from, to, slice, filter));
         calls.add(Requests.blockByNumber(to));
+        long asked = System.nanoTime();
         List<RpcResult> r = ep.calls(calls, limits);
+        long logsNanos = System.nanoTime() - asked; // the eth_getLogs batch alone: what the range's size decides
         List<Log> logs = new ArrayList<>();
         for (int i = 0; i < slices.size(); i++) {
             RpcResult logsResult = r.get(i);
@@ -224,7 +245,8 @@ final class RangeFetcher {
             headers.put(h.number(), h);
         }
         LogChecks.againstHeaders(logs, headers, bloomChecks, ep);
-        return new Chunk(to, logs, headers, last, held);
+        held.resize(MemoryBudget.bytesOf(logs.size() + headers.size(), dataBytes(logs))); // a header weighs about a log
+        return new Chunk(to, logs, headers, last, held, logsNanos);
     }
 
     private static long dataBytes(List<Log> logs) {

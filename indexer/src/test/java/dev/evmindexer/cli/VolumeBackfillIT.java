@@ -70,14 +70,12 @@ class VolumeBackfillIT {
             assertEquals(0, m.timesOutOfRotation(), "a multi-block timeout is not the endpoint's fault: " + m);
             List<Long> spans = proxy.getLogsSpans();
             assertEquals(8, spans.get(0), "an unknown chain is approached with 8 blocks: " + spans);
-            int hung = firstAtLeast(spans, 56);
-            assertTrue(hung >= 0, spans.toString());
-            int low = hung;
-            while (low < spans.size() && spans.get(low) >= 56) low++; // the calls in flight when it hung
-            assertTrue(low < spans.size(), spans.toString());
-            long shrunk = spans.get(low);
-            assertTrue(shrunk <= 32, "the range shrank to the size that had worked: " + spans);
-            assertTrue(spans.stream().skip(low).anyMatch(n -> n > shrunk), "and grew back: " + spans);
+            int big = firstAtLeast(spans, 56); // more than 5,000 logs: such calls hung
+            assertTrue(big >= 0, "a range grew past what the provider answers: " + spans);
+            List<Long> later = spans.subList(spans.size() * 2 / 3, spans.size() - 1);
+            assertTrue(later.stream().allMatch(n -> n < 56 * 2), "it stays near what the provider answers: " + spans);
+            List<Long> sorted = later.stream().sorted().toList();
+            assertTrue(sorted.get(sorted.size() / 2) >= 16, "without collapsing (median of the last third): " + spans);
         }
     }
 

@@ -116,7 +116,9 @@ class ConfigValidationTest {
         bad(URL_LINE, "{url: \"https://a.example\", timeout: fast}", 5, "chains[0].rpc[0].timeout",
                 "expected a duration such as 500ms, 2s, 1m, 1h or 7d, got \"fast\"");
         bad(URL_LINE, "{url: \"https://a.example\", logs_per_call: 0}", 5, "chains[0].rpc[0].logs_per_call",
-                "must be >= 1, got 0");
+                "must be between 1 and 10000000, got 0");
+        bad(URL_LINE, "{url: \"https://a.example\", logs_per_call: 10000001}", 5, "chains[0].rpc[0].logs_per_call",
+                "must be between 1 and 10000000, got 10000001");
         bad(URL_LINE, "{url: \"https://a.example\", logs_per_call: many}", 5, "chains[0].rpc[0].logs_per_call",
                 "expected an integer");
         bad("poll_interval: 2s", "max_fetchers: 0", 6, "chains[0].max_fetchers", "must be >= 1, got 0");

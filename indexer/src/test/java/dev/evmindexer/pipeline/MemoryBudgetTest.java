@@ -62,6 +62,65 @@ class MemoryBudgetTest {
     }
 
     @Test
+    void reservationsAreServedInTheOrderAskedSoABigOneIsNotStarved() throws Exception {
+        MemoryBudget b = new MemoryBudget(100);
+        MemoryBudget.Reservation small = b.reserve(10);
+        CountDownLatch bigGot = new CountDownLatch(1);
+        Thread big = Thread.ofVirtual().start(() -> {
+            try (MemoryBudget.Reservation all = b.reserve(100)) {
+                bigGot.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        while (b.reserved() == 10 && big.getState() != Thread.State.WAITING && big.getState() != Thread.State.TIMED_WAITING) {
+            Thread.sleep(5);
+        }
+        Thread.sleep(50);
+        CountDownLatch laterGot = new CountDownLatch(1);
+        Thread later = Thread.ofVirtual().start(() -> {
+            try (MemoryBudget.Reservation r = b.reserve(10)) {
+                laterGot.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertFalse(laterGot.await(200, TimeUnit.MILLISECONDS), "10 + 10 would fit, but the big one asked first");
+        small.close();
+        assertTrue(bigGot.await(5, TimeUnit.SECONDS));
+        assertTrue(laterGot.await(5, TimeUnit.SECONDS));
+        big.join();
+        later.join();
+        assertEquals(0, b.reserved());
+    }
+
+    @Test
+    void anInterruptedWaiterGivesItsTurnUp() throws Exception {
+        MemoryBudget b = new MemoryBudget(100);
+        MemoryBudget.Reservation held = b.reserve(100);
+        Thread waiter = Thread.ofVirtual().start(() -> {
+            try {
+                b.reserve(50);
+            } catch (InterruptedException expected) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Thread.sleep(100);
+        waiter.interrupt();
+        waiter.join();
+        held.close();
+        CountDownLatch got = new CountDownLatch(1);
+        Thread.ofVirtual().start(() -> {
+            try (MemoryBudget.Reservation r = b.reserve(50)) {
+                got.countDown();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(got.await(5, TimeUnit.SECONDS), "not stuck behind the abandoned ticket");
+    }
+
+    @Test
     void theSharedBudgetIsAQuarterOfTheHeap() {
         assertEquals((long) (Runtime.getRuntime().maxMemory() * MemoryBudget.HEAP_SHARE), MemoryBudget.shared().total());
     }

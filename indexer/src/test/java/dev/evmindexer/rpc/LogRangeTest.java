@@ -78,6 +78,18 @@ class LogRangeTest {
     }
 
     @Test
+    void callsThatTimeOutTogetherAreOneEventNotAStrikeEach() {
+        LogRange r = new LogRange(2_000, 1_000_000, TIMEOUT);
+        run(r, 0, 6); // 8 .. 256 worked
+        assertEquals(-1, r.timedOut(256, 1_000, 2_000), "first strike at a size that worked");
+        assertEquals(2_000, r.timedOut(256, 1_500, 2_100), "started before the first failed: the same event, "
+                + "neither a second strike nor a second penalty (the ceiling stays)");
+        assertEquals(2_000, r.timedOut(256, 1_900, 2_200));
+        assertEquals(64, r.timedOut(256, 2_050, 3_000), "started after it: the second strike, a quarter");
+        assertEquals(64, r.timedOut(256, 2_500, 3_100), "a sibling of that call: already lowered, no penalty");
+    }
+
+    @Test
     void aSlowAnswerHalvesTheRangeBeforeItBecomesATimeout() {
         LogRange r = new LogRange(2_000, 1_000_000, TIMEOUT);
         run(r, 0, 12);
