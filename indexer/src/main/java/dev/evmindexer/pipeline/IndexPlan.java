@@ -62,7 +62,7 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
             for (EventTable t : tables) claim(config, tableOwners, t);
             if (tables.isEmpty()) continue; // a chain no source uses is not followed
             OptionalInt depth = c.finality() instanceof Finality.Depth d ? OptionalInt.of(d.blocks()) : OptionalInt.empty();
-            // a range is fetched, held and committed whole: no bigger than what every endpoint serves in one call
+            // the planning grid: units no longer than what every endpoint is allowed to serve in one call
             long rangeSize = c.rpc().stream().mapToLong(r -> r.maxBlockRange().orElse(ChainSettings.DEFAULT_RANGE_SIZE))
                     .min().orElse(ChainSettings.DEFAULT_RANGE_SIZE);
             long logsPerCall = c.rpc().stream().mapToLong(r -> r.logsPerCall().orElse(RpcEndpointConfig.DEFAULT_LOGS_PER_CALL))

@@ -119,4 +119,27 @@ class WalksTest {
             assertTrue(node.confirm(53, first.hash(), true), "the third answer agrees with the first");
         }
     }
+
+    @Test
+    void whenNoOtherEndpointCanTellTheAnchorNeedsThePinnedEndpointToSayTheSameTwice() throws Exception {
+        FakeRpcServer lagging = server().head(30); // cannot see #55
+        AtomicInteger asked = new AtomicInteger();
+        FakeRpcServer balancer = server().script((m, p, normal) -> { // its first answer for #55 is from another fork
+            var answer = normal.get();
+            if (m.equals("eth_getBlockByNumber") && p.get(0).asText().equals(Hex.quantity(55))
+                    && asked.getAndIncrement() == 0) {
+                ObjectNode block = (ObjectNode) answer.get("result");
+                block.put("hash", forked(Hash.fromHex(block.get("hash").asText())).hex());
+            }
+            return answer;
+        });
+        try (RpcChainSource s = RpcTesting.connect(1, lagging.url(), balancer.url())) {
+            s.heads();
+            ChainSource.Canonical node = s.canonical(55);
+            BlockHeader first = node.header(55).orElseThrow();
+            assertEquals(forked(chain.block(55).hash()), first.hash(), "the pinned endpoint is the balancer");
+            assertFalse(node.confirm(55, first.hash(), false), "one answer from another fork is not stored as the anchor");
+            assertTrue(node.confirm(55, chain.block(55).hash(), false), "the same answer twice is");
+        }
+    }
 }
