@@ -57,13 +57,18 @@ final class ChainCheck {
         List<String> out = new ArrayList<>();
         for (JsonNode l : anvil.getLogs(token, 0, head)) {
             if (l.get("topics").size() != 3) continue; // ERC-721 style Transfer: not this table's shape
-            out.add(Hex.quantity(l.get("blockNumber").asText()) + "/" + Hex.quantity(l.get("logIndex").asText())
-                    + " " + l.get("blockHash").asText() + " " + l.get("transactionHash").asText() + " "
-                    + Hex.quantity(l.get("transactionIndex").asText()) + " " + l.get("address").asText()
-                    + " 0x" + l.get("topics").get(1).asText().substring(26) + " 0x" + l.get("topics").get(2).asText().substring(26)
-                    + " " + new BigInteger(l.get("data").asText().substring(2), 16));
+            out.add(row(l));
         }
         return out;
+    }
+
+    /** One node log of an ERC-20 Transfer as a comparable line, the same shape as {@link #dbRows}. */
+    static String row(JsonNode l) {
+        return Hex.quantity(l.get("blockNumber").asText()) + "/" + Hex.quantity(l.get("logIndex").asText())
+                + " " + l.get("blockHash").asText() + " " + l.get("transactionHash").asText() + " "
+                + Hex.quantity(l.get("transactionIndex").asText()) + " " + l.get("address").asText()
+                + " 0x" + l.get("topics").get(1).asText().substring(26) + " 0x" + l.get("topics").get(2).asText().substring(26)
+                + " " + new BigInteger(l.get("data").asText().substring(2), 16);
     }
 
     static List<String> dbRows(String url, String user) throws SQLException {

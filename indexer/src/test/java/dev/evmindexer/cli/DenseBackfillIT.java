@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.evmindexer.eth.Address;
-import dev.evmindexer.eth.Hex;
 import dev.evmindexer.testsupport.Anvil;
 import dev.evmindexer.testsupport.TestPostgres;
 import dev.evmindexer.testsupport.TestTokenContract;
@@ -95,13 +94,7 @@ class DenseBackfillIT {
     private static List<String> nodeRows(Anvil anvil, Address token, long f) {
         List<String> out = new ArrayList<>();
         for (long from = 0; from <= f; from += 20) {
-            for (JsonNode l : anvil.getLogs(token, from, Math.min(f, from + 19))) {
-                out.add(Hex.quantity(l.get("blockNumber").asText()) + "/" + Hex.quantity(l.get("logIndex").asText())
-                        + " " + l.get("blockHash").asText() + " " + l.get("transactionHash").asText() + " "
-                        + Hex.quantity(l.get("transactionIndex").asText()) + " " + l.get("address").asText()
-                        + " 0x" + l.get("topics").get(1).asText().substring(26) + " 0x" + l.get("topics").get(2).asText().substring(26)
-                        + " " + new BigInteger(l.get("data").asText().substring(2), 16));
-            }
+            for (JsonNode l : anvil.getLogs(token, from, Math.min(f, from + 19))) out.add(ChainCheck.row(l));
         }
         return out;
     }

@@ -117,10 +117,13 @@ class VolumeBackfillIT {
             Thread.sleep(60_000);
             assertTrue(!run.isDone(), "the backfill is still waiting out the outage");
             proxy.clear();
-            run.get(5, TimeUnit.MINUTES);
+            EndpointMetrics m = run.get(5, TimeUnit.MINUTES);
             pool.shutdown();
             assertRowsEqualChain(url, chain);
-            assertTrue(waits.stream().anyMatch(w -> w.startsWith("source:")), "it said it waited for the nodes: " + waits);
+            // the outage was felt (the endpoint left the rotation); whether a call gave up and the backfill waited, or
+            // the endpoint pool waited inside the call until the endpoint came back, depends on timing
+            assertTrue(m.timesOutOfRotation() > 0, m + "; waits " + waits);
+            assertTrue(waits.stream().allMatch(w -> w.startsWith("source:") || w.startsWith("database:")), waits.toString());
         }
     }
 
