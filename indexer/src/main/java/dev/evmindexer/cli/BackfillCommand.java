@@ -30,10 +30,11 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--chain", paramLabel = "NAME", description = "chain to backfill (needed when the config has several)")
     String chain;
 
-    @Option(names = "--from", required = true, paramLabel = "N")
+    @Option(names = "--from", required = true, paramLabel = "N", description = "first block of the range (inclusive)")
     long from;
 
-    @Option(names = "--to", required = true, paramLabel = "M")
+    @Option(names = "--to", required = true, paramLabel = "M",
+            description = "last block of the range (inclusive); the part above the finalized block is left to `run`")
     long to;
 
     @Option(names = "--force", description = "delete and rewrite the range even where it is covered")

@@ -6,11 +6,11 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code indexer} command line. Errors print one clear line, no stack trace, and exit non-zero. */
-@Command(name = "indexer", mixinStandardHelpOptions = true, version = "evm-indexer 0.1.0",
+@Command(name = "indexer", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, version = "evm-indexer 0.1.0",
         description = "Copies decoded smart-contract events from EVM chains into PostgreSQL.",
         subcommands = {RunCommand.class, BackfillCommand.class, StatusCommand.class, RollbackCommand.class,
                 MigrateCommand.class, SchemaCommand.class, ResetCommand.class, VerifyCommand.class, DemoCommand.class,
-                BenchCommand.class})
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Console log format; applied before the command starts (see {@link #applyLogFormat}). */
     enum LogFormatChoice { text, json }

@@ -20,10 +20,11 @@ final class RollbackCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
-    @Option(names = "--chain", required = true, paramLabel = "NAME")
+    @Option(names = "--chain", required = true, paramLabel = "NAME", description = "the chain to rewind (its name in the config)")
     String chain;
 
-    @Option(names = "--to", required = true, paramLabel = "N")
+    @Option(names = "--to", required = true, paramLabel = "N",
+            description = "the block to keep: everything above it is deleted in one transaction")
     long to;
 
     @Option(names = "--force", description = "allow rewinding below the finalized block")

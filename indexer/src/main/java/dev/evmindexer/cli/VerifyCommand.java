@@ -30,10 +30,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--chain", paramLabel = "NAME", description = "chain to verify (needed when the config has several)")
     String chain;
 
-    @Option(names = "--from", required = true, paramLabel = "N")
+    @Option(names = "--from", required = true, paramLabel = "N", description = "first block to compare (inclusive)")
     long from;
 
-    @Option(names = "--to", required = true, paramLabel = "M")
+    @Option(names = "--to", required = true, paramLabel = "M", description = "last block to compare (inclusive)")
     long to;
 
     @Option(names = "--repair", description = "rewrite the blocks that differ from the node")
