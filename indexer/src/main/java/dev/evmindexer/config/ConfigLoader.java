@@ -77,8 +77,13 @@ public final class ConfigLoader {
         for (ChainConfig c : chains) chainNames.add(c.name());
         List<SourceConfig> sources = new ArrayList<>();
         Optional<Tree> sourceList = top.get("sources");
-        if (sourceList.isPresent()) {
-            for (Tree t : sourceList.get().list()) sources.add(SourceBinder.bind(t, chainNames, claims));
+        if (sourceList.isEmpty()) {
+            throw new ConfigException(origin, 1, "sources", "required key is missing: list at least one source "
+                    + "(with none, the daemon would run indexing nothing)");
+        }
+        for (Tree t : sourceList.get().list()) sources.add(SourceBinder.bind(t, chainNames, claims));
+        if (sources.isEmpty()) {
+            throw sourceList.get().error("must list at least one source (with none, the daemon would run indexing nothing)");
         }
         return new IndexerConfig(database, chains, sources, ops(top.get("ops")), origin);
     }
@@ -88,7 +93,13 @@ public final class ConfigLoader {
         Mapping m = section.get().mapping(OPS_KEYS);
         String host = OpsConfig.DEFAULT_HOST;
         Optional<Tree> h = m.get("host");
-        if (h.isPresent()) host = h.get().text().strip();
+        if (h.isPresent()) {
+            host = h.get().text().strip();
+            if (!host.matches("[A-Za-z0-9.:\\[\\]-]+")) {
+                throw h.get().error("expected a host name or an IP address to serve /metrics on (e.g. 127.0.0.1 or "
+                        + "0.0.0.0), got " + Tree.show(host));
+            }
+        }
         int port = OpsConfig.DEFAULT_PORT;
         Optional<Tree> p = m.get("port");
         if (p.isPresent()) port = p.get().integer(0, 65535);

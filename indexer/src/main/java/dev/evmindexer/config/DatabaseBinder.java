@@ -56,6 +56,7 @@ final class DatabaseBinder {
             throw t.error("schema \"indexer\" is reserved for the indexer's own tables; choose another one");
         }
         if (schema.startsWith("pg_")) throw t.error("schema names starting with pg_ are reserved by PostgreSQL");
+        if (schema.equals("information_schema")) throw t.error("schema \"information_schema\" is PostgreSQL's own");
         return schema;
     }
 

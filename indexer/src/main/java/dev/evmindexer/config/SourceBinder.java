@@ -114,6 +114,10 @@ final class SourceBinder {
             }
             Tree tableTree = e.required("table");
             String table = Identifiers.sql(tableTree);
+            if (table.startsWith("pg_")) {
+                throw tableTree.error("table names starting with pg_ are PostgreSQL's catalog names (" + table + " would "
+                        + "shadow the catalog for unqualified queries); choose another one");
+            }
             claims.claimTable(table, tableTree);
             out.add(new EventConfig(signature, abi, eventName, table, columns(e.get("columns")), indexes(e.get("indexes")),
                     entry.line()));

@@ -331,6 +331,26 @@ class ConfigValidationTest {
     // --- database and ops ---------------------------------------------------------------------------
 
     @Test
+    void aConfigWithoutSourcesIsRefusedInsteadOfRunningIdle() {
+        String chainsOnly = MINIMAL.substring(0, MINIMAL.indexOf("sources:"));
+        assertFails(chainsOnly, 1, "sources", "list at least one source");
+        assertFails(chainsOnly + "sources: []\n", 7, "sources", "must list at least one source");
+    }
+
+    @Test
+    void aBadOpsHostIsRefused() throws Exception {
+        assertFails(MINIMAL + "ops:\n  host: not a host\n", 17, "ops.host", "expected a host name or an IP address");
+        assertEquals("::1", ConfigLoader.parse(MINIMAL + "ops:\n  host: \"::1\"\n", ConfigFixtures.ORIGIN,
+                java.util.Map.of()).ops().host());
+    }
+
+    @Test
+    void systemSchemasAndCatalogTableNamesAreRefused() {
+        assertFails("database:\n  schema: information_schema\n" + MINIMAL, 2, "database.schema", "PostgreSQL's own");
+        bad("table: transfers", "table: pg_class", 15, "sources[0].events[0].table", "PostgreSQL's catalog names");
+    }
+
+    @Test
     void badSchema() {
         assertFails("database:\n  schema: my-schema\n" + MINIMAL, 2, "database.schema", "not a valid identifier");
         assertFails("database:\n  schema: indexer\n" + MINIMAL, 2, "database.schema", "reserved for the indexer's own tables");
