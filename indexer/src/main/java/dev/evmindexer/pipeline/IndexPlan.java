@@ -46,6 +46,11 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
         Map<String, ChainPlan> chains = new LinkedHashMap<>();
         Map<Path, List<EventSignature>> abis = new HashMap<>();
         Map<String, String> tableOwners = new HashMap<>();
+        for (int si = 0; si < config.sources().size(); si++) {
+            SourceConfig s = config.sources().get(si);
+            // a source's abi file is read even when its events are given by signature: a missing one is a mistake
+            if (s.abi() != null) readAbi(config, s.abi(), s.line(), "sources[" + si + "].abi", abis);
+        }
         for (ChainConfig c : config.chains()) {
             List<EventTable> tables = new ArrayList<>();
             for (int si = 0; si < config.sources().size(); si++) {

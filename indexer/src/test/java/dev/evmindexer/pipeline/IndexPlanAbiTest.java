@@ -117,6 +117,12 @@ class IndexPlanAbiTest {
                         table: t
                 """, "indexer.yaml:6: sources[0].abi: abi file " + dir.resolve("missing.json") + " not found");
         assertFails("""
+                    abi: missing.json
+                    events:
+                      - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
+                        table: t
+                """, "indexer.yaml:6: sources[0].abi: abi file " + dir.resolve("missing.json") + " not found");
+        assertFails("""
                     abi: token.json
                     events:
                       - name: Transfer
