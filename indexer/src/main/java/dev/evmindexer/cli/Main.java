@@ -34,8 +34,22 @@ public final class Main {
     }
 
     public static int execute(String... args) {
+        return execute(null, null, args);
+    }
+
+    /** As {@link #execute(String...)}, writing to {@code out} and {@code err} where given (tests read them). */
+    static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         applyLogFormat(args);
         CommandLine cl = new CommandLine(new Main());
+        if (out != null) cl.setOut(out);
+        if (err != null) cl.setErr(err);
+        // a bad flag is one line, like every other error; the usage only on request (--help)
+        cl.setParameterExceptionHandler((e, params) -> {
+            CommandLine cmd = e.getCommandLine();
+            cmd.getErr().println("error: " + e.getMessage().replace('\n', ' ') + " (see `indexer "
+                    + (cmd.getCommandName().equals("indexer") ? "" : cmd.getCommandName() + " ") + "--help`)");
+            return EXIT_USAGE;
+        });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             int code = e instanceof ConfigException || e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE;
             cmd.getErr().println("error: " + Failures.describe(e));
