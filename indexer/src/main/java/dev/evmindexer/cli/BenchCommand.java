@@ -142,7 +142,8 @@ final class BenchCommand implements Callable<Integer> {
             }
             try {
                 Path cfg = work.resolve("bench.yaml");
-                Files.writeString(cfg, config(pg, url, chainId, addresses));
+                Files.writeString(cfg, config(pg.jdbcUrl(), pg.user(), chainId, url,
+                        range > 0 ? "        max_block_range: " + range + "\n" : "", "", addresses));
                 String jdbc = pg.jdbcUrl();
                 out.printf("bench: the backfill runs in its own JVM with -Xmx%s (%s)%n", heap(), heapSource());
                 Run run = backfill(cfg, last, work.resolve("backfill.log"), heap());
@@ -242,27 +243,10 @@ final class BenchCommand implements Callable<Integer> {
         try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), null); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database);
         }
-        String endpoint = range == 0 ? "- url: " + chain.url() : "- url: " + chain.url() + "\n        max_block_range: " + range
-                + (logsPerCall > 0 ? "\n        " + LOGS_PER_CALL_KEY + ": " + logsPerCall : "");
+        String rpcExtra = range == 0 ? "" : "        max_block_range: " + range + "\n"
+                + (logsPerCall > 0 ? "        " + LOGS_PER_CALL_KEY + ": " + logsPerCall + "\n" : "");
         Path cfg = work.resolve(label + ".yaml");
-        Files.writeString(cfg, """
-                database:
-                  url: "%s"
-                  user: %s
-                chains:
-                  - name: bench
-                    chain_id: %d
-                    rpc:
-                      %s
-                %s    finality: 0
-                sources:
-                  - name: token
-                    chain: bench
-                    addresses: [%s]
-                    events:
-                      - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
-                        table: bench_transfers
-                """.formatted(pg.jdbcUrl(database), pg.user(), AnvilBenchChain.CHAIN_ID, endpoint,
+        Files.writeString(cfg, config(pg.jdbcUrl(database), pg.user(), AnvilBenchChain.CHAIN_ID, chain.url(), rpcExtra,
                 fetchers > 0 ? "    max_fetchers: " + fetchers + "\n" : "", chain.built.token()));
         Run run = backfill(cfg, chain.built.head(), work.resolve(label + ".log"), heap);
         long events = 0;
@@ -313,7 +297,13 @@ final class BenchCommand implements Callable<Integer> {
         return "no output";
     }
 
-    private String config(EmbeddedPostgresServer pg, String url, long chainId, String addresses) {
+    /**
+     * A backfill config for the bench: one chain {@code bench} at {@code rpcUrl} (with {@code rpcExtra} lines in its
+     * rpc entry and {@code chainExtra} lines in the chain), finality 0, the Transfers of {@code addresses} into
+     * {@code bench_transfers}.
+     */
+    private static String config(String jdbcUrl, String user, long chainId, String rpcUrl, String rpcExtra,
+            String chainExtra, String addresses) {
         return """
                 database:
                   url: "%s"
@@ -323,7 +313,7 @@ final class BenchCommand implements Callable<Integer> {
                     chain_id: %d
                     rpc:
                       - url: %s
-                %s    finality: 0
+                %s%s    finality: 0
                 sources:
                   - name: tokens
                     chain: bench
@@ -331,8 +321,7 @@ final class BenchCommand implements Callable<Integer> {
                     events:
                       - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
                         table: bench_transfers
-                """.formatted(pg.jdbcUrl(), pg.user(), chainId, url.replace("$", "$$"),
-                range > 0 ? "        max_block_range: " + range + "\n" : "", addresses);
+                """.formatted(jdbcUrl, user, chainId, rpcUrl.replace("$", "$$"), rpcExtra, chainExtra, addresses);
     }
 
     record Run(int exit, double seconds, long peakRssKb, Path log) {}
