@@ -48,8 +48,7 @@ public final class Backfill {
 
     public Result run(long from, long to, boolean force, Progress progress) throws InterruptedException {
         long chainId = settings.chainId();
-        ChainState state = store.chain(chainId);
-        if (state.halted()) throw new ChainHaltedException(settings.name(), state.haltedReason().get());
+        ChainState state = unhalted(chainId);
         long f = Math.max(state.finalized(), settings.finalizedFrom(source.heads()));
         store.advanceFinalized(chainId, f);
         long limit = Math.min(to, f);
@@ -69,29 +68,39 @@ public final class Backfill {
                 progressLock.unlock();
             }
         };
-        if (force && forcedFrom > from) {
+        if (!force) {
+            fill(from, limit, listener);
+        } else {
             // resumed after a failure: what was rewritten before it may have been rolled back meanwhile (coverage says)
+            if (forcedFrom > from) fill(from, Math.min(limit, forcedFrom - 1), listener);
             while (true) {
-                state = store.chain(chainId);
-                if (state.halted()) throw new ChainHaltedException(settings.name(), state.haltedReason().get());
-                List<RangePhase.Unit> units = ranges.plan(tables, from, Math.min(limit, forcedFrom - 1),
-                        settings.rangesPerStep());
+                ChainState now = unhalted(chainId);
+                List<RangePhase.Unit> units = forcedUnits(forcedFrom, limit);
                 if (units.isEmpty()) break;
-                ranges.run(units, state.epoch(), false, listener);
+                ranges.run(units, now.epoch(), true, listener);
+                forcedFrom = units.stream().mapToLong(u -> u.span().to()).max().getAsLong() + 1;
             }
-        }
-        while (true) {
-            state = store.chain(chainId);
-            if (state.halted()) throw new ChainHaltedException(settings.name(), state.haltedReason().get());
-            List<RangePhase.Unit> units = force ? forcedUnits(forcedFrom, limit) : ranges.plan(tables, from, limit,
-                    settings.rangesPerStep());
-            if (units.isEmpty()) break;
-            ranges.run(units, state.epoch(), force, listener);
-            if (force) forcedFrom = units.stream().mapToLong(u -> u.span().to()).max().getAsLong() + 1;
         }
         store.ensureIndexes(tables);
         log.info("backfill.done chain={} from={} to={} filled_to={} rows={}", settings.name(), from, to, limit, rows.get());
         return new Result(limit, blocks.get(), rows.get());
+    }
+
+    /** {@code [from, to] - coverage}, re-planned until nothing is left (each batch under the epoch it was planned in). */
+    private void fill(long from, long to, RangePhase.PieceListener listener) throws InterruptedException {
+        while (true) {
+            ChainState now = unhalted(settings.chainId());
+            List<RangePhase.Unit> units = ranges.plan(tables, from, to, settings.rangesPerStep());
+            if (units.isEmpty()) return;
+            ranges.run(units, now.epoch(), false, listener);
+        }
+    }
+
+    /** The chain's state; a halted chain is refused. */
+    private ChainState unhalted(long chainId) {
+        ChainState state = store.chain(chainId);
+        if (state.halted()) throw new ChainHaltedException(settings.name(), state.haltedReason().get());
+        return state;
     }
 
     private List<RangePhase.Unit> forcedUnits(long from, long limit) {
