@@ -52,14 +52,14 @@ class MixedFaultsIT {
                     Map.of("url", c.url(), "timeout", "1s", "max_block_range", "100")));
             run.awaitTipPhase(5, Duration.ofSeconds(120));
 
-            int reorgs = run.grow(MINED / 2, 15, random, Duration.ofMillis(40));
+            int reorgs = run.grow(MINED / 2, 15, random, Duration.ofMillis(60));
             b.lag(0);
             for (FaultProxy p : List.of(a, b, c)) p.rate(Fault.TOO_MANY_REQUESTS, 1); // every endpoint down
             long errorsBefore = run.stepErrors();
             reorgs += run.grow(20, 0, random, OUTAGE.dividedBy(20));
             assertTrue(run.stepErrors() > errorsBefore, "the outage was felt: " + run.status());
             for (FaultProxy p : List.of(a, b, c)) p.rate(Fault.TOO_MANY_REQUESTS, 0.01);
-            reorgs += run.grow(MINED / 2 - 20, 15, random, Duration.ofMillis(40));
+            reorgs += run.grow(MINED / 2 - 20, 15, random, Duration.ofMillis(60));
 
             run.awaitInSync(Duration.ofSeconds(120));
             assertNull(run.halted(), run.status());
