@@ -21,7 +21,8 @@ import javax.sql.DataSource;
  *       and no step has been running longer than {@link #WEDGED_AFTER} (every step is bounded by RPC and
  *       statement timeouts, so a step that long is stuck). Failing steps are healthy: they are retried.
  *   <li>{@code /readyz}: the database answers within {@link #DB_TIMEOUT}, and every chain has a known
- *       head, is not halted, and is at most {@code maxLagBlocks} behind the head.
+ *       head, is not halted, and is at most {@code maxLagBlocks} behind the head. A chain another process
+ *       leads is in standby here: ready (200), {@code "status": "standby"}, naming the leader.
  * </ul>
  */
 public final class Health {
@@ -81,16 +82,25 @@ public final class Health {
         boolean db = databaseAnswers();
         if (!db) reasons.add("database does not answer within " + DB_TIMEOUT.toSeconds() + "s");
         Map<String, Object> perChain = new LinkedHashMap<>();
+        boolean standby = false;
         for (ChainMetrics m : chains.values()) {
             List<String> why = new ArrayList<>();
-            if (m.haltedReason() != null) why.add("halted: " + m.haltedReason());
-            if (!m.rpcAnswering()) why.add("no RPC endpoint has answered lately: every endpoint is down or failing");
-            if (m.head() < 0) why.add("no head seen from the node yet");
-            else if (m.lagBlocks() > maxLagBlocks) why.add(m.lagBlocks() + " blocks behind the head (limit " + maxLagBlocks + ")");
+            String leader = loops.stream().filter(s -> s.chain.equals(m.chain())).map(ChainStatus::standbyFor)
+                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
+            if (leader != null) {
+                standby = true; // another process leads the chain: nothing here to lag, nothing wrong
+            } else {
+                if (m.haltedReason() != null) why.add("halted: " + m.haltedReason());
+                if (!m.rpcAnswering()) why.add("no RPC endpoint has answered lately: every endpoint is down or failing");
+                if (m.head() < 0) why.add("no head seen from the node yet");
+                else if (m.lagBlocks() > maxLagBlocks) why.add(m.lagBlocks() + " blocks behind the head (limit " + maxLagBlocks + ")");
+            }
             loops.stream().filter(s -> s.chain.equals(m.chain()) && s.loopEnded()).findFirst()
                     .ifPresent(s -> why.add("the chain's loop has stopped"));
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("ready", why.isEmpty());
+            c.put("role", leader == null ? "leader" : "standby");
+            if (leader != null) c.put("leader", leader);
             c.put("head", m.head());
             c.put("finalized", m.finalized());
             c.put("indexed", m.indexed());
@@ -100,7 +110,7 @@ public final class Health {
             why.forEach(w -> reasons.add("chain " + m.chain() + ": " + w));
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", reasons.isEmpty() ? "ready" : "not ready");
+        body.put("status", !reasons.isEmpty() ? "not ready" : standby ? "standby" : "ready");
         if (!reasons.isEmpty()) body.put("reasons", reasons);
         body.put("database", Map.of("ok", db));
         body.put("chains", perChain);
