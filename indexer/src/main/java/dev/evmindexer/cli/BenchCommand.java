@@ -76,6 +76,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "seed of the devchain's generated logs (default ${DEFAULT-VALUE})")
     long seed;
 
+    @Option(names = "--workers", paramLabel = "N", defaultValue = "0", description = "devchain mode: run the backfill "
+            + "with 1, 2, ... N processes at once on one PostgreSQL (shared, claimed units), each run checked")
+    int workers;
+
     @Option(names = "--anvil", description = "index a dense chain served by a real anvil (built once, cached) instead of the devchain")
     boolean anvil;
 
@@ -141,6 +145,7 @@ final class BenchCommand implements Callable<Integer> {
                 addresses = address;
             }
             try {
+                if (workers > 0) return workersBench(out, pg, work, chainId, url, last, addresses, chain);
                 Path cfg = work.resolve("bench.yaml");
                 Files.writeString(cfg, config(pg.jdbcUrl(), pg.user(), chainId, url,
                         range > 0 ? "        max_block_range: " + range + "\n" : "", "", addresses));
@@ -169,6 +174,30 @@ final class BenchCommand implements Callable<Integer> {
                 walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
+    }
+
+    /** The --workers mode: 1..N processes share one backfill; each run checked; then the raw COPY ceiling. */
+    private int workersBench(PrintWriter out, EmbeddedPostgresServer pg, Path work, long chainId, String url, long last,
+            String addresses, DevChain chain) throws Exception {
+        long expected = chain != null ? expectedRows(chain) : -1;
+        String rangeLine = range > 0 ? "        max_block_range: " + range + "\n" : "";
+        out.printf("bench: %d worker runs, each process with -Xmx%s (%s), on %d cores%n", workers, heap(), heapSource(),
+                Runtime.getRuntime().availableProcessors());
+        List<BenchWorkers.Result> results = BenchWorkers.run(out, pg, workers, last, expected, work, jdbc -> {
+            try {
+                Path cfg = work.resolve("workers-" + Math.abs(jdbc.hashCode()) + ".yaml");
+                Files.writeString(cfg, config(jdbc, pg.user(), chainId, url, rangeLine, "", addresses));
+                return cfg;
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, heap());
+        BenchWorkers.Result lastRun = results.get(results.size() - 1);
+        double ceiling = ceiling(pg.jdbcUrl("bench_workers_" + workers), pg.user(), work.resolve("rows.copy"));
+        out.printf("bench: raw COPY of the same %d rows into an identical empty table: %.1fs (%.0f rows/s)%n", lastRun.events(),
+                ceiling, lastRun.events() / ceiling);
+        boolean wrong = results.stream().anyMatch(r -> r.events() != expected || r.exits().stream().anyMatch(e -> e != 0));
+        return wrong ? 1 : 0;
     }
 
     /** The backfill JVM's heap, as {@code scripts/indexer} would give it: --xmx, else INDEXER_HEAP, else 256m. */
@@ -331,12 +360,8 @@ final class BenchCommand implements Callable<Integer> {
      * over {@link #RUN_TIMEOUT} is killed (exit -1).
      */
     private Run backfill(Path cfg, long last, Path log, String xmx) throws Exception {
-        Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = List.of(java, "-Xmx" + xmx, "-jar", jar.toString(), "backfill", "--config", cfg.toString(),
-                "--from", "0", "--to", Long.toString(last));
         long t0 = System.nanoTime();
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process p = startBackfill(cfg, last, log, xmx);
         long peak = 0;
         Path status = Path.of("/proc", Long.toString(p.pid()), "status");
         long deadline = t0 + RUN_TIMEOUT.toNanos();
@@ -351,6 +376,15 @@ final class BenchCommand implements Callable<Integer> {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new Run(p.waitFor(), seconds, peak, log);
+    }
+
+    /** {@code backfill --from 0 --to last} of this jar in its own JVM with heap {@code xmx}, output to {@code log}. */
+    static Process startBackfill(Path cfg, long last, Path log, String xmx) throws Exception {
+        Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> cmd = List.of(java, "-Xmx" + xmx, "-jar", jar.toString(), "backfill", "--config", cfg.toString(),
+                "--from", "0", "--to", Long.toString(last));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private static long vmHwmKb(Path status) {

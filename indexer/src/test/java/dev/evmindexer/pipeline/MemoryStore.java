@@ -45,7 +45,10 @@ final class MemoryStore implements EventStore {
     public synchronized List<Span> claim(long chainId, EventTable table, List<Span> wanted, String owner,
             java.time.Duration ttl) {
         var held = claims.computeIfAbsent(table.name(), k -> new TreeMap<>());
-        List<Span> others = held.values().stream().filter(v -> !v[1].equals(owner)).map(v -> (Span) v[0]).toList();
+        List<Span> others = new ArrayList<>(held.values().stream().filter(v -> !v[1].equals(owner)).map(v -> (Span) v[0]).toList());
+        // as the PostgreSQL store: what coverage holds by now is no one's to fetch, whatever the plan read before
+        others.addAll(Span.runs(coverage.getOrDefault(table.name(), new TreeSet<>())));
+        others.sort(java.util.Comparator.comparingLong(Span::from));
         List<Span> out = new ArrayList<>();
         for (Span w : wanted) {
             for (Span free : Span.minus(w, others)) {
