@@ -28,21 +28,32 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    /**
+     * Start-up order: signals are caught first, then the ops server answers ({@code /readyz} naming the start-up
+     * stage), then the database opens and each chain's loop starts; each loop checks its own endpoints, so a
+     * node that is down keeps only its chain not ready. A SIGTERM at any moment ends in exit 0: during start-up
+     * once the stage in progress (bounded: the database's start and migrations) is done.
+     */
     @Override
     public Integer call() throws Exception {
-        // Signals are caught from the start: a SIGTERM while starting up still ends in a clean exit 0.
         java.util.concurrent.CountDownLatch stopRequested = new java.util.concurrent.CountDownLatch(1);
         Signals.onStop(stopRequested::countDown);
-        try (Wiring w = Wiring.load(config.file); IndexerMetrics metrics = new IndexerMetrics()) {
+        try (Wiring w = Wiring.load(config.file); IndexerMetrics metrics = new IndexerMetrics();
+                OpsRuntime ops = OpsRuntime.serve(w.plan.config().ops(), metrics, "opening the database")) {
             log.info("config {}", w.plan.config().summary().replace("\n", " | "));
             w.openDatabase("evm-indexer run");
-            Daemon daemon = start(w, metrics);
-            try (OpsRuntime ops = OpsRuntime.start(w.plan.config().ops(), metrics, statuses(daemon), w.database.dataSource())) {
-                stopRequested.await();
-                daemon.requestStop();
-                daemon.join();
-                daemon.close();
+            if (stopRequested.getCount() == 0) {
+                log.info("stopped cleanly during start-up");
+                return 0;
             }
+            ops.stage("starting the chains");
+            Daemon daemon = start(w, metrics);
+            ops.started(statuses(daemon), w.database.dataSource());
+            stopRequested.await();
+            daemon.requestStop();
+            w.stopWaiting(); // a call waiting for an endpoint to come back gives up, so its loop sees the stop
+            daemon.join();
+            daemon.close();
             log.info("stopped cleanly");
             return 0;
         }
@@ -59,7 +70,7 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * Builds one loop per chain, takes every chain's lease (refusing if another process holds one), starts
-     * them. With {@code metrics}, each chain's source, store, router and RPC endpoints report to it.
+     * them. Nothing here waits for a node: each loop checks its chain's endpoints before its first step. With {@code metrics}, each chain's source, store, router and RPC endpoints report to it.
      */
     static Daemon start(Wiring w, IndexerMetrics metrics) {
         Daemon daemon = new Daemon();
@@ -67,7 +78,7 @@ final class RunCommand implements Callable<Integer> {
         if (metrics != null) w.store.observeCopies(metrics.copies());
         for (IndexPlan.ChainPlan c : w.plan.chains().values()) {
             String name = c.settings().name();
-            RpcChainSource rpc = w.source(name);
+            RpcChainSource rpc = w.openSource(name); // its endpoints are checked in the chain's loop
             ChainSource source = rpc;
             EventStore store = w.store;
             ChainMetrics m = null;
@@ -79,7 +90,7 @@ final class RunCommand implements Callable<Integer> {
                 metrics.bindRejects(router, m);
             }
             ChainPipeline p = new ChainPipeline(source, store, c.tables(), c.settings(), router);
-            ChainLoop loop = daemon.add(p, w.database.dataSource(), c.chain().pollInterval());
+            ChainLoop loop = daemon.add(p, w.database.dataSource(), c.chain().pollInterval(), rpc::verifyOnce);
             if (metrics != null) {
                 metrics.bindLoop(loop.status());
                 // every endpoint down: steps fail and no call has been answered for a few polls (at least 10 s)

@@ -78,19 +78,39 @@ final class Wiring implements AutoCloseable {
         return this;
     }
 
-    /** The chain's source, connected (each endpoint's chain id checked) on first use. */
+    /** The chain's source, connected (each endpoint's chain id checked, waiting for one to answer) on first use. */
     RpcChainSource source(String chainName) {
         return sources.computeIfAbsent(chainName, n -> {
             ChainConfig c = plan.chains().get(n).chain();
-            List<EndpointSpec> specs = new ArrayList<>();
-            for (RpcEndpointConfig e : c.rpc()) {
-                specs.add(new EndpointSpec(e.url(), e.timeout().orElse(DEFAULT_RPC_TIMEOUT),
-                        e.maxBatch().orElse(DEFAULT_MAX_BATCH), e.maxBlockRange().orElse(DEFAULT_MAX_BLOCK_RANGE),
-                        e.maxRps().orElse(0), e.maxConcurrency().orElse(EndpointSpec.DEFAULT_MAX_CONCURRENCY),
-                        e.weight(), e.logsPerCall().orElse(EndpointSpec.DEFAULT_LOGS_PER_CALL)));
-            }
-            return RpcChainSource.connect(c.name(), c.chainId(), specs, c.bloomChecks());
+            return RpcChainSource.connect(c.name(), c.chainId(), specs(c), c.bloomChecks());
         });
+    }
+
+    /**
+     * The chain's source without waiting for any endpoint: nothing is sent until {@link RpcChainSource#verifyOnce()}
+     * or a call (the daemon checks each chain's endpoints in its own loop).
+     */
+    RpcChainSource openSource(String chainName) {
+        return sources.computeIfAbsent(chainName, n -> {
+            ChainConfig c = plan.chains().get(n).chain();
+            return RpcChainSource.open(c.name(), c.chainId(), specs(c), c.bloomChecks());
+        });
+    }
+
+    /** Every source's calls give up instead of waiting for an endpoint (a stop must not wait out an outage). */
+    void stopWaiting() {
+        sources.values().forEach(RpcChainSource::stopWaiting);
+    }
+
+    private static List<EndpointSpec> specs(ChainConfig c) {
+        List<EndpointSpec> specs = new ArrayList<>();
+        for (RpcEndpointConfig e : c.rpc()) {
+            specs.add(new EndpointSpec(e.url(), e.timeout().orElse(DEFAULT_RPC_TIMEOUT),
+                    e.maxBatch().orElse(DEFAULT_MAX_BATCH), e.maxBlockRange().orElse(DEFAULT_MAX_BLOCK_RANGE),
+                    e.maxRps().orElse(0), e.maxConcurrency().orElse(EndpointSpec.DEFAULT_MAX_CONCURRENCY),
+                    e.weight(), e.logsPerCall().orElse(EndpointSpec.DEFAULT_LOGS_PER_CALL)));
+        }
+        return specs;
     }
 
     IndexPlan.ChainPlan chain(String name) {

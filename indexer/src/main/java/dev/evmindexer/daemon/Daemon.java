@@ -18,9 +18,14 @@ public final class Daemon implements AutoCloseable {
 
     /** Adds a chain; its lease is taken by the loop before its first step. */
     public ChainLoop add(ChainPipeline pipeline, DataSource ds, Duration pollInterval) {
+        return add(pipeline, ds, pollInterval, null);
+    }
+
+    /** As {@link #add(ChainPipeline, DataSource, Duration)}, the loop running {@code connect} before its first step. */
+    public ChainLoop add(ChainPipeline pipeline, DataSource ds, Duration pollInterval, Runnable connect) {
         var s = pipeline.settings();
         ChainLoop loop = new ChainLoop(pipeline, new ChainLease(ds, s.chainId(), s.name()), pollInterval,
-                new ChainStatus(s.name()));
+                new ChainStatus(s.name()), connect);
         loops.add(loop);
         return loop;
     }
