@@ -47,8 +47,16 @@ final class Wiring implements AutoCloseable {
 
     /** Loads and validates the config file; nothing is started. */
     static Wiring load(Path configFile) throws ConfigException {
+        return load(configFile, false);
+    }
+
+    /**
+     * As {@link #load(Path)}; with {@code nodeless} (a command that opens neither a node nor the database) the
+     * environment variables of RPC URLs and of the database's URL and password need not be set.
+     */
+    static Wiring load(Path configFile, boolean nodeless) throws ConfigException {
         Map<String, String> env = new java.util.HashMap<>(System.getenv());
-        IndexerConfig config = ConfigLoader.load(configFile, env);
+        IndexerConfig config = ConfigLoader.load(configFile, env, nodeless);
         return new Wiring(IndexPlan.from(config));
     }
 

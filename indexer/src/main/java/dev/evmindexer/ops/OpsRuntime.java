@@ -15,6 +15,7 @@ public final class OpsRuntime implements AutoCloseable {
     private final IndexerMetrics metrics;
     private final OpsConfig config;
     private volatile Housekeeping housekeeping;
+    private volatile ProgressLog progress;
 
     private OpsRuntime(OpsServer server, Health health, IndexerMetrics metrics, OpsConfig config) {
         this.server = server;
@@ -27,7 +28,7 @@ public final class OpsRuntime implements AutoCloseable {
     public static OpsRuntime start(OpsConfig config, String host, int port, IndexerMetrics metrics, List<ChainStatus> loops,
             DataSource ds) {
         OpsRuntime r = serve(config, host, port, metrics, "starting");
-        r.started(loops, ds);
+        r.begin(loops, ds);
         return r;
     }
 
@@ -53,8 +54,17 @@ public final class OpsRuntime implements AutoCloseable {
         health.stage(stage);
     }
 
-    /** The chains' loops run: health checks them (and the database), housekeeping starts. */
+    /**
+     * The chains' loops run: health checks them (and the database), housekeeping starts, and one progress line
+     * per chain is logged every {@code ops.progress_interval}.
+     */
     public void started(List<ChainStatus> loops, DataSource ds) {
+        begin(loops, ds);
+        progress = ProgressLog.start(metrics.chains(), loops, config.progressInterval());
+    }
+
+    /** As {@link #started} without progress lines (the demo prints its own). */
+    private void begin(List<ChainStatus> loops, DataSource ds) {
         health.started(loops, metrics.chains(), ds);
         housekeeping = Housekeeping.start(ds, metrics, config.outboxRetention());
     }
@@ -65,6 +75,7 @@ public final class OpsRuntime implements AutoCloseable {
 
     @Override
     public void close() {
+        if (progress != null) progress.close();
         if (housekeeping != null) housekeeping.close();
         server.close();
     }

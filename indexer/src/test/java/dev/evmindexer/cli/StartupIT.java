@@ -47,7 +47,7 @@ class StartupIT {
     void sigtermDuringAStartWhoseOnlyEndpointIsDownExitsZero() throws Exception {
         int ops = freePort();
         Path cfg = config(ops, null, deadUrl());
-        Process daemon = launch(cfg, "run", "daemon.log");
+        Process daemon = launch(cfg, "run", "daemon.log", "--log-format", "json");
         try {
             // the ops server answers while the chain cannot connect, and readiness names the chain and the cause
             JsonNode ready = awaitReadyz(ops, daemon, r -> r.path("chains").path("down").path("reasons").toString()
@@ -59,6 +59,33 @@ class StartupIT {
         }
         assertTrue(daemon.waitFor(5, TimeUnit.SECONDS), "SIGTERM ends a start-up whose node is down; see " + log("daemon.log"));
         assertEquals(0, daemon.exitValue(), "a clean stop; see " + log("daemon.log"));
+        // under --log-format json every log line is one JSON object whose values are whole
+        List<String> lines = Files.readAllLines(dir.resolve("daemon.log.err"));
+        boolean sawFailure = false;
+        for (String line : lines) {
+            JsonNode j = JSON.readTree(line);
+            if (j.path("event").asText().equals("step.failed")) {
+                sawFailure = true;
+                assertTrue(j.path("cause").asText().matches("none of the 1 endpoints of chain down answers: \\S+ failed "
+                        + "eth_chainId: .*127\\.0\\.0\\.1:\\d+"), "the whole cause: " + line);
+            }
+        }
+        assertTrue(sawFailure, "the connect failures were logged: " + lines);
+    }
+
+    @Test
+    void underJsonLogsTheFatalErrorIsOneJsonLine() throws Exception {
+        Path cfg = dir.resolve("bad.yaml");
+        Files.writeString(cfg, "chains: []\nsources: []\nbogus: 1\n");
+        Process p = launch(cfg, "status", "bad.log", "--log-format", "json");
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), log("bad.log"));
+        List<String> lines = Files.readAllLines(dir.resolve("bad.log.err"));
+        JsonNode last = JSON.readTree(lines.get(lines.size() - 1));
+        assertEquals("ERROR", last.path("level").asText(), lines.toString());
+        assertTrue(last.path("msg").asText().startsWith("error: ") && last.path("msg").asText().contains("bogus"),
+                lines.toString());
+        for (String line : lines) JSON.readTree(line); // nothing else in another format
     }
 
     @Test
@@ -77,6 +104,17 @@ class StartupIT {
                 assertEquals("not ready", ready.path("status").asText());
                 assertTrue(ready.path("reasons").toString().contains("chain down:"), ready.toString());
                 assertFalse(ready.path("reasons").toString().contains("chain dev:"), ready.toString());
+
+                // a progress line per chain at the configured interval
+                ChainCheck.await(Duration.ofSeconds(30), () -> {
+                    try {
+                        String l = log("daemon.log");
+                        return l.contains("progress chain=dev head=" + chain.head() + " tip=" + chain.head() + " lag=0 ")
+                                && l.contains("progress chain=down head=unknown tip=none lag=unknown");
+                    } catch (Exception e) {
+                        return false;
+                    }
+                });
 
                 // status beside the running daemon (external database): the down node is reported, not waited for
                 Process status = launch(cfg, "status", "status.log", "--json");
@@ -110,7 +148,7 @@ class StartupIT {
                 database:
                   url: "%s"
                   user: %s
-                ops: {port: %d}
+                ops: {port: %d, progress_interval: 1s}
                 chains:
                 """.formatted(url, user, opsPort));
         if (devUrl != null) y.append("""
