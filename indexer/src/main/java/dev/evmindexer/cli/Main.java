@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Copies decoded smart-contract events from EVM chains into PostgreSQL.",
         subcommands = {RunCommand.class, BackfillCommand.class, StatusCommand.class, RollbackCommand.class,
                 MigrateCommand.class, SchemaCommand.class, ResetCommand.class, VerifyCommand.class, DemoCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, TrafficCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Console log format; applied before the command starts (see {@link #applyLogFormat}). */
     enum LogFormatChoice { text, json }

@@ -120,14 +120,7 @@ public final class Health {
         if (!db) reasons.add("database does not answer within " + DB_TIMEOUT.toSeconds() + "s");
         Map<String, Object> perChain = new LinkedHashMap<>();
         for (ChainMetrics m : chains.values()) {
-            List<String> why = new ArrayList<>();
-            if (m.haltedReason() != null) why.add("halted: " + m.haltedReason());
-            if (!m.rpcAnswering()) why.add("no RPC endpoint has answered lately: every endpoint is down or failing");
-            if (m.head() < 0) why.add("no head seen from the node yet");
-            else if (m.lagBlocks() > maxLagBlocks) why.add(m.lagBlocks() + " blocks behind the head (limit " + maxLagBlocks + ")");
-            ChainStatus loop = loops.stream().filter(s -> s.chain.equals(m.chain())).findFirst().orElse(null);
-            if (loop != null && loop.loopEnded()) why.add("the chain's loop has stopped");
-            if (loop != null && !why.isEmpty() && loop.lastError() != null) why.add("last error: " + loop.lastError());
+            List<String> why = chainProblems(m);
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("ready", why.isEmpty());
             c.put("head", m.head());
@@ -144,6 +137,23 @@ public final class Health {
         body.put("database", Map.of("ok", db));
         body.put("chains", perChain);
         return new Report(reasons.isEmpty(), body);
+    }
+
+    /**
+     * Why {@code m}'s chain is not ready (empty when it is), without asking the database: halted, no RPC answer
+     * lately, no head yet or too far behind, its loop stopped; then the loop's last error, if any.
+     */
+    List<String> chainProblems(ChainMetrics m) {
+        List<String> why = new ArrayList<>();
+        if (m.haltedReason() != null) why.add("halted: " + m.haltedReason());
+        if (!m.rpcAnswering()) why.add("no RPC endpoint has answered lately: every endpoint is down or failing");
+        if (m.head() < 0) why.add("no head seen from the node yet");
+        else if (m.lagBlocks() > maxLagBlocks) why.add(m.lagBlocks() + " blocks behind the head (limit " + maxLagBlocks + ")");
+        List<ChainStatus> known = loops == null ? List.of() : loops;
+        ChainStatus loop = known.stream().filter(s -> s.chain.equals(m.chain())).findFirst().orElse(null);
+        if (loop != null && loop.loopEnded()) why.add("the chain's loop has stopped");
+        if (loop != null && !why.isEmpty() && loop.lastError() != null) why.add("last error: " + loop.lastError());
+        return why;
     }
 
     /** {@code SELECT 1} on a pooled connection, given up after {@link #DB_TIMEOUT} (borrowing may wait longer). */

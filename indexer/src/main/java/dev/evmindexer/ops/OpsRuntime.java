@@ -66,6 +66,12 @@ public final class OpsRuntime implements AutoCloseable {
     /** As {@link #started} without progress lines (the demo prints its own). */
     private void begin(List<ChainStatus> loops, DataSource ds) {
         health.started(loops, metrics.chains(), ds);
+        for (ChainMetrics m : metrics.chains().values()) {
+            // what /readyz says of the chain, as a series alerts can use (the database check is /readyz's alone)
+            io.micrometer.core.instrument.Gauge.builder("indexer.chain.ready", health, h -> h.chainProblems(m).isEmpty() ? 1 : 0)
+                    .tag("chain", m.chain()).description("1 while the chain is ready as /readyz judges it (database aside)")
+                    .register(metrics.registry());
+        }
         housekeeping = Housekeeping.start(ds, metrics, config.outboxRetention());
     }
 
