@@ -37,11 +37,27 @@ final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         java.util.concurrent.CountDownLatch stopRequested = new java.util.concurrent.CountDownLatch(1);
-        Signals.onStop(stopRequested::countDown);
+        // while it waits for an external database that is down, start-up is interrupted by a stop
+        java.util.concurrent.atomic.AtomicReference<Thread> waitingForDatabase = new java.util.concurrent.atomic.AtomicReference<>();
+        Signals.onStop(() -> {
+            stopRequested.countDown();
+            Thread t = waitingForDatabase.get();
+            if (t != null) t.interrupt();
+        });
         try (Wiring w = Wiring.load(config.file); IndexerMetrics metrics = new IndexerMetrics();
                 OpsRuntime ops = OpsRuntime.serve(w.plan.config().ops(), metrics, "opening the database")) {
             log.info("config {}", w.plan.config().summary().replace("\n", " | "));
-            w.openDatabase("evm-indexer run");
+            try {
+                // the embedded server's start is bounded and must not be cut short (it would leave a half-started
+                // server behind); waiting for an external one can last as long as its outage
+                if (!w.plan.config().database().embedded()) waitingForDatabase.set(Thread.currentThread());
+                if (stopRequested.getCount() > 0) w.openDatabase("evm-indexer run");
+            } catch (java.sql.SQLException | RuntimeException e) {
+                if (stopRequested.getCount() > 0) throw e;
+            } finally {
+                waitingForDatabase.set(null);
+                Thread.interrupted(); // a stop that came after the wait is seen through stopRequested
+            }
             if (stopRequested.getCount() == 0) {
                 log.info("stopped cleanly during start-up");
                 return 0;

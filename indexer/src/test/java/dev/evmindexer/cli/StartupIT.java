@@ -74,6 +74,29 @@ class StartupIT {
     }
 
     @Test
+    void sigtermWhileTheDatabaseIsDownAtStartExitsZero() throws Exception {
+        int ops = freePort();
+        Path cfg = config(ops, null, deadUrl());
+        Files.writeString(cfg, Files.readString(cfg).replace(url, "jdbc:postgresql://127.0.0.1:" + freePort() + "/nothing"));
+        Process daemon = launch(cfg, "run", "daemon.log");
+        try {
+            JsonNode ready = awaitReadyz(ops, daemon, r -> r.path("reasons").toString().contains("starting: opening the database"));
+            assertEquals("not ready", ready.path("status").asText());
+            ChainCheck.await(Duration.ofSeconds(30), () -> {
+                try {
+                    return log("daemon.log").contains("not reachable"); // waiting for the database, with backoff
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        } finally {
+            daemon.destroy();
+        }
+        assertTrue(daemon.waitFor(5, TimeUnit.SECONDS), "SIGTERM ends a start-up waiting for the database; see " + log("daemon.log"));
+        assertEquals(0, daemon.exitValue(), log("daemon.log"));
+    }
+
+    @Test
     void underJsonLogsTheFatalErrorIsOneJsonLine() throws Exception {
         Path cfg = dir.resolve("bad.yaml");
         Files.writeString(cfg, "chains: []\nsources: []\nbogus: 1\n");
