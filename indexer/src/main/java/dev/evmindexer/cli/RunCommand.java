@@ -84,9 +84,25 @@ final class RunCommand implements Callable<Integer> {
         return start(w, null);
     }
 
+    /** Tip writes of the chains this process leads are checked against the generation it leads. */
+    private static dev.evmindexer.daemon.ChainLease.Fence fence(Wiring w) {
+        return new dev.evmindexer.daemon.ChainLease.Fence() {
+            @Override
+            public void lead(long chainId, long generation) {
+                w.store.fence(chainId, generation);
+            }
+
+            @Override
+            public void unlead(long chainId) {
+                w.store.unfence(chainId);
+            }
+        };
+    }
+
     /**
-     * Builds one loop per chain, takes every chain's lease (refusing if another process holds one), starts
-     * them. Nothing here waits for a node: each loop checks its chain's endpoints before its first step. With {@code metrics}, each chain's source, store, router and RPC endpoints report to it.
+     * Builds one loop per chain and starts them: each leads its chain, or waits as a standby while another process
+     * leads it. Nothing here waits for a node: each loop checks its chain's endpoints first. With {@code metrics},
+     * each chain's source, store, router and RPC endpoints report to it.
      */
     static Daemon start(Wiring w, IndexerMetrics metrics) {
         Daemon daemon = new Daemon();
@@ -106,14 +122,13 @@ final class RunCommand implements Callable<Integer> {
                 metrics.bindRejects(router, m);
             }
             ChainPipeline p = new ChainPipeline(source, store, c.tables(), c.settings(), router);
-            ChainLoop loop = daemon.add(p, w.database.dataSource(), c.chain().pollInterval(), rpc::verifyOnce);
+            ChainLoop loop = daemon.add(p, w.database.dataSource(), c.chain().pollInterval(), fence(w), rpc::verifyOnce);
             if (metrics != null) {
                 metrics.bindLoop(loop.status());
                 // every endpoint down: steps fail and no call has been answered for a few polls (at least 10 s)
                 long quietNanos = Math.max(java.time.Duration.ofSeconds(10).toNanos(), 3 * c.chain().pollInterval().toNanos());
                 m.rpcAnswering(() -> loop.status().lastError() == null || rpc.sinceLastAnswer().toNanos() < quietNanos);
             }
-            loop.acquireLease();
         }
         daemon.start();
         return daemon;

@@ -9,9 +9,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One chain's loop: holds the chain's lease, first runs its {@code connect} step (checking the chain's
- * endpoints: a node that is down delays only its own chain) until it succeeds, then steps the pipeline, sleeps when idle, and retries every
- * failure with backoff (classified by {@link Failures}); it never exits on its own. {@link #stop()}
+ * One chain's loop: first runs its {@code connect} step (checking the chain's endpoints: a node that is down delays
+ * only its own chain) until it succeeds, then leads the chain (its lease) or waits as a standby until it can, steps
+ * the pipeline, sleeps when
+ * idle, and retries every failure with backoff (classified by {@link Failures}); it never exits on its own. {@link #stop()}
  * takes effect between steps, so a transaction in progress always finishes.
  */
 public final class ChainLoop implements Runnable {
@@ -34,8 +35,8 @@ public final class ChainLoop implements Runnable {
     }
 
     /**
-     * @param connect run in the loop before the first step, retried like a failed step until it returns
-     *                (null: nothing to connect)
+     * @param connect run in the loop before anything else, retried like a failed step until it returns (null:
+     *                nothing to connect)
      */
     public ChainLoop(ChainPipeline pipeline, ChainLease lease, Duration pollInterval, ChainStatus status,
             Runnable connect) {
@@ -57,10 +58,9 @@ public final class ChainLoop implements Runnable {
         boolean connected = connect == null;
         try {
             while (!stopping) {
-                status.stepStarted();
                 try {
-                    lease.ensureHeld();
                     if (!connected) {
+                        status.stepStarted();
                         connect.run();
                         connected = true;
                         status.lastError(null);
@@ -68,6 +68,11 @@ public final class ChainLoop implements Runnable {
                         log.info("connected chain={}", chain);
                         continue;
                     }
+                    if (!leads(chain)) {
+                        pause(STANDBY_POLL);
+                        continue;
+                    }
+                    status.stepStarted();
                     Outcome o = pipeline.step();
                     status.stepEnded();
                     status.progressed();
@@ -118,6 +123,11 @@ public final class ChainLoop implements Runnable {
         status.errors.incrementAndGet();
         status.lastError(Failures.describe(e));
         Failures.Kind kind = Failures.classify(e);
+        if (kind == Failures.Kind.LEASE) {
+            log.warn("lease.fenced chain={} cause=\"{}\"", chain, Failures.describe(e));
+            lease.fenced();
+            return;
+        }
         if (kind == Failures.Kind.REPLAN) {
             log.info("replan chain={} cause=\"{}\"", chain, Failures.describe(e));
             return;
@@ -147,16 +157,19 @@ public final class ChainLoop implements Runnable {
         }
     }
 
-    /**
-     * Takes the chain's lease before the loop starts, so a second daemon on the same chain and database
-     * refuses to start with a message naming the holder.
-     */
-    public void acquireLease() {
-        try {
-            lease.ensureHeld();
-        } catch (java.sql.SQLException e) {
-            throw new dev.evmindexer.store.StoreException(e);
+    /** How often a standby tries the lease. */
+    static final Duration STANDBY_POLL = Duration.ofSeconds(1);
+
+    /** Leads the chain or waits as its standby; logs each change of role once. */
+    private boolean leads(String chain) throws java.sql.SQLException {
+        boolean was = status.leading();
+        String before = status.standbyFor();
+        boolean now = lease.lead();
+        status.leading(now, lease.leader());
+        if (!now && (was || before == null)) {
+            log.info("standby chain={} leader=\"{}\": taking over when it goes away", chain, lease.leader());
         }
+        return now;
     }
 
     /** Asks the loop to stop after the current step; does not interrupt I/O in progress. */

@@ -17,6 +17,9 @@ public final class ChainStatus {
     private volatile long stepStartedNanos;
     private volatile boolean inStep;
     private volatile boolean loopEnded;
+    /** Null while this process leads the chain (or has not tried yet); else who does. */
+    private volatile String standbyFor;
+    private volatile boolean leading;
 
     public ChainStatus(String chain) {
         this.chain = chain;
@@ -28,6 +31,21 @@ public final class ChainStatus {
 
     void halted(String reason) {
         this.halted = reason;
+    }
+
+    /** Who leads the chain while this process waits as its standby; null when this process leads it. */
+    public String standbyFor() {
+        return standbyFor;
+    }
+
+    /** Whether this process leads the chain now. */
+    public boolean leading() {
+        return leading;
+    }
+
+    void leading(boolean leads, String otherLeader) {
+        this.leading = leads;
+        this.standbyFor = leads ? null : otherLeader;
     }
 
     public String lastError() {

@@ -16,15 +16,23 @@ public final class Daemon implements AutoCloseable {
     private final List<ChainLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
 
-    /** Adds a chain; its lease is taken by the loop before its first step. */
-    public ChainLoop add(ChainPipeline pipeline, DataSource ds, Duration pollInterval) {
-        return add(pipeline, ds, pollInterval, null);
+    /** This process as the chains' rows name their leader: application, pid and host. */
+    public static final String PROCESS = "evm-indexer run, pid " + ProcessHandle.current().pid() + " on "
+            + System.getenv().getOrDefault("HOSTNAME", "this host");
+
+    /**
+     * Adds a chain. Its loop leads the chain when it can take its lease and waits as a standby otherwise; {@code fence}
+     * learns each leader generation it gets (the store checks it in every tip write).
+     */
+    public ChainLoop add(ChainPipeline pipeline, DataSource ds, Duration pollInterval, ChainLease.Fence fence) {
+        return add(pipeline, ds, pollInterval, fence, null);
     }
 
-    /** As {@link #add(ChainPipeline, DataSource, Duration)}, the loop running {@code connect} before its first step. */
-    public ChainLoop add(ChainPipeline pipeline, DataSource ds, Duration pollInterval, Runnable connect) {
+    /** As {@link #add(ChainPipeline, DataSource, Duration, ChainLease.Fence)}, the loop running {@code connect} first. */
+    public ChainLoop add(ChainPipeline pipeline, DataSource ds, Duration pollInterval, ChainLease.Fence fence,
+            Runnable connect) {
         var s = pipeline.settings();
-        ChainLoop loop = new ChainLoop(pipeline, new ChainLease(ds, s.chainId(), s.name()), pollInterval,
+        ChainLoop loop = new ChainLoop(pipeline, new ChainLease(ds, s.chainId(), s.name(), PROCESS, fence), pollInterval,
                 new ChainStatus(s.name()), connect);
         loops.add(loop);
         return loop;

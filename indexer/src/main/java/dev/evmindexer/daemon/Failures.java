@@ -1,6 +1,7 @@
 package dev.evmindexer.daemon;
 
 import dev.evmindexer.pipeline.EpochChangedException;
+import dev.evmindexer.pipeline.FencedException;
 import dev.evmindexer.pipeline.SourceException;
 import dev.evmindexer.pipeline.TipMovedException;
 import dev.evmindexer.store.StoreException;
@@ -20,7 +21,7 @@ public final class Failures {
         SOURCE,
         /** The database went away or timed out: back off and retry; state is re-read afterwards. */
         DATABASE,
-        /** Another process holds the chain's lease: wait for it to go away. */
+        /** Another process took the chain over (this one's writes are fenced): back to standby. */
         LEASE,
         /** Anything else: a bug or bad state; logged with its stack trace, then retried with backoff. */
         UNEXPECTED
@@ -30,7 +31,7 @@ public final class Failures {
         for (Throwable c = t; c != null; c = c.getCause()) {
             if (c instanceof EpochChangedException || c instanceof TipMovedException) return Kind.REPLAN;
             if (c instanceof SourceException) return Kind.SOURCE;
-            if (c instanceof ChainLease.LeaseException) return Kind.LEASE;
+            if (c instanceof FencedException) return Kind.LEASE;
             if (c instanceof SQLException || c instanceof StoreException
                     || c instanceof org.flywaydb.core.api.FlywayException
                     || c.getClass().getName().startsWith("com.zaxxer.hikari")) {

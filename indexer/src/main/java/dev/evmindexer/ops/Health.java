@@ -22,7 +22,8 @@ import javax.sql.DataSource;
  *       statement timeouts, so a step that long is stuck). Failing steps are healthy: they are retried.
  *   <li>{@code /readyz}: the database answers within {@link #DB_TIMEOUT}, and every chain has a known
  *       head, is not halted, and is at most {@code maxLagBlocks} behind the head; a chain that is not ready
- *       also names its loop's last error (e.g. why none of its endpoints answers).
+ *       also names its loop's last error (e.g. why none of its endpoints answers). A chain another process
+ *       leads is in standby here: ready (200), {@code "status": "standby"}, naming the leader.
  * </ul>
  *
  * <p>Served from the start of the process: until {@link #started}, {@code /healthz} is ok ("starting") and
@@ -119,10 +120,15 @@ public final class Health {
         boolean db = databaseAnswers();
         if (!db) reasons.add("database does not answer within " + DB_TIMEOUT.toSeconds() + "s");
         Map<String, Object> perChain = new LinkedHashMap<>();
+        boolean standby = false;
         for (ChainMetrics m : chains.values()) {
+            String leader = leaderOf(m);
+            if (leader != null) standby = true; // another process leads the chain: nothing here to lag, nothing wrong
             List<String> why = chainProblems(m);
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("ready", why.isEmpty());
+            c.put("role", leader == null ? "leader" : "standby");
+            if (leader != null) c.put("leader", leader);
             c.put("head", m.head());
             c.put("finalized", m.finalized());
             c.put("indexed", m.indexed());
@@ -132,7 +138,7 @@ public final class Health {
             why.forEach(w -> reasons.add("chain " + m.chain() + ": " + w));
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("status", reasons.isEmpty() ? "ready" : "not ready");
+        body.put("status", !reasons.isEmpty() ? "not ready" : standby ? "standby" : "ready");
         if (!reasons.isEmpty()) body.put("reasons", reasons);
         body.put("database", Map.of("ok", db));
         body.put("chains", perChain);
@@ -145,15 +151,24 @@ public final class Health {
      */
     List<String> chainProblems(ChainMetrics m) {
         List<String> why = new ArrayList<>();
-        if (m.haltedReason() != null) why.add("halted: " + m.haltedReason());
-        if (!m.rpcAnswering()) why.add("no RPC endpoint has answered lately: every endpoint is down or failing");
-        if (m.head() < 0) why.add("no head seen from the node yet");
-        else if (m.lagBlocks() > maxLagBlocks) why.add(m.lagBlocks() + " blocks behind the head (limit " + maxLagBlocks + ")");
+        if (leaderOf(m) == null) { // a standby has nothing to lag and nothing wrong
+            if (m.haltedReason() != null) why.add("halted: " + m.haltedReason());
+            if (!m.rpcAnswering()) why.add("no RPC endpoint has answered lately: every endpoint is down or failing");
+            if (m.head() < 0) why.add("no head seen from the node yet");
+            else if (m.lagBlocks() > maxLagBlocks) why.add(m.lagBlocks() + " blocks behind the head (limit " + maxLagBlocks + ")");
+        }
         List<ChainStatus> known = loops == null ? List.of() : loops;
         ChainStatus loop = known.stream().filter(s -> s.chain.equals(m.chain())).findFirst().orElse(null);
         if (loop != null && loop.loopEnded()) why.add("the chain's loop has stopped");
         if (loop != null && !why.isEmpty() && loop.lastError() != null) why.add("last error: " + loop.lastError());
         return why;
+    }
+
+    /** The process leading {@code m}'s chain while this one is its standby, else null. */
+    private String leaderOf(ChainMetrics m) {
+        List<ChainStatus> known = loops == null ? List.of() : loops;
+        return known.stream().filter(s -> s.chain.equals(m.chain())).map(ChainStatus::standbyFor)
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     /** {@code SELECT 1} on a pooled connection, given up after {@link #DB_TIMEOUT} (borrowing may wait longer). */

@@ -10,6 +10,7 @@ import dev.evmindexer.rpc.RpcObserver;
 import dev.evmindexer.store.CopyObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
@@ -90,6 +91,8 @@ public final class IndexerMetrics implements AutoCloseable {
     public void bindLoop(ChainStatus status) {
         FunctionCounter.builder("indexer.step.errors", status, s -> s.errors.get()).tags(Tags.of("chain", status.chain))
                 .description("pipeline steps that failed and were retried").register(registry);
+        Gauge.builder("indexer.chain.leader", status, s -> s.leading() ? 1 : 0).tags(Tags.of("chain", status.chain))
+                .description("1 while this process leads the chain's tip, 0 while it waits as a standby").register(registry);
     }
 
     /** An observer recording requests, errors and latency per endpoint (its redacted name) and method. */

@@ -41,6 +41,26 @@ final class MeteredEventStore implements EventStore {
     }
 
     @Override
+    public void finalityRule(long chainId, String rule) {
+        delegate.finalityRule(chainId, rule);
+    }
+
+    @Override
+    public List<Span> claim(long chainId, EventTable table, List<Span> wanted, String owner, java.time.Duration ttl) {
+        return delegate.claim(chainId, table, wanted, owner, ttl);
+    }
+
+    @Override
+    public void renewClaims(long chainId, String owner, java.time.Duration ttl) {
+        delegate.renewClaims(chainId, owner, ttl);
+    }
+
+    @Override
+    public void releaseClaims(long chainId, String owner) {
+        delegate.releaseClaims(chainId, owner);
+    }
+
+    @Override
     public Optional<BlockHeader> tip(long chainId) {
         Optional<BlockHeader> tip = delegate.tip(chainId);
         if (tip.isPresent()) {

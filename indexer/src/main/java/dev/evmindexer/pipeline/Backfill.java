@@ -21,6 +21,9 @@ public final class Backfill {
     /** What a backfill did: the highest block it could fill ({@code min(B, F)}), blocks and rows written. */
     public record Result(long filledTo, long blocks, long rows) {}
 
+    /** How often a backfill whose remaining units other processes hold looks again. */
+    static final java.time.Duration OTHERS_POLL = java.time.Duration.ofSeconds(1);
+
     private final ChainSource source;
     private final EventStore store;
     private final List<EventTable> tables;
@@ -48,9 +51,11 @@ public final class Backfill {
 
     public Result run(long from, long to, boolean force, Progress progress) throws InterruptedException {
         long chainId = settings.chainId();
+        store.finalityRule(chainId, settings.finalityRule());
         ChainState state = unhalted(chainId);
-        long f = Math.max(state.finalized(), settings.finalizedFrom(source.heads()));
-        store.advanceFinalized(chainId, f);
+        // moves F only while no `run` leads the chain (the leader owns F); either way the stored F is the limit
+        store.advanceFinalized(chainId, Math.max(state.finalized(), settings.finalizedFrom(source.heads())));
+        long f = store.chain(chainId).finalized();
         long limit = Math.min(to, f);
         if (forcedFrom < 0) forcedFrom = from;
         long total = blocks.get();
@@ -81,7 +86,9 @@ public final class Backfill {
                 forcedFrom = units.stream().mapToLong(u -> u.span().to()).max().getAsLong() + 1;
             }
         }
-        store.ensureIndexes(tables);
+        // a table's indexes are built once its coverage reaches F from its start block, by whichever process gets there
+        store.ensureIndexes(tables.stream().filter(t -> t.startBlock() > f || store.uncovered(t, t.startBlock(), f).isEmpty())
+                .toList());
         log.info("backfill.done chain={} from={} to={} filled_to={} rows={}", settings.name(), from, to, limit, rows.get());
         return new Result(limit, blocks.get(), rows.get());
     }
@@ -91,7 +98,12 @@ public final class Backfill {
         while (true) {
             ChainState now = unhalted(settings.chainId());
             List<RangePhase.Unit> units = ranges.plan(tables, from, to, settings.rangesPerStep());
-            if (units.isEmpty()) return;
+            if (units.isEmpty()) {
+                if (!ranges.pending(tables, from, to)) return;
+                // other processes hold what is left: wait for their commits (or for their claims to expire)
+                Thread.sleep(OTHERS_POLL.toMillis());
+                continue;
+            }
             ranges.run(units, now.epoch(), false, listener);
         }
     }

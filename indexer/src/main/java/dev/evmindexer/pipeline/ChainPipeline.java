@@ -40,6 +40,7 @@ public final class ChainPipeline {
     /** No table lacks blocks of (F, tip]; false on start and after any range work (a reset, a table added). */
     private boolean caughtUp;
     private boolean indexesEnsured;
+    private boolean finalityRecorded;
 
     public ChainPipeline(ChainSource source, EventStore store, List<EventTable> tables, ChainSettings settings, LogRouter router) {
         if (tables.isEmpty()) throw new IllegalArgumentException("chain " + settings.name() + " has no event tables");
@@ -63,6 +64,10 @@ public final class ChainPipeline {
         long chainId = settings.chainId();
         ChainState state = store.chain(chainId);
         if (state.halted()) return new Outcome.Halted(state.haltedReason().get());
+        if (!finalityRecorded) {
+            store.finalityRule(chainId, settings.finalityRule());
+            finalityRecorded = true;
+        }
 
         Heads heads = source.heads();
         long f = Math.max(state.finalized(), settings.finalizedFrom(heads));
@@ -89,7 +94,8 @@ public final class ChainPipeline {
             return new Outcome.Advanced(blocks, rows, tip.map(BlockHeader::number).orElse(-1L));
         }
 
-        if (!indexesEnsured) {
+        // Other processes may still hold units below F: the anchor and the tip go on, the indexes wait for them.
+        if (!indexesEnsured && !rangePhase.pending(tables, 0, f)) {
             // the range phase is done: now the secondary indexes, on their own thread so the tip is not held up
             // by a long CREATE INDEX CONCURRENTLY (a no-op once they exist; retried on the next start if it fails)
             indexesEnsured = true;

@@ -71,6 +71,15 @@ public record ChainSettings(
         return new ChainSettings(chainId, name, finalityDepth, maxReorgDepth, tipBatch, n, fetchers, rangesPerStep);
     }
 
+    /**
+     * The rule {@link #finalizedFrom} follows, in words, as stored beside {@code F}: every process of a chain must
+     * follow the same one (the leader moves F; a backfill with another rule would otherwise fill past or short of it).
+     */
+    public String finalityRule() {
+        return finalityDepth.isPresent() ? "head - " + finalityDepth.getAsInt()
+                : "the node's finalized tag (else head - " + DEFAULT_DEPTH + ")";
+    }
+
     /** The finalized block this node implies: its tag or {@code head - depth}, never below 0. */
     public long finalizedFrom(Heads heads) {
         long f = finalityDepth.isPresent()

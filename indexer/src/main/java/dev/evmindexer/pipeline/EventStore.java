@@ -15,8 +15,30 @@ public interface EventStore {
     /** The chain's persisted state, creating its row on first use. */
     ChainState chain(long chainId);
 
-    /** Persists the finalized block {@code f} if it is higher than the stored one (it never moves back). */
+    /**
+     * Persists the finalized block {@code f} if it is higher than the stored one (it never moves back). Only the
+     * chain's leader moves it; a process that does not lead the chain moves it only while no leader is alive, and
+     * otherwise leaves it to the leader (silently: it reads {@link #chain} for the value).
+     */
     void advanceFinalized(long chainId, long f);
+
+    /**
+     * Records the rule {@code F} is advanced by ({@link ChainSettings#finalityRule()}). The chain's leader sets it; any
+     * other process whose rule differs from the stored one is refused with a message naming both.
+     */
+    void finalityRule(long chainId, String rule);
+
+    /**
+     * Claims the parts of {@code wanted} (ascending spans of one table) that no other owner holds unexpired, for
+     * {@code owner}, until {@code ttl} from now; returns them. A commit that covers a claimed span drops its claim.
+     */
+    List<Span> claim(long chainId, EventTable table, List<Span> wanted, String owner, java.time.Duration ttl);
+
+    /** Pushes the expiry of all of {@code owner}'s claims on the chain {@code ttl} from now. */
+    void renewClaims(long chainId, String owner, java.time.Duration ttl);
+
+    /** Drops all of {@code owner}'s claims on the chain. */
+    void releaseClaims(long chainId, String owner);
 
     /** The highest stored header: the chain's tip. */
     Optional<BlockHeader> tip(long chainId);
@@ -32,9 +54,9 @@ public interface EventStore {
     /**
      * Range phase: in one transaction, for each table deletes its rows in {@code span}, COPYs the given
      * rows, adds {@code span} to its coverage and writes an outbox entry. Refuses a span above the
-     * chain's persisted finalized block. Unless {@code force}, a table whose coverage already holds the
-     * whole span (another process committed it meanwhile) is left alone: no rewrite, no second outbox
-     * entry. Returns the rows written.
+     * chain's persisted finalized block. Unless {@code force}, only the parts of the span the table's coverage
+     * lacks are written (another process may have committed some meanwhile): no rewrite, no second outbox entry.
+     * Range commits of a chain may run concurrently (from several processes). Returns the rows written.
      */
     long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force);
 

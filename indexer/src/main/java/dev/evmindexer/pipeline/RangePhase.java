@@ -1,6 +1,7 @@
 package dev.evmindexer.pipeline;
 
 import dev.evmindexer.eth.BlockHeader;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -26,6 +27,10 @@ final class RangePhase {
     private final LogRouter router;
     private final ChainSettings settings;
     private final MemoryBudget budget;
+    /** This phase's name in the claims table: process, host and a number per phase. */
+    private final String owner;
+    private static final java.util.concurrent.atomic.AtomicInteger PHASES = new java.util.concurrent.atomic.AtomicInteger();
+    private static final String PROCESS = ProcessHandle.current().pid() + "@" + hostName();
 
     RangePhase(ChainSource source, EventStore store, LogRouter router, ChainSettings settings) {
         this(source, store, router, settings, MemoryBudget.shared());
@@ -37,6 +42,7 @@ final class RangePhase {
         this.router = router;
         this.settings = settings;
         this.budget = budget;
+        this.owner = PROCESS + "#" + PHASES.incrementAndGet();
         log.info("range.setup chain={} fetchers={} memory_budget_mb={} unit_blocks={}", settings.name(), settings.fetchers(),
                 budget.total() >> 20, settings.rangeSize());
     }
@@ -53,23 +59,50 @@ final class RangePhase {
     record Unit(EventTable table, Span span) {}
 
     /**
-     * The units left for {@code [from of each table, limit]}, in ascending order, at most {@code max}. Fewer than
-     * {@link #UNITS_PER_FETCHER} units per fetcher (a short backfill, or the end of one) are halved, largest first,
-     * so that fetchers that finish early find work left instead of waiting for the last long unit.
+     * The units left for {@code [from of each table, limit]} that this phase could claim, in ascending order, at most
+     * {@code max}. Gaps in coverage are cut on a grid of {@code rangeSize} blocks (unit boundaries at its multiples, so
+     * processes with one config cut the same units); units another process holds are skipped (the store claims only
+     * what is free). Fewer than {@link #UNITS_PER_FETCHER} units per fetcher (a short backfill, or the end of one) are
+     * halved, largest first, so that fetchers that finish early find work left instead of waiting for the last long
+     * unit. An empty plan with {@link #pending} true means other processes hold what is left.
      */
     List<Unit> plan(List<EventTable> tables, long from, long limit, int max) {
         List<Unit> units = new ArrayList<>();
         for (EventTable t : tables) {
             long start = Math.max(t.startBlock(), from);
             if (start > limit) continue;
+            List<Span> batch = new ArrayList<>();
             for (Span gap : store.uncovered(t, start, limit)) {
-                for (long a = gap.from(); a <= gap.to() && units.size() < max; a += settings.rangeSize()) {
-                    units.add(new Unit(t, new Span(a, Math.min(gap.to(), a + settings.rangeSize() - 1))));
+                for (long a = gap.from(); a <= gap.to() && units.size() < max; ) {
+                    long end = Math.min(gap.to(), (a / settings.rangeSize() + 1) * settings.rangeSize() - 1);
+                    batch.add(new Span(a, end));
+                    a = end + 1;
+                    if (units.size() + batch.size() >= max) claimInto(units, t, batch);
                 }
             }
+            claimInto(units, t, batch);
         }
         return spread(units, settings.fetchers() * UNITS_PER_FETCHER);
     }
+
+    /** Claims {@code batch} of {@code t} and adds what this phase got to {@code units}; empties the batch. */
+    private void claimInto(List<Unit> units, EventTable t, List<Span> batch) {
+        if (batch.isEmpty()) return;
+        for (Span s : store.claim(settings.chainId(), t, List.copyOf(batch), owner, CLAIM_TTL)) units.add(new Unit(t, s));
+        batch.clear();
+    }
+
+    /** Whether any table still lacks blocks of {@code [from, limit]}, claimed by anyone or not. */
+    boolean pending(List<EventTable> tables, long from, long limit) {
+        for (EventTable t : tables) {
+            long start = Math.max(t.startBlock(), from);
+            if (start <= limit && !store.uncovered(t, start, limit).isEmpty()) return true;
+        }
+        return false;
+    }
+
+    /** How long a claim outlives its owner's last renewal: a dead process's units come back after this. */
+    static final Duration CLAIM_TTL = Duration.ofSeconds(10);
 
     /** Measured with {@code scripts/bench --anvil}: 1 left the last units to a few fetchers (README, performance). */
     static final int UNITS_PER_FETCHER = 4;
@@ -101,6 +134,7 @@ final class RangePhase {
     long run(List<Unit> units, long epoch, boolean force, PieceListener listener) throws InterruptedException {
         Semaphore slots = new Semaphore(settings.fetchers());
         List<Future<Long>> futures = new ArrayList<>(units.size());
+        Thread renewer = Thread.ofVirtual().name("claims-" + settings.name()).start(this::renewClaims);
         try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (Unit u : units) {
                 slots.acquire();
@@ -116,6 +150,9 @@ final class RangePhase {
                     }
                 }));
             }
+        } finally {
+            renewer.interrupt();
+            releaseClaims();
         }
         long rows = 0;
         for (Future<Long> f : futures) {
@@ -127,6 +164,31 @@ final class RangePhase {
             }
         }
         return rows;
+    }
+
+    /** Keeps this phase's claims alive while it fetches (a third of their lifetime between renewals). */
+    private void renewClaims() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(CLAIM_TTL.dividedBy(3));
+                store.renewClaims(settings.chainId(), owner, CLAIM_TTL);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // the claims may lapse and another process take a unit: its commit then skips what we covered
+                log.warn("claims.renew_failed chain={} cause=\"{}\"", settings.name(), e.getMessage());
+            }
+        }
+    }
+
+    /** Gives back what this run claimed and did not cover (covered claims went with their commits). */
+    private void releaseClaims() {
+        try {
+            store.releaseClaims(settings.chainId(), owner);
+        } catch (RuntimeException e) {
+            log.warn("claims.release_failed chain={} cause=\"{}\" (they expire within {}s)", settings.name(), e.getMessage(),
+                    CLAIM_TTL.toSeconds());
+        }
     }
 
     /** Fetches and commits one unit piece by piece; a failure leaves the pieces before it committed. */
@@ -146,6 +208,12 @@ final class RangePhase {
         log.debug("range.done chain={} source={} table={} span={} rows={}", settings.name(), u.table().sourceName(),
                 u.table(), u.span(), rows);
         return rows;
+    }
+
+    /** The host's name from the environment (a DNS lookup can hang), with a random tag: pids repeat across hosts. */
+    private static String hostName() {
+        String host = System.getenv().getOrDefault("HOSTNAME", "host");
+        return host + "-" + Long.toHexString(Double.doubleToLongBits(Math.random()) & 0xffffL);
     }
 
     private static BlockHeader headerOf(RangeLogs answer, long number) {

@@ -14,11 +14,16 @@ public record Span(long from, long to) {
         return to - from + 1;
     }
 
-    /** {@code whole} minus {@code holes} (ascending, disjoint, inside {@code whole}), in ascending order. */
+    public boolean contains(long block) {
+        return block >= from && block <= to;
+    }
+
+    /** {@code whole} minus {@code holes} (ascending by start; they may reach outside {@code whole}), ascending. */
     public static List<Span> minus(Span whole, List<Span> holes) {
         List<Span> out = new ArrayList<>();
         long next = whole.from;
         for (Span h : holes) {
+            if (h.from > whole.to) break;
             if (h.from > next) out.add(new Span(next, h.from - 1));
             next = Math.max(next, h.to + 1);
         }

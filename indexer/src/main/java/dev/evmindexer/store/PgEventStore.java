@@ -14,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -30,6 +31,8 @@ public final class PgEventStore implements EventStore {
 
     private final DataSource ds;
     private volatile CopyObserver copies = CopyObserver.NONE;
+    /** Chains this process leads, with the leader generation it got: their tip writes are fenced by it. */
+    private final Map<Long, Long> fences = new java.util.concurrent.ConcurrentHashMap<>();
 
     public PgEventStore(DataSource ds) {
         this.ds = ds;
@@ -47,12 +50,7 @@ public final class PgEventStore implements EventStore {
     @Override
     public ChainState chain(long chainId) {
         return Sql.inTransaction(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO indexer.chains (chain_id, name) VALUES (?, ?) "
-                    + "ON CONFLICT (chain_id) DO NOTHING")) {
-                ps.setLong(1, chainId);
-                ps.setString(2, "chain-" + chainId);
-                ps.executeUpdate();
-            }
+            chainRow(c, chainId);
             try (PreparedStatement ps = c.prepareStatement(
                     "SELECT finalized, epoch, halted_reason FROM indexer.chains WHERE chain_id = ?")) {
                 ps.setLong(1, chainId);
@@ -64,10 +62,53 @@ public final class PgEventStore implements EventStore {
         });
     }
 
+    /** Creates the chain's row on first use. */
+    static void chainRow(Connection c, long chainId) throws SQLException {
+        update(c, "INSERT INTO indexer.chains (chain_id, name) VALUES (?, ?) ON CONFLICT (chain_id) DO NOTHING", chainId,
+                "chain-" + chainId);
+    }
+
     @Override
     public void advanceFinalized(long chainId, long f) {
+        long fence = fenceOf(chainId);
+        // Only the chain's leader moves F (its generation is checked); without a fence, only while no leader lives.
         Sql.inTransaction(ds, c -> update(c, "UPDATE indexer.chains SET finalized = greatest(finalized, ?), "
-                + "updated_at = now() WHERE chain_id = ?", f, chainId));
+                + "updated_at = now() WHERE chain_id = ? AND " + (fence == ChainLock.NO_FENCE
+                        ? "(leader_until IS NULL OR leader_until < now())" : "leader_generation = " + fence), f, chainId));
+    }
+
+    @Override
+    public void finalityRule(long chainId, String rule) {
+        Sql.inTransaction(ds, c -> {
+            chainRow(c, chainId);
+            try (PreparedStatement ps = bind(c.prepareStatement("SELECT finality FROM indexer.chains WHERE chain_id = ? "
+                    + "FOR NO KEY UPDATE"), chainId); ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                String stored = rs.getString(1);
+                if (rule.equals(stored)) return null;
+                if (stored != null && fenceOf(chainId) == ChainLock.NO_FENCE) {
+                    throw new StoreException("chain " + chainId + " advances its finalized block by " + stored
+                            + " (set by the process leading it), but this process's config says " + rule
+                            + ": give every process of the chain the same finality setting");
+                }
+            }
+            update(c, "UPDATE indexer.chains SET finality = ? WHERE chain_id = ?", rule, chainId);
+            return null;
+        });
+    }
+
+    /** Tip writes of {@code chainId} from now on check that the leader generation is still {@code generation}. */
+    public void fence(long chainId, long generation) {
+        fences.put(chainId, generation);
+    }
+
+    /** This process no longer leads {@code chainId}: its writes are no longer checked (nor possible: see ChainLease). */
+    public void unfence(long chainId) {
+        fences.remove(chainId);
+    }
+
+    private long fenceOf(long chainId) {
+        return fences.getOrDefault(chainId, ChainLock.NO_FENCE);
     }
 
     @Override
@@ -109,36 +150,83 @@ public final class PgEventStore implements EventStore {
 
     @Override
     public long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force) {
+        try {
+            return commitRangeOnce(chainId, epoch, span, rows, force);
+        } catch (StoreException e) {
+            // Two processes committed the same span at once (a claim expired under a live owner): the later COPY met
+            // the earlier one's keys. Once more: the span is covered now, so nothing is rewritten.
+            if (force || !SqlErrors.isUniqueViolation(e)) throw e;
+            return commitRangeOnce(chainId, epoch, span, rows, false);
+        }
+    }
+
+    /**
+     * One transaction under the shared chain-row lock (range commits of a chain, from any process, run at once):
+     * per table, only the parts of {@code span} its coverage lacks are written (all of it with {@code force}), so a
+     * span another process covered meanwhile is neither rewritten nor announced twice. Claims the commit completes go.
+     */
+    private long commitRangeOnce(long chainId, long epoch, Span span, List<TableRows> rows, boolean force) {
         return Sql.inTransaction(ds, c -> {
-            long finalized = ChainLock.lock(c, chainId, epoch);
+            long finalized = ChainLock.lock(c, chainId, epoch, ChainLock.Mode.RANGE, ChainLock.NO_FENCE);
             if (span.to() > finalized) {
                 throw new StoreException("refusing to write range " + span + " above the finalized block #" + finalized
                         + " of chain " + chainId);
             }
             long written = 0;
             for (TableRows tr : rows) {
-                if (!force && covered(c, tr.table(), span)) continue;
-                replace(c, chainId, tr, span, copies);
-                written += tr.rows().size();
+                for (Span part : force ? List.of(span) : uncovered(c, tr.table(), span)) {
+                    TableRows inPart = part.equals(span) ? tr : tr.within(part);
+                    replace(c, chainId, inPart, part, copies);
+                    written += inPart.rows().size();
+                }
+                RangeClaims.dropCovered(c, chainId, tr.table());
             }
             return written;
         });
     }
 
-    /** Whether the table's coverage already holds all of {@code span}; read under the chain lock. */
-    private static boolean covered(Connection c, EventTable t, Span span) throws SQLException {
-        try (PreparedStatement ps = bind(c.prepareStatement("SELECT coverage @> int8range(?, ?, '[]') FROM indexer.event_tables "
-                + "WHERE table_schema = ? AND table_name = ?"), span.from(), span.to(), t.schema(), t.name());
+    /** The parts of {@code span} the table's coverage lacks, ascending. */
+    private static List<Span> uncovered(Connection c, EventTable t, Span span) throws SQLException {
+        try (PreparedStatement ps = bind(c.prepareStatement("SELECT lower(r), upper(r) - 1 FROM indexer.event_tables e, "
+                + "unnest(int8multirange(int8range(?, ?, '[]')) - e.coverage) r WHERE e.table_schema = ? AND e.table_name = ? "
+                + "ORDER BY 1"), span.from(), span.to(), t.schema(), t.name());
                 ResultSet rs = ps.executeQuery()) {
-            return rs.next() && rs.getBoolean(1);
+            List<Span> out = new ArrayList<>();
+            while (rs.next()) out.add(new Span(rs.getLong(1), rs.getLong(2)));
+            if (out.isEmpty() && !registered(c, t)) {
+                throw new StoreException("table " + t.qualifiedName() + " is not registered in indexer.event_tables");
+            }
+            return out;
         }
+    }
+
+    private static boolean registered(Connection c, EventTable t) throws SQLException {
+        try (PreparedStatement ps = bind(c.prepareStatement("SELECT 1 FROM indexer.event_tables WHERE table_schema = ? "
+                + "AND table_name = ?"), t.schema(), t.name()); ResultSet rs = ps.executeQuery()) {
+            return rs.next();
+        }
+    }
+
+    @Override
+    public List<Span> claim(long chainId, EventTable table, List<Span> wanted, String owner, Duration ttl) {
+        return Sql.inTransaction(ds, c -> RangeClaims.claim(c, chainId, table, wanted, owner, ttl));
+    }
+
+    @Override
+    public void renewClaims(long chainId, String owner, Duration ttl) {
+        Sql.inTransaction(ds, c -> RangeClaims.renew(c, chainId, owner, ttl));
+    }
+
+    @Override
+    public void releaseClaims(long chainId, String owner) {
+        Sql.inTransaction(ds, c -> RangeClaims.release(c, chainId, owner));
     }
 
     @Override
     public void commitBlocks(long chainId, long epoch, BlockHeader parent, List<TipBlock> blocks) {
         if (blocks.isEmpty()) return;
         Sql.inTransaction(ds, c -> {
-            ChainLock.lock(c, chainId, epoch);
+            ChainLock.lock(c, chainId, epoch, ChainLock.Mode.TIP, fenceOf(chainId));
             Optional<BlockHeader> tip = header(c, TIP_SQL, chainId);
             if (tip.isEmpty() || !tip.get().hash().equals(parent.hash()) || tip.get().number() != parent.number()) {
                 throw new TipMovedException("chain " + chainId + ": stored tip is " + tip.map(Object::toString).orElse("none")
@@ -177,7 +265,7 @@ public final class PgEventStore implements EventStore {
         Span span = new Span(headers.get(0).number(), headers.get(headers.size() - 1).number());
         if (span.size() != headers.size()) throw new IllegalArgumentException("catch-up headers are not consecutive: " + span);
         Sql.inTransaction(ds, c -> {
-            ChainLock.lock(c, chainId, epoch);
+            ChainLock.lock(c, chainId, epoch, ChainLock.Mode.TIP, fenceOf(chainId));
             Map<Long, BlockHeader> stored = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + HEADER_COLUMNS + " FROM indexer.headers "
                     + "WHERE chain_id = ? AND block_number BETWEEN ? AND ?")) {
@@ -220,7 +308,7 @@ public final class PgEventStore implements EventStore {
     @Override
     public void storeAnchor(long chainId, long epoch, BlockHeader h) {
         Sql.inTransaction(ds, c -> {
-            ChainLock.lock(c, chainId, epoch);
+            ChainLock.lock(c, chainId, epoch, ChainLock.Mode.TIP, fenceOf(chainId));
             Optional<BlockHeader> tip = header(c, TIP_SQL, chainId);
             if (tip.isPresent() && tip.get().number() >= h.number()) return null;
             update(c, "INSERT INTO indexer.headers (chain_id, block_number, block_hash, parent_hash, block_time) "
@@ -247,13 +335,13 @@ public final class PgEventStore implements EventStore {
 
     @Override
     public RollbackResult rollback(long chainId, long epoch, long ancestor, String reason) {
-        return Sql.inTransaction(ds, c -> ChainLock.rollback(c, chainId, epoch, ancestor));
+        return Sql.inTransaction(ds, c -> ChainLock.rollback(c, chainId, epoch, ancestor, fenceOf(chainId)));
     }
 
     @Override
     public void halt(long chainId, long epoch, String reason) {
         Sql.inTransaction(ds, c -> {
-            ChainLock.lock(c, chainId, epoch);
+            ChainLock.lock(c, chainId, epoch, ChainLock.Mode.EXCLUSIVE, fenceOf(chainId));
             return update(c, "UPDATE indexer.chains SET halted_reason = ?, halted_at = now(), updated_at = now() "
                     + "WHERE chain_id = ?", reason, chainId);
         });

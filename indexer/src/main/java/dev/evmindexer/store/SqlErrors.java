@@ -107,4 +107,12 @@ public final class SqlErrors {
         }
         return Kind.PERMANENT;
     }
+
+    /** Whether a unique constraint refused a write (SQLSTATE 23505) anywhere in the error's cause chain. */
+    public static boolean isUniqueViolation(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) return true;
+        }
+        return false;
+    }
 }

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.evmindexer.daemon.ChainLease;
 import dev.evmindexer.daemon.Daemon;
 import dev.evmindexer.ops.IndexerMetrics;
 import dev.evmindexer.ops.OpsRuntime;
@@ -175,19 +174,48 @@ class OpsIT {
     }
 
     @Test
-    void aSecondDaemonOnTheSameChainRefusesAndNamesTheHolder() throws Exception {
+    void aSecondDaemonOnTheSameChainWaitsAsStandbyAndTakesOverWhenTheFirstStops() throws Exception {
         try (DevIndexing dev = DevIndexing.start(dir, 50, 2); Wiring first = dev.open("first daemon");
                 Wiring second = dev.open("second daemon")) {
             Daemon daemon = RunCommand.start(first);
+            awaitLeading(daemon, true);
+            Daemon standby = RunCommand.start(second);
             try {
-                ChainLease.LeaseException e = assertThrows(ChainLease.LeaseException.class, () -> RunCommand.start(second));
-                assertTrue(e.getMessage().contains("chain dev (id 1337) is already indexed by another process"), e.getMessage());
-                assertTrue(e.getMessage().contains("application 'first daemon'"), e.getMessage());
-                assertFalse(e.getMessage().contains("second daemon"));
-            } finally {
+                awaitStandby(standby);
+                String leader = standby.loops().get(0).status().standbyFor();
+                assertTrue(leader.contains("evm-indexer run, pid " + ProcessHandle.current().pid()), leader);
+                assertTrue(leader.contains("application 'first daemon'"), leader);
+                assertFalse(standby.loops().get(0).status().leading());
+                long before = generation(first);
+
                 daemon.requestStop();
                 daemon.close();
+                awaitLeading(standby, true);
+                assertEquals(before + 1, generation(second), "the takeover bumped the fencing generation");
+            } finally {
+                standby.requestStop();
+                standby.close();
             }
         }
+    }
+
+    private static long generation(Wiring w) throws Exception {
+        try (var c = w.database.dataSource().getConnection();
+                var rs = c.createStatement().executeQuery("SELECT leader_generation FROM indexer.chains WHERE chain_id = 1337")) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static void awaitLeading(Daemon d, boolean leading) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (d.loops().get(0).status().leading() != leading && System.nanoTime() < deadline) Thread.sleep(50);
+        assertEquals(leading, d.loops().get(0).status().leading());
+    }
+
+    private static void awaitStandby(Daemon d) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (d.loops().get(0).status().standbyFor() == null && System.nanoTime() < deadline) Thread.sleep(50);
+        assertTrue(d.loops().get(0).status().standbyFor() != null, "the second daemon waits as a standby");
     }
 }

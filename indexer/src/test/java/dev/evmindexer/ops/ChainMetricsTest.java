@@ -33,6 +33,10 @@ class ChainMetricsTest {
 
         public ChainState chain(long id) { return new ChainState(id, 200, epoch, Optional.empty()); }
         public void advanceFinalized(long id, long f) { }
+        public void finalityRule(long id, String rule) { }
+        public List<Span> claim(long id, EventTable t, List<Span> w, String o, java.time.Duration ttl) { return w; }
+        public void renewClaims(long id, String o, java.time.Duration ttl) { }
+        public void releaseClaims(long id, String o) { }
         public Optional<BlockHeader> tip(long id) { return tip; }
         public Optional<BlockHeader> anchor(long id) { return Optional.empty(); }
         public Optional<BlockHeader> header(long id, long n) { return Optional.empty(); }

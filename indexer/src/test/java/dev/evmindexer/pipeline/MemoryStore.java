@@ -29,6 +29,52 @@ final class MemoryStore implements EventStore {
         finalized = Math.max(finalized, f);
     }
 
+    String finality;
+    /** Claims by table: span -> owner (claims here never expire unless a test drops them). */
+    final Map<String, TreeMap<Long, Object[]>> claims = new TreeMap<>();
+    /** Every claim ever taken, for tests that check no span was claimed twice. */
+    final List<Span> claimLog = new ArrayList<>();
+
+    @Override
+    public synchronized void finalityRule(long chainId, String rule) {
+        if (finality != null && !finality.equals(rule)) throw new IllegalStateException("finality " + finality + " vs " + rule);
+        finality = rule;
+    }
+
+    @Override
+    public synchronized List<Span> claim(long chainId, EventTable table, List<Span> wanted, String owner,
+            java.time.Duration ttl) {
+        var held = claims.computeIfAbsent(table.name(), k -> new TreeMap<>());
+        List<Span> others = held.values().stream().filter(v -> !v[1].equals(owner)).map(v -> (Span) v[0]).toList();
+        List<Span> out = new ArrayList<>();
+        for (Span w : wanted) {
+            for (Span free : Span.minus(w, others)) {
+                held.put(free.from(), new Object[] {free, owner});
+                claimLog.add(free);
+                out.add(free);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void renewClaims(long chainId, String owner, java.time.Duration ttl) {}
+
+    @Override
+    public synchronized void releaseClaims(long chainId, String owner) {
+        claims.values().forEach(m -> m.values().removeIf(v -> v[1].equals(owner)));
+    }
+
+    /** Claims the coverage of their table holds whole go, as a commit drops them. */
+    private void dropCovered(String table) {
+        var cov = coverage.getOrDefault(table, new TreeSet<>());
+        var held = claims.get(table);
+        if (held != null) held.values().removeIf(v -> {
+            Span s = (Span) v[0];
+            return cov.subSet(s.from(), true, s.to(), true).size() == s.size();
+        });
+    }
+
     @Override
     public synchronized Optional<BlockHeader> tip(long chainId) {
         return headers.isEmpty() ? Optional.empty() : Optional.of(headers.lastEntry().getValue());
@@ -67,10 +113,12 @@ final class MemoryStore implements EventStore {
         if (span.to() > finalized) throw new IllegalStateException("range " + span + " above finalized " + finalized);
         long written = 0;
         for (TableRows tr : trs) {
-            var cov = coverage.getOrDefault(tr.table().name(), new TreeSet<>());
-            if (!force && cov.subSet(span.from(), true, span.to(), true).size() == span.size()) continue;
-            replace(tr, span);
-            written += tr.rows().size();
+            for (Span part : force ? List.of(span) : uncovered(tr.table(), span.from(), span.to())) {
+                TableRows in = tr.within(part);
+                replace(in, part);
+                written += in.rows().size();
+            }
+            dropCovered(tr.table().name());
         }
         return written;
     }

@@ -127,4 +127,61 @@ class RangePhaseTest {
         assertEquals(List.of(), store.uncovered(t, 0, 99));
         assertEquals(chain.canonicalTransfers(0, 99), store.rowsOf("transfers").stream().map(EventRow::log).toList());
     }
+
+    @Test
+    void twoProcessesShareTheUnitsAndNoSpanIsFetchedTwice() throws Exception {
+        chain.mine(2_000, 1);
+        store.advanceFinalized(1, 2_000);
+        EventTable t = ChainPipelineTest.transfers(0);
+        PieceSource a = new PieceSource(10);
+        PieceSource b = new PieceSource(10);
+        RangePhase pa = phase(a, new MemoryBudget(1 << 20));
+        RangePhase pb = phase(b, new MemoryBudget(1 << 20));
+        Runnable fillA = () -> fill(pa, t);
+        Thread other = Thread.ofVirtual().start(() -> fill(pb, t));
+        fillA.run();
+        other.join();
+
+        assertEquals(List.of(), store.uncovered(t, 0, 2_000));
+        assertEquals(chain.canonicalTransfers(0, 2_000), store.rowsOf("transfers").stream().map(EventRow::log).toList());
+        List<Span> fetched = new java.util.ArrayList<>(a.pieces);
+        fetched.addAll(b.pieces);
+        fetched.sort(java.util.Comparator.comparingLong(Span::from));
+        for (int i = 1; i < fetched.size(); i++) {
+            assertTrue(fetched.get(i).from() > fetched.get(i - 1).to(), "fetched twice: " + fetched.get(i - 1) + " and " + fetched.get(i));
+        }
+        assertEquals(2_001, fetched.stream().mapToLong(Span::size).sum(), "every block fetched once");
+        assertTrue(!a.pieces.isEmpty() && !b.pieces.isEmpty(), "each did a share: " + a.pieces.size() + " / " + b.pieces.size());
+        assertEquals(0, store.claims.values().stream().mapToInt(java.util.Map::size).sum(), "no claim left behind");
+    }
+
+    @Test
+    void unitsAnotherProcessHoldsAreLeftToItAndStillPending() {
+        chain.mine(300, 1);
+        store.advanceFinalized(1, 300);
+        EventTable t = ChainPipelineTest.transfers(0);
+        store.claim(1, t, List.of(new Span(0, 199)), "another process", RangePhase.CLAIM_TTL);
+        RangePhase p = phase(new PieceSource(10), new MemoryBudget(1 << 20));
+        assertEquals(List.of(new Span(200, 299), new Span(300, 300)),
+                p.plan(List.of(t), 0, 300, 32).stream().map(RangePhase.Unit::span).toList());
+        RangePhase third = phase(new PieceSource(10), new MemoryBudget(1 << 20));
+        assertEquals(List.of(), third.plan(List.of(t), 0, 300, 32), "the first two hold everything");
+        assertTrue(third.pending(List.of(t), 0, 300), "held by others is not done");
+    }
+
+    private void fill(RangePhase p, EventTable t) {
+        try {
+            while (true) {
+                List<RangePhase.Unit> units = p.plan(List.of(t), 0, 2_000, 4);
+                if (units.isEmpty()) {
+                    if (!p.pending(List.of(t), 0, 2_000)) return;
+                    Thread.sleep(5);
+                    continue;
+                }
+                p.run(units, 0, false);
+            }
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
 }

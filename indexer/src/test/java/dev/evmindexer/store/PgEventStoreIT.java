@@ -82,6 +82,7 @@ class PgEventStoreIT extends StoreTestBase {
         assertEquals(List.of(new Span(15, 20)), store.uncovered(TABLE, 0, 20));
         assertEquals(30, count("SELECT count(DISTINCT (block_number, log_index)) FROM transfers"));
         assertEquals(2, count("SELECT count(*) FROM indexer.outbox"), "a replay of a covered range writes no second entry");
+        assertEquals(1, count("SELECT count(*) FROM indexer.outbox WHERE from_block = 10"), "[5, 14] announced only 10..14");
         assertEquals(20, store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), true), "force rewrites");
         assertEquals(30, count("SELECT count(*) FROM transfers"));
         assertEquals(3, count("SELECT count(*) FROM indexer.outbox"));
