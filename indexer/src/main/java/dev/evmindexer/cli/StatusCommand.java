@@ -105,9 +105,9 @@ final class StatusCommand implements Callable<Integer> {
     @SuppressWarnings("unchecked")
     private static void print(PrintWriter out, Map<String, Object> c) {
         String head = c.get("node_head") != null ? c.get("node_head").toString()
-                : "unknown: the node does not answer (" + c.get("node_error") + "); last seen "
+                : "unknown: the node does not answer (" + c.get("node_error") + "; head last seen "
                         + (c.get("last_seen_head") == null ? "never" : c.get("last_seen_head") + " at " + c.get("last_seen_head_at"))
-                        + "; the figures below are from the database";
+                        + "; what follows is from the database)";
         out.printf("chain %s (id %s): head %s, finalized %s, tip %s, lag %s blocks, epoch %s%s%n", c.get("name"),
                 c.get("chain_id"), head, orNone(c.get("finalized")), orNone(c.get("tip")),
                 c.get("lag_blocks") == null ? "?" : c.get("lag_blocks"), c.get("epoch"),
