@@ -68,12 +68,10 @@ public final class ChainLoop implements Runnable {
                         log.info("connected chain={}", chain);
                         continue;
                     }
-                    if (!leads(chain)) {
-                        pause(STANDBY_POLL);
-                        continue;
-                    }
+                    boolean leading = leads(chain);
                     status.stepStarted();
-                    Outcome o = pipeline.step();
+                    // a standby takes its share of the range work below F while it waits
+                    Outcome o = leading ? pipeline.step() : pipeline.rangeWork();
                     status.stepEnded();
                     status.progressed();
                     status.lastError(null);
@@ -92,7 +90,7 @@ public final class ChainLoop implements Runnable {
                         }
                         case Outcome.Idle idle -> {
                             status.halted(null);
-                            pause(pollInterval);
+                            pause(leading ? pollInterval : STANDBY_POLL);
                         }
                         case Outcome.Halted h -> {
                             if (status.halted() == null) log.error("halt chain={} reason=\"{}\"", chain, h.reason());

@@ -144,6 +144,23 @@ public final class ChainPipeline {
         return followTip(tip.get(), heads, state.epoch());
     }
 
+    /**
+     * A standby's share of the work (another process leads the chain): range units below the stored {@code F}, which
+     * only the leader moves, claimed like every process's. Nothing above a stored tip below {@code F}: the leader
+     * checks that tip against the node first. Idle when there is nothing this process can claim.
+     */
+    public Outcome rangeWork() throws InterruptedException {
+        ChainState state = store.chain(settings.chainId());
+        if (state.halted()) return new Outcome.Halted(state.haltedReason().get());
+        long f = state.finalized();
+        Optional<BlockHeader> tip = store.tip(settings.chainId());
+        if (f < 0 || tip.isPresent() && tip.get().number() < f) return new Outcome.Idle("the leader checks the stored tip first");
+        List<RangePhase.Unit> units = rangePhase.plan(tables, 0, f, settings.rangesPerStep());
+        if (units.isEmpty()) return new Outcome.Idle("no range work left to claim");
+        long rows = rangePhase.run(units, state.epoch(), false);
+        return new Outcome.Advanced(units.stream().mapToLong(u -> u.span().size()).sum(), rows, -1);
+    }
+
     /** Compares the stored header at {@code at} with the node's; null when they agree (or the node lags). */
     private Outcome verifyStoredChain(BlockHeader tip, long at, Heads heads, long epoch) {
         if (heads.head() < at) return null; // cannot check yet: the tip phase handles a lagging node

@@ -60,13 +60,15 @@ final class RangePhase {
 
     /**
      * The units left for {@code [from of each table, limit]} that this phase could claim, in ascending order, at most
-     * {@code max}. Gaps in coverage are cut on a grid of {@code rangeSize} blocks (unit boundaries at its multiples, so
+     * {@code atMost} and at most one per fetcher. Gaps in coverage are cut on a grid of {@code rangeSize} blocks (unit boundaries at its multiples, so
      * processes with one config cut the same units); units another process holds are skipped (the store claims only
      * what is free). Fewer than {@link #UNITS_PER_FETCHER} units per fetcher (a short backfill, or the end of one) are
      * halved, largest first, so that fetchers that finish early find work left instead of waiting for the last long
      * unit. An empty plan with {@link #pending} true means other processes hold what is left.
      */
-    List<Unit> plan(List<EventTable> tables, long from, long limit, int max) {
+    List<Unit> plan(List<EventTable> tables, long from, long limit, int atMost) {
+        // one unit per fetcher at a time: what a process claims it works on now, the rest is left to the others
+        int max = Math.min(atMost, settings.fetchers());
         List<Unit> units = new ArrayList<>();
         for (EventTable t : tables) {
             long start = Math.max(t.startBlock(), from);

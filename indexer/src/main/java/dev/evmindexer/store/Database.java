@@ -39,8 +39,16 @@ public final class Database implements AutoCloseable {
     /** TCP connect timeout of the start-up probe, in seconds (pgjdbc's unit). */
     private static final int PROBE_CONNECT_TIMEOUT_SECONDS = 10;
 
+    /**
+     * No transaction of ours waits on anything but the database (invariant 5), so a session idle inside one this long
+     * has lost its client (a host cut off mid-commit): the server ends it and its row locks, which would otherwise hold
+     * up the next leader of the chain, go with it.
+     */
+    public static final String IDLE_IN_TRANSACTION_TIMEOUT = "15s";
+
     private static final String SESSION_SETTINGS_SQL =
-            "SET lock_timeout = '" + LOCK_TIMEOUT + "'; SET statement_timeout = '" + STATEMENT_TIMEOUT + "'";
+            "SET lock_timeout = '" + LOCK_TIMEOUT + "'; SET statement_timeout = '" + STATEMENT_TIMEOUT + "'; "
+                    + "SET idle_in_transaction_session_timeout = '" + IDLE_IN_TRANSACTION_TIMEOUT + "'";
 
     private final HikariDataSource pool;
     private final String redactedUrl;

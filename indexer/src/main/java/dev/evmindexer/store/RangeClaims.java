@@ -20,7 +20,8 @@ final class RangeClaims {
 
     /**
      * Claims for {@code owner} the parts of {@code wanted} that no other owner holds unexpired (expired claims are
-     * deleted first); the owner's own claims count as its. Returns the claimed spans, ascending.
+     * deleted first) and that coverage does not hold yet; the owner's own claims count as its. Returns the claimed
+     * spans, ascending.
      */
     static List<Span> claim(Connection c, long chainId, EventTable t, List<Span> wanted, String owner, Duration ttl)
             throws SQLException {
@@ -40,6 +41,15 @@ final class RangeClaims {
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) held.add(new Span(rs.getLong(1), rs.getLong(2)));
         }
+        // What was planned from an older read may be covered by now: a commit adds coverage and drops its claim in one
+        // transaction, so coverage read here (after the lock) shows every span that is no longer anyone's to fetch.
+        try (PreparedStatement ps = PgEventStore.bind(c.prepareStatement("SELECT lower(r), upper(r) - 1 FROM "
+                + "indexer.event_tables e, unnest(e.coverage) r WHERE e.table_schema = ? AND e.table_name = ? "
+                + "AND r && int8range(?, ?, '[]')"), t.schema(), t.name(), lo, hi);
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) held.add(new Span(rs.getLong(1), rs.getLong(2)));
+        }
+        held.sort(java.util.Comparator.comparingLong(Span::from));
         List<Span> claimed = new ArrayList<>();
         try (PreparedStatement ins = c.prepareStatement("INSERT INTO indexer.range_claims (chain_id, table_schema, table_name, "
                 + "from_block, to_block, owner, expires_at) VALUES (?, ?, ?, ?, ?, ?, now() + make_interval(secs => ?)) "

@@ -263,4 +263,20 @@ class ChainPipelineTest {
         assertEquals(otherLogs(), store.rowsOf("others").stream().map(EventRow::log).toList(), outcomes.toString());
         assertMatchesChain(0);
     }
+
+    @Test
+    void aStandbyFillsRangesBelowTheStoredFinalizedBlockAndNothingElse() throws Exception {
+        chain.mine(100, 2);
+        ChainPipeline standby = pipeline(10, 128, 0);
+        assertEquals(new Outcome.Idle("the leader checks the stored tip first"), standby.rangeWork(), "no F stored yet");
+        store.advanceFinalized(1, 60); // the leader moved F
+        List<Outcome> outcomes = new ArrayList<>();
+        for (Outcome o = standby.rangeWork(); o instanceof Outcome.Advanced; o = standby.rangeWork()) outcomes.add(o);
+        assertTrue(!outcomes.isEmpty());
+        assertEquals(List.of(), store.uncovered(transfers(0), 0, 60), "the standby filled [0, F]");
+        assertEquals(List.of(new Span(61, 100)), store.uncovered(transfers(0), 0, 100), "and nothing above F");
+        assertTrue(store.headers.isEmpty(), "no anchor, no tip: those are the leader's");
+        assertEquals(60, store.chain(1).finalized(), "F is the leader's to move");
+        assertEquals(chain.canonicalTransfers(0, 60), store.rowsOf("transfers").stream().map(EventRow::log).toList());
+    }
 }

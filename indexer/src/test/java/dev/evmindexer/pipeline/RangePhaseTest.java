@@ -83,9 +83,12 @@ class RangePhaseTest {
         RangePhase p = phase(source, budget);
         EventTable t = ChainPipelineTest.transfers(0);
         List<RangePhase.Unit> units = p.plan(List.of(t), 0, 300, 32);
-        assertEquals(4, units.size(), "units of 100 blocks on the grid, the last of one: " + units);
+        assertEquals(List.of(new Span(0, 99), new Span(100, 199), new Span(200, 299)),
+                units.stream().map(RangePhase.Unit::span).toList(), "one unit per fetcher, of 100 blocks on the grid");
         List<long[]> committed = new CopyOnWriteArrayList<>();
-        p.run(units, 0, false, (blocks, rows) -> committed.add(new long[] {blocks, rows}));
+        for (; !units.isEmpty(); units = p.plan(List.of(t), 0, 300, 32)) {
+            p.run(units, 0, false, (blocks, rows) -> committed.add(new long[] {blocks, rows}));
+        }
 
         assertEquals(source.pieces.size(), committed.size(), "one commit per piece");
         assertTrue(source.pieces.stream().allMatch(s -> s.size() <= 7), source.pieces.toString());

@@ -47,6 +47,8 @@ class SharedWorkIT extends StoreTestBase {
         assertEquals(2, count("SELECT count(*) FROM indexer.range_claims"), "the commit that covered [0, 9] dropped its claim");
         assertEquals(List.of(), store.claim(1, TABLE, List.of(new Span(10, 19)), "b", TTL));
 
+        assertEquals(List.of(), store.claim(1, TABLE, List.of(new Span(0, 19)), "c", TTL),
+                "planned from a read before the commit: [0, 9] is covered now (its claim gone with it), [10, 19] is a's");
         sql("UPDATE indexer.range_claims SET expires_at = now() - interval '1 second' WHERE owner = 'a'");
         assertEquals(List.of(new Span(10, 19)), store.claim(1, TABLE, List.of(new Span(10, 19)), "b", TTL),
                 "a claim past its expiry (its owner died) is taken by another");

@@ -54,6 +54,7 @@ public final class FaultProxy implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final Map<Fault, Double> rates = new EnumMap<>(Fault.class);
     private final List<Long> spans = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<long[]> ranges = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Map<Fault, AtomicLong> injected = new EnumMap<>(Fault.class);
     private final ReentrantLock randomLock = new ReentrantLock();
     private Random random = new Random(1);
@@ -235,11 +236,17 @@ public final class FaultProxy implements AutoCloseable {
         return List.copyOf(spans);
     }
 
+    /** {@code [fromBlock, toBlock]} of every {@code eth_getLogs} request passed on, in arrival order. */
+    public List<long[]> getLogsRanges() {
+        return List.copyOf(ranges);
+    }
+
     private void recordRanges(JsonNode request) {
         for (JsonNode r : request.isArray() ? request : List.of(request)) {
             JsonNode filter = r.path("params").path(0);
             if (r.path("method").asText().equals("eth_getLogs") && filter.has("fromBlock") && filter.has("toBlock")) {
                 spans.add(quantity(filter.get("toBlock")) - quantity(filter.get("fromBlock")) + 1);
+                ranges.add(new long[] {quantity(filter.get("fromBlock")), quantity(filter.get("toBlock"))});
             }
         }
     }
