@@ -179,7 +179,7 @@ final class AnvilBenchChain implements AutoCloseable {
         }
     }
 
-    private static String contractAddress(BenchRpc rpc, JsonNode txHash) throws IOException {
+    static String contractAddress(BenchRpc rpc, JsonNode txHash) throws IOException {
         JsonNode receipt = rpc.call("eth_getTransactionReceipt", txHash.asText());
         if (receipt.isNull() || !"0x1".equals(receipt.path("status").asText())) {
             throw new IOException("deploying the bench token failed: " + receipt);
@@ -187,7 +187,7 @@ final class AnvilBenchChain implements AutoCloseable {
         return receipt.get("contractAddress").asText().toLowerCase(Locale.ROOT);
     }
 
-    private static ObjectNode tx(String from, String to, String data, long nonce, long gas) {
+    static ObjectNode tx(String from, String to, String data, long nonce, long gas) {
         ObjectNode tx = BenchRpc.JSON.createObjectNode().put("from", from).put("data", data)
                 .put("nonce", Hex.quantity(nonce)).put("gas", Hex.quantity(gas));
         if (to != null) tx.put("to", to);

@@ -91,14 +91,23 @@ final class DemoCommand implements Callable<Integer> {
                 ChainStatus s = daemon.loops().get(0).status();
                 long deadline = seconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE;
                 boolean tty = System.console() != null;
-                while (!stop.await(1, TimeUnit.SECONDS) && System.nanoTime() < deadline) {
-                    String line = String.format("demo: head #%d, indexed tip #%d, %d blocks written, %d events, %d reorgs handled "
-                            + "(%d made by the chain), %d rows rolled back", chain.head(), s.tip.get(), s.blocks.get(),
-                            s.rows.get(), s.reorgs.get(), driver.reorgs(), s.rowsRolledBack.get());
-                    out.print(tty ? "\r" + line : line + "\n");
-                    out.flush();
+                LiveLine live = new LiveLine(out);
+                java.io.PrintStream logStream = System.err;
+                if (tty) System.setErr(live.wrap(logStream)); // log lines clear the progress line, never glue onto it
+                try {
+                    while (!stop.await(1, TimeUnit.SECONDS) && System.nanoTime() < deadline) {
+                        String line = progress(chain.head(), s, driver.reorgs());
+                        if (tty) {
+                            live.draw(line);
+                        } else {
+                            out.println(line);
+                            out.flush();
+                        }
+                    }
+                    live.end();
+                } finally {
+                    System.setErr(logStream);
                 }
-                out.println();
                 // the chain stops first, then the daemon gets a few seconds to reach its head, so the check
                 // below compares a settled chain (a reorg after the last step would look like a mismatch)
                 driver.close();
@@ -112,6 +121,16 @@ final class DemoCommand implements Callable<Integer> {
             out.println(verdict);
             return verdict.startsWith("demo: verified") ? 0 : 1;
         }
+    }
+
+    /**
+     * The demo's progress line. Its events are the rows in the table: every row written minus those reorgs rolled
+     * back, so it matches the final check's count of canonical transfers.
+     */
+    static String progress(long head, ChainStatus s, long reorgsMade) {
+        return String.format("demo: head #%d, indexed tip #%d, %d blocks written, %d events in the table, %d reorgs "
+                + "handled (%d made by the chain), %d rows rolled back", head, s.tip.get(), s.blocks.get(),
+                s.rows.get() - s.rowsRolledBack.get(), s.reorgs.get(), reorgsMade, s.rowsRolledBack.get());
     }
 
     /** The ops server on {@code --ops-port}, or on a free port when that one is taken. */

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
         description = "Copies decoded smart-contract events from EVM chains into PostgreSQL.",
         subcommands = {RunCommand.class, BackfillCommand.class, StatusCommand.class, RollbackCommand.class,
                 MigrateCommand.class, SchemaCommand.class, ResetCommand.class, VerifyCommand.class, DemoCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, TrafficCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
     /** Console log format; applied before the command starts (see {@link #applyLogFormat}). */
     enum LogFormatChoice { text, json }
@@ -39,36 +39,46 @@ public final class Main {
 
     /** As {@link #execute(String...)}, writing to {@code out} and {@code err} where given (tests read them). */
     static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
-        applyLogFormat(args);
         CommandLine cl = new CommandLine(new Main());
         if (out != null) cl.setOut(out);
         if (err != null) cl.setErr(err);
         // a bad flag is one line, like every other error; the usage only on request (--help)
+        boolean json = applyLogFormat(args);
         cl.setParameterExceptionHandler((e, params) -> {
             CommandLine cmd = e.getCommandLine();
-            cmd.getErr().println("error: " + e.getMessage().replace('\n', ' ') + " (see `indexer "
+            printError(cmd, json, "error: " + e.getMessage().replace('\n', ' ') + " (see `indexer "
                     + (cmd.getCommandName().equals("indexer") ? "" : cmd.getCommandName() + " ") + "--help`)");
             return EXIT_USAGE;
         });
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
             int code = e instanceof ConfigException || e instanceof CommandLine.ParameterException ? EXIT_USAGE : EXIT_FAILURE;
-            cmd.getErr().println("error: " + Failures.describe(e));
+            printError(cmd, json, "error: " + Failures.describe(e));
             if (Boolean.getBoolean("indexer.stacktrace")) e.printStackTrace(cmd.getErr());
             return code;
         });
         return cl.execute(args);
     }
 
+    /** The one-line error a failing command ends with: as text, or under {@code --log-format json} one JSON object. */
+    private static void printError(CommandLine cmd, boolean json, String line) {
+        cmd.getErr().println(json ? dev.evmindexer.ops.JsonLogLayout.fatal(line) : line);
+        cmd.getErr().flush();
+    }
+
     /**
      * Switches the log format before anything logs (picocli sets the option only once parsing is done,
      * after the embedded database or the config may already have logged). Bad values are left to picocli.
+     * True when the format is json.
      */
-    private static void applyLogFormat(String... args) {
+    private static boolean applyLogFormat(String... args) {
+        boolean json = false;
         for (int i = 0; i < args.length; i++) {
             String v = null;
             if (args[i].equals("--log-format") && i + 1 < args.length) v = args[i + 1];
             else if (args[i].startsWith("--log-format=")) v = args[i].substring("--log-format=".length());
-            if ("json".equals(v)) dev.evmindexer.ops.LogFormat.apply("json");
+            if (v != null) json = "json".equals(v);
         }
+        if (json) dev.evmindexer.ops.LogFormat.apply("json");
+        return json;
     }
 }

@@ -28,21 +28,48 @@ final class RunCommand implements Callable<Integer> {
     @Mixin
     ConfigOption config;
 
+    /**
+     * Start-up order: signals are caught first, then the ops server answers ({@code /readyz} naming the start-up
+     * stage), then the database opens and each chain's loop starts; each loop checks its own endpoints, so a
+     * node that is down keeps only its chain not ready. A SIGTERM at any moment ends in exit 0: during start-up
+     * once the stage in progress (bounded: the database's start and migrations) is done.
+     */
     @Override
     public Integer call() throws Exception {
-        // Signals are caught from the start: a SIGTERM while starting up still ends in a clean exit 0.
         java.util.concurrent.CountDownLatch stopRequested = new java.util.concurrent.CountDownLatch(1);
-        Signals.onStop(stopRequested::countDown);
-        try (Wiring w = Wiring.load(config.file); IndexerMetrics metrics = new IndexerMetrics()) {
+        // while it waits for an external database that is down, start-up is interrupted by a stop
+        java.util.concurrent.atomic.AtomicReference<Thread> waitingForDatabase = new java.util.concurrent.atomic.AtomicReference<>();
+        Signals.onStop(() -> {
+            stopRequested.countDown();
+            Thread t = waitingForDatabase.get();
+            if (t != null) t.interrupt();
+        });
+        try (Wiring w = Wiring.load(config.file); IndexerMetrics metrics = new IndexerMetrics();
+                OpsRuntime ops = OpsRuntime.serve(w.plan.config().ops(), metrics, "opening the database")) {
             log.info("config {}", w.plan.config().summary().replace("\n", " | "));
-            w.openDatabase("evm-indexer run");
-            Daemon daemon = start(w, metrics);
-            try (OpsRuntime ops = OpsRuntime.start(w.plan.config().ops(), metrics, statuses(daemon), w.database.dataSource())) {
-                stopRequested.await();
-                daemon.requestStop();
-                daemon.join();
-                daemon.close();
+            try {
+                // the embedded server's start is bounded and must not be cut short (it would leave a half-started
+                // server behind); waiting for an external one can last as long as its outage
+                if (!w.plan.config().database().embedded()) waitingForDatabase.set(Thread.currentThread());
+                if (stopRequested.getCount() > 0) w.openDatabase("evm-indexer run");
+            } catch (java.sql.SQLException | RuntimeException e) {
+                if (stopRequested.getCount() > 0) throw e;
+            } finally {
+                waitingForDatabase.set(null);
+                Thread.interrupted(); // a stop that came after the wait is seen through stopRequested
             }
+            if (stopRequested.getCount() == 0) {
+                log.info("stopped cleanly during start-up");
+                return 0;
+            }
+            ops.stage("starting the chains");
+            Daemon daemon = start(w, metrics);
+            ops.started(statuses(daemon), w.database.dataSource());
+            stopRequested.await();
+            daemon.requestStop();
+            w.stopWaiting(); // a call waiting for an endpoint to come back gives up, so its loop sees the stop
+            daemon.join();
+            daemon.close();
             log.info("stopped cleanly");
             return 0;
         }
@@ -74,7 +101,8 @@ final class RunCommand implements Callable<Integer> {
 
     /**
      * Builds one loop per chain and starts them: each leads its chain, or waits as a standby while another process
-     * leads it. With {@code metrics}, each chain's source, store, router and RPC endpoints report to it.
+     * leads it. Nothing here waits for a node: each loop checks its chain's endpoints first. With {@code metrics},
+     * each chain's source, store, router and RPC endpoints report to it.
      */
     static Daemon start(Wiring w, IndexerMetrics metrics) {
         Daemon daemon = new Daemon();
@@ -82,7 +110,7 @@ final class RunCommand implements Callable<Integer> {
         if (metrics != null) w.store.observeCopies(metrics.copies());
         for (IndexPlan.ChainPlan c : w.plan.chains().values()) {
             String name = c.settings().name();
-            RpcChainSource rpc = w.source(name);
+            RpcChainSource rpc = w.openSource(name); // its endpoints are checked in the chain's loop
             ChainSource source = rpc;
             EventStore store = w.store;
             ChainMetrics m = null;
@@ -94,7 +122,7 @@ final class RunCommand implements Callable<Integer> {
                 metrics.bindRejects(router, m);
             }
             ChainPipeline p = new ChainPipeline(source, store, c.tables(), c.settings(), router);
-            ChainLoop loop = daemon.add(p, w.database.dataSource(), c.chain().pollInterval(), fence(w));
+            ChainLoop loop = daemon.add(p, w.database.dataSource(), c.chain().pollInterval(), fence(w), rpc::verifyOnce);
             if (metrics != null) {
                 metrics.bindLoop(loop.status());
                 // every endpoint down: steps fail and no call has been answered for a few polls (at least 10 s)

@@ -19,7 +19,7 @@ final class SchemaCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        try (Wiring w = Wiring.load(config.file)) {
+        try (Wiring w = Wiring.load(config.file, true)) { // no node, no database: their variables need not be set
             for (EventTable t : w.plan.allTables()) {
                 spec.commandLine().getOut().printf("-- %s: %s (chain %d, source %s, from block %d)%n%s;%n%s;%n%n",
                         t.qualifiedName(), t.signature().canonical(), t.chainId(), t.sourceName(), t.startBlock(),

@@ -47,8 +47,16 @@ final class Wiring implements AutoCloseable {
 
     /** Loads and validates the config file; nothing is started. */
     static Wiring load(Path configFile) throws ConfigException {
+        return load(configFile, false);
+    }
+
+    /**
+     * As {@link #load(Path)}; with {@code nodeless} (a command that opens neither a node nor the database) the
+     * environment variables of RPC URLs and of the database's URL and password need not be set.
+     */
+    static Wiring load(Path configFile, boolean nodeless) throws ConfigException {
         Map<String, String> env = new java.util.HashMap<>(System.getenv());
-        IndexerConfig config = ConfigLoader.load(configFile, env);
+        IndexerConfig config = ConfigLoader.load(configFile, env, nodeless);
         return new Wiring(IndexPlan.from(config));
     }
 
@@ -78,19 +86,39 @@ final class Wiring implements AutoCloseable {
         return this;
     }
 
-    /** The chain's source, connected (each endpoint's chain id checked) on first use. */
+    /** The chain's source, connected (each endpoint's chain id checked, waiting for one to answer) on first use. */
     RpcChainSource source(String chainName) {
         return sources.computeIfAbsent(chainName, n -> {
             ChainConfig c = plan.chains().get(n).chain();
-            List<EndpointSpec> specs = new ArrayList<>();
-            for (RpcEndpointConfig e : c.rpc()) {
-                specs.add(new EndpointSpec(e.url(), e.timeout().orElse(DEFAULT_RPC_TIMEOUT),
-                        e.maxBatch().orElse(DEFAULT_MAX_BATCH), e.maxBlockRange().orElse(DEFAULT_MAX_BLOCK_RANGE),
-                        e.maxRps().orElse(0), e.maxConcurrency().orElse(EndpointSpec.DEFAULT_MAX_CONCURRENCY),
-                        e.weight(), e.logsPerCall().orElse(EndpointSpec.DEFAULT_LOGS_PER_CALL)));
-            }
-            return RpcChainSource.connect(c.name(), c.chainId(), specs, c.bloomChecks());
+            return RpcChainSource.connect(c.name(), c.chainId(), specs(c), c.bloomChecks());
         });
+    }
+
+    /**
+     * The chain's source without waiting for any endpoint: nothing is sent until {@link RpcChainSource#verifyOnce()}
+     * or a call (the daemon checks each chain's endpoints in its own loop).
+     */
+    RpcChainSource openSource(String chainName) {
+        return sources.computeIfAbsent(chainName, n -> {
+            ChainConfig c = plan.chains().get(n).chain();
+            return RpcChainSource.open(c.name(), c.chainId(), specs(c), c.bloomChecks());
+        });
+    }
+
+    /** Every source's calls give up instead of waiting for an endpoint (a stop must not wait out an outage). */
+    void stopWaiting() {
+        sources.values().forEach(RpcChainSource::stopWaiting);
+    }
+
+    private static List<EndpointSpec> specs(ChainConfig c) {
+        List<EndpointSpec> specs = new ArrayList<>();
+        for (RpcEndpointConfig e : c.rpc()) {
+            specs.add(new EndpointSpec(e.url(), e.timeout().orElse(DEFAULT_RPC_TIMEOUT),
+                    e.maxBatch().orElse(DEFAULT_MAX_BATCH), e.maxBlockRange().orElse(DEFAULT_MAX_BLOCK_RANGE),
+                    e.maxRps().orElse(0), e.maxConcurrency().orElse(EndpointSpec.DEFAULT_MAX_CONCURRENCY),
+                    e.weight(), e.logsPerCall().orElse(EndpointSpec.DEFAULT_LOGS_PER_CALL)));
+        }
+        return specs;
     }
 
     IndexPlan.ChainPlan chain(String name) {

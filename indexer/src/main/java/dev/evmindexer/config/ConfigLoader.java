@@ -32,12 +32,21 @@ import org.yaml.snakeyaml.nodes.Node;
  */
 public final class ConfigLoader {
     static final List<String> TOP_KEYS = List.of("database", "chains", "sources", "ops");
-    static final List<String> OPS_KEYS = List.of("host", "port", "max_lag_blocks", "outbox_retention");
+    static final List<String> OPS_KEYS = List.of("host", "port", "max_lag_blocks", "outbox_retention",
+            "progress_interval");
 
     private ConfigLoader() {}
 
     /** Reads {@code file} (UTF-8); {@code env} is {@code System.getenv()} in production. */
     public static IndexerConfig load(Path file, Map<String, String> env) throws ConfigException {
+        return load(file, env, false);
+    }
+
+    /**
+     * As {@link #load(Path, Map)}; with {@code nodeless} (a command that touches no node and no database) an unset
+     * variable in an RPC URL or the database's URL or password is not an error (it stands for a placeholder).
+     */
+    public static IndexerConfig load(Path file, Map<String, String> env, boolean nodeless) throws ConfigException {
         String origin = file.toString();
         String text;
         try {
@@ -49,7 +58,7 @@ public final class ConfigLoader {
         } catch (IOException e) {
             throw new ConfigException(origin, "reading config file: " + e, e);
         }
-        return parse(text, origin, env);
+        return parse(text, origin, env, nodeless);
     }
 
     /**
@@ -58,12 +67,18 @@ public final class ConfigLoader {
      * @param origin names the text in messages (a file path, or a label such as {@code "<demo>"})
      */
     public static IndexerConfig parse(String yaml, String origin, Map<String, String> env) throws ConfigException {
+        return parse(yaml, origin, env, false);
+    }
+
+    /** As {@link #parse(String, String, Map)}, {@code nodeless} as in {@link #load(Path, Map, boolean)}. */
+    public static IndexerConfig parse(String yaml, String origin, Map<String, String> env, boolean nodeless)
+            throws ConfigException {
         Node root = compose(yaml, origin);
         if (root == null) {
             throw new ConfigException(origin, 1, "", "config is empty: expected top-level keys "
                     + String.join(", ", TOP_KEYS));
         }
-        Tree.Context ctx = new Tree.Context(origin, new Interpolator(env));
+        Tree.Context ctx = new Tree.Context(origin, new Interpolator(env), nodeless);
         Mapping top = new Tree(root, "", ctx).mapping(TOP_KEYS);
 
         DatabaseConfig database = DatabaseBinder.bind(top.get("database"));
@@ -109,7 +124,10 @@ public final class ConfigLoader {
         java.time.Duration retention = OpsConfig.DEFAULT_OUTBOX_RETENTION;
         Optional<Tree> r = m.get("outbox_retention");
         if (r.isPresent()) retention = r.get().duration();
-        return new OpsConfig(host, port, maxLag, retention);
+        java.time.Duration progress = OpsConfig.DEFAULT_PROGRESS_INTERVAL;
+        Optional<Tree> pi = m.get("progress_interval");
+        if (pi.isPresent()) progress = pi.get().duration();
+        return new OpsConfig(host, port, maxLag, retention, progress);
     }
 
     /**

@@ -67,7 +67,8 @@ public record IndexerConfig(DatabaseConfig database, List<ChainConfig> chains, L
         }
         sb.append("ops: http://").append(ops.host()).append(':').append(ops.port()).append(", ready within ")
                 .append(ops.maxLagBlocks()).append(" blocks of the head, outbox kept ")
-                .append(Durations.format(ops.outboxRetention()));
+                .append(Durations.format(ops.outboxRetention())).append(", progress logged every ")
+                .append(Durations.format(ops.progressInterval()));
         return sb.toString();
     }
 

@@ -19,8 +19,20 @@ import java.util.Objects;
 final class Interpolator {
     /** Why a reference could not be resolved. */
     static final class BadReference extends Exception {
+        private final boolean unsetVariable;
+
         BadReference(String reason) {
+            this(reason, false);
+        }
+
+        BadReference(String reason, boolean unsetVariable) {
             super(reason, null, false, false);
+            this.unsetVariable = unsetVariable;
+        }
+
+        /** True when the reference is well formed and only its variable is unset. */
+        boolean unsetVariable() {
+            return unsetVariable;
         }
     }
 
@@ -72,7 +84,7 @@ final class Interpolator {
             out.append(value == null || value.isEmpty() ? body.substring(sep + 2) : value);
         } else if (value == null) {
             throw new BadReference("environment variable " + name + " is not set"
-                    + " (write ${" + name + ":-} to make it optional)");
+                    + " (write ${" + name + ":-} to make it optional)", true);
         } else {
             out.append(value);
         }

@@ -20,8 +20,18 @@ import org.yaml.snakeyaml.nodes.Tag;
  * parsers of numbers, booleans and durations, never by {@link #text()}, which also reads URLs and passwords.
  */
 final class Tree {
-    /** Per-document context: where it came from and how to interpolate. */
-    record Context(String origin, Interpolator env) {}
+    /**
+     * Per-document context: where it came from and how to interpolate. With {@code nodeless} (for commands that
+     * touch neither a node nor the database, such as {@code schema}), an unset variable in an RPC URL or in the
+     * database's URL or password stands for a placeholder instead of being an error.
+     */
+    record Context(String origin, Interpolator env, boolean nodeless) {
+        Context(String origin, Interpolator env) {
+            this(origin, env, false);
+        }
+    }
+
+    private static final Pattern RPC_URL_PATH = Pattern.compile("chains\\[\\d+]\\.rpc\\[\\d+](\\.url)?");
 
     private static final Pattern INTEGER = Pattern.compile("[+-]?\\d(_?\\d)*");
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
@@ -69,8 +79,18 @@ final class Tree {
         try {
             return text = ctx.env().apply(scalar.getValue());
         } catch (Interpolator.BadReference e) {
-            throw error(e.getMessage());
+            String standIn = ctx.nodeless() && e.unsetVariable() ? standIn(path) : null;
+            if (standIn == null) throw error(e.getMessage());
+            return text = standIn;
         }
+    }
+
+    /** What an unset variable stands for at {@code path} when no node or database is used, or null: it is needed. */
+    private static String standIn(String path) {
+        if (RPC_URL_PATH.matcher(path).matches()) return "http://unset-" + path.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("-$", "") + ".invalid";
+        if (path.equals("database.url")) return "jdbc:postgresql://unset.invalid/unset";
+        if (path.equals("database.password")) return "";
+        return null;
     }
 
     long integer(long min, long max) throws ConfigException {

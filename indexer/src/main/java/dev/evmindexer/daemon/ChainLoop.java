@@ -9,7 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One chain's loop: leads the chain (its lease) or waits as a standby until it can, steps the pipeline, sleeps when
+ * One chain's loop: first runs its {@code connect} step (checking the chain's endpoints: a node that is down delays
+ * only its own chain) until it succeeds, then leads the chain (its lease) or waits as a standby until it can, steps
+ * the pipeline, sleeps when
  * idle, and retries every failure with backoff (classified by {@link Failures}); it never exits on its own. {@link #stop()}
  * takes effect between steps, so a transaction in progress always finishes.
  */
@@ -22,16 +24,27 @@ public final class ChainLoop implements Runnable {
     private final ChainLease lease;
     private final Duration pollInterval;
     private final ChainStatus status;
+    private final Runnable connect;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Backoff backoff = new Backoff(BACKOFF_BASE, BACKOFF_CAP);
     private volatile boolean stopping;
     private volatile Thread thread;
 
     public ChainLoop(ChainPipeline pipeline, ChainLease lease, Duration pollInterval, ChainStatus status) {
+        this(pipeline, lease, pollInterval, status, null);
+    }
+
+    /**
+     * @param connect run in the loop before anything else, retried like a failed step until it returns (null:
+     *                nothing to connect)
+     */
+    public ChainLoop(ChainPipeline pipeline, ChainLease lease, Duration pollInterval, ChainStatus status,
+            Runnable connect) {
         this.pipeline = pipeline;
         this.lease = lease;
         this.pollInterval = pollInterval;
         this.status = status;
+        this.connect = connect;
     }
 
     public ChainStatus status() {
@@ -42,9 +55,19 @@ public final class ChainLoop implements Runnable {
     public void run() {
         thread = Thread.currentThread();
         String chain = pipeline.settings().name();
+        boolean connected = connect == null;
         try {
             while (!stopping) {
                 try {
+                    if (!connected) {
+                        status.stepStarted();
+                        connect.run();
+                        connected = true;
+                        status.lastError(null);
+                        backoff.reset();
+                        log.info("connected chain={}", chain);
+                        continue;
+                    }
                     boolean leading = leads(chain);
                     status.stepStarted();
                     // a standby takes its share of the range work below F while it waits

@@ -25,9 +25,15 @@ public final class Daemon implements AutoCloseable {
      * learns each leader generation it gets (the store checks it in every tip write).
      */
     public ChainLoop add(ChainPipeline pipeline, DataSource ds, Duration pollInterval, ChainLease.Fence fence) {
+        return add(pipeline, ds, pollInterval, fence, null);
+    }
+
+    /** As {@link #add(ChainPipeline, DataSource, Duration, ChainLease.Fence)}, the loop running {@code connect} first. */
+    public ChainLoop add(ChainPipeline pipeline, DataSource ds, Duration pollInterval, ChainLease.Fence fence,
+            Runnable connect) {
         var s = pipeline.settings();
         ChainLoop loop = new ChainLoop(pipeline, new ChainLease(ds, s.chainId(), s.name(), PROCESS, fence), pollInterval,
-                new ChainStatus(s.name()));
+                new ChainStatus(s.name()), connect);
         loops.add(loop);
         return loop;
     }

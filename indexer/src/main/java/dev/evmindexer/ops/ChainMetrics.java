@@ -155,6 +155,11 @@ public final class ChainMetrics {
         return haltedReason;
     }
 
+    /** Blocks at or below {@code F} not yet covered, summed over the chain's tables (as last planned). */
+    public long pendingBlocks() {
+        return pending.values().stream().mapToLong(AtomicLong::get).sum();
+    }
+
     // ---- observations, from the decorators ----
 
     void halted(String reason) {

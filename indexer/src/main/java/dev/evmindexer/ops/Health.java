@@ -21,8 +21,15 @@ import javax.sql.DataSource;
  *       and no step has been running longer than {@link #WEDGED_AFTER} (every step is bounded by RPC and
  *       statement timeouts, so a step that long is stuck). Failing steps are healthy: they are retried.
  *   <li>{@code /readyz}: the database answers within {@link #DB_TIMEOUT}, and every chain has a known
- *       head, is not halted, and is at most {@code maxLagBlocks} behind the head. A chain another process
+ *       head, is not halted, and is at most {@code maxLagBlocks} behind the head; a chain that is not ready
+ *       also names its loop's last error (e.g. why none of its endpoints answers). A chain another process
  *       leads is in standby here: ready (200), {@code "status": "standby"}, naming the leader.
+ * </ul>
+ *
+ * <p>Served from the start of the process: until {@link #started}, {@code /healthz} is ok ("starting") and
+ * {@code /readyz} is not ready, naming the stage start-up is in.
+ *
+ * <ul>
  * </ul>
  */
 public final class Health {
@@ -32,19 +39,46 @@ public final class Health {
     /** One verdict: {@code ok} decides the HTTP status (200 or 503), {@code body} says why. */
     public record Report(boolean ok, Map<String, Object> body) {}
 
-    private final List<ChainStatus> loops;
-    private final Map<String, ChainMetrics> chains;
-    private final DataSource ds;
+    private volatile List<ChainStatus> loops;
+    private volatile Map<String, ChainMetrics> chains;
+    private volatile DataSource ds;
+    /** What start-up is doing, until {@link #started}; null once started. */
+    private volatile String starting;
     private final long maxLagBlocks;
     private final Duration wedgedAfter;
 
     public Health(List<ChainStatus> loops, Map<String, ChainMetrics> chains, DataSource ds, long maxLagBlocks,
             Duration wedgedAfter) {
+        this.maxLagBlocks = maxLagBlocks;
+        this.wedgedAfter = wedgedAfter;
+        started(loops, chains, ds);
+    }
+
+    private Health(long maxLagBlocks, String stage) {
+        this.maxLagBlocks = maxLagBlocks;
+        this.wedgedAfter = WEDGED_AFTER;
+        this.starting = stage;
+    }
+
+    /**
+     * Health while the process starts (served before the database is open): alive, not ready, the reason
+     * saying which stage start-up is in, until {@link #started}.
+     */
+    static Health starting(long maxLagBlocks, String stage) {
+        return new Health(maxLagBlocks, stage);
+    }
+
+    /** While starting: what start-up is doing now (the reason {@code /readyz} gives). */
+    void stage(String stage) {
+        if (starting != null) starting = stage;
+    }
+
+    /** Start-up is done: from now on the chains' loops, their metrics and the database are checked. */
+    void started(List<ChainStatus> loops, Map<String, ChainMetrics> chains, DataSource ds) {
         this.loops = List.copyOf(loops);
         this.chains = Map.copyOf(chains);
         this.ds = ds;
-        this.maxLagBlocks = maxLagBlocks;
-        this.wedgedAfter = wedgedAfter;
+        this.starting = null;
     }
 
     public Health(List<ChainStatus> loops, Map<String, ChainMetrics> chains, DataSource ds, long maxLagBlocks) {
@@ -52,6 +86,8 @@ public final class Health {
     }
 
     public Report live() {
+        String stage = starting;
+        if (stage != null) return new Report(true, Map.of("status", "starting", "stage", stage));
         boolean ok = true;
         Map<String, Object> perChain = new LinkedHashMap<>();
         for (ChainStatus s : loops) {
@@ -78,25 +114,17 @@ public final class Health {
     }
 
     public Report ready() {
+        String stage = starting;
+        if (stage != null) return new Report(false, Map.of("status", "not ready", "reasons", List.of("starting: " + stage)));
         List<String> reasons = new ArrayList<>();
         boolean db = databaseAnswers();
         if (!db) reasons.add("database does not answer within " + DB_TIMEOUT.toSeconds() + "s");
         Map<String, Object> perChain = new LinkedHashMap<>();
         boolean standby = false;
         for (ChainMetrics m : chains.values()) {
-            List<String> why = new ArrayList<>();
-            String leader = loops.stream().filter(s -> s.chain.equals(m.chain())).map(ChainStatus::standbyFor)
-                    .filter(java.util.Objects::nonNull).findFirst().orElse(null);
-            if (leader != null) {
-                standby = true; // another process leads the chain: nothing here to lag, nothing wrong
-            } else {
-                if (m.haltedReason() != null) why.add("halted: " + m.haltedReason());
-                if (!m.rpcAnswering()) why.add("no RPC endpoint has answered lately: every endpoint is down or failing");
-                if (m.head() < 0) why.add("no head seen from the node yet");
-                else if (m.lagBlocks() > maxLagBlocks) why.add(m.lagBlocks() + " blocks behind the head (limit " + maxLagBlocks + ")");
-            }
-            loops.stream().filter(s -> s.chain.equals(m.chain()) && s.loopEnded()).findFirst()
-                    .ifPresent(s -> why.add("the chain's loop has stopped"));
+            String leader = leaderOf(m);
+            if (leader != null) standby = true; // another process leads the chain: nothing here to lag, nothing wrong
+            List<String> why = chainProblems(m);
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("ready", why.isEmpty());
             c.put("role", leader == null ? "leader" : "standby");
@@ -115,6 +143,32 @@ public final class Health {
         body.put("database", Map.of("ok", db));
         body.put("chains", perChain);
         return new Report(reasons.isEmpty(), body);
+    }
+
+    /**
+     * Why {@code m}'s chain is not ready (empty when it is), without asking the database: halted, no RPC answer
+     * lately, no head yet or too far behind, its loop stopped; then the loop's last error, if any.
+     */
+    List<String> chainProblems(ChainMetrics m) {
+        List<String> why = new ArrayList<>();
+        if (leaderOf(m) == null) { // a standby has nothing to lag and nothing wrong
+            if (m.haltedReason() != null) why.add("halted: " + m.haltedReason());
+            if (!m.rpcAnswering()) why.add("no RPC endpoint has answered lately: every endpoint is down or failing");
+            if (m.head() < 0) why.add("no head seen from the node yet");
+            else if (m.lagBlocks() > maxLagBlocks) why.add(m.lagBlocks() + " blocks behind the head (limit " + maxLagBlocks + ")");
+        }
+        List<ChainStatus> known = loops == null ? List.of() : loops;
+        ChainStatus loop = known.stream().filter(s -> s.chain.equals(m.chain())).findFirst().orElse(null);
+        if (loop != null && loop.loopEnded()) why.add("the chain's loop has stopped");
+        if (loop != null && !why.isEmpty() && loop.lastError() != null) why.add("last error: " + loop.lastError());
+        return why;
+    }
+
+    /** The process leading {@code m}'s chain while this one is its standby, else null. */
+    private String leaderOf(ChainMetrics m) {
+        List<ChainStatus> known = loops == null ? List.of() : loops;
+        return known.stream().filter(s -> s.chain.equals(m.chain())).map(ChainStatus::standbyFor)
+                .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
     /** {@code SELECT 1} on a pooled connection, given up after {@link #DB_TIMEOUT} (borrowing may wait longer). */

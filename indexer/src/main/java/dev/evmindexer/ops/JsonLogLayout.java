@@ -19,9 +19,12 @@ import java.util.regex.Pattern;
  */
 public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
     private static final Pattern EVENT = Pattern.compile("^([a-z][a-z0-9_]*(?:\\.[a-z0-9_]+)*)(?=\\s|$)");
-    /** A quoted value runs to the quote that ends the line or precedes the next {@code key=}: inner quotes are kept. */
+    /**
+     * A value, quoted or not, runs to the end of the line or to the space before the next {@code key=}: inner
+     * quotes and spaces are kept ({@code block=#212(0xe5db6dba parent 0x1c2d3e4f)} is one value).
+     */
     private static final Pattern PAIR = Pattern.compile(
-            "(?s)(?<=^|\\s)([a-z][a-z0-9_]*)=(\".*?\"(?=\\s+[a-z][a-z0-9_]*=|\\s*$)|\\S+)");
+            "(?s)(?<=^|\\s)([a-z][a-z0-9_]*)=(\".*?\"|\\S.*?|)(?=\\s+[a-z][a-z0-9_]*=|\\s*$)");
     private static final java.util.Set<String> RESERVED = java.util.Set.of("ts", "level", "logger", "thread", "event", "msg",
             "error");
 
@@ -38,7 +41,27 @@ public final class JsonLogLayout extends LayoutBase<ILoggingEvent> {
         fields.put("msg", msg);
         IThrowableProxy t = e.getThrowableProxy();
         if (t != null) fields.put("error", ThrowableProxyUtil.asString(t));
-        StringBuilder sb = new StringBuilder(msg.length() + 128).append('{');
+        return object(fields);
+    }
+
+    /**
+     * The line a command that fails prints last ({@code error: ...} in text), as one JSON object:
+     * level {@code ERROR}, event {@code error}, the text line in {@code msg}.
+     */
+    public static String fatal(String errorLine) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("ts", Instant.now().toString());
+        fields.put("level", "ERROR");
+        fields.put("logger", "Main");
+        fields.put("thread", Thread.currentThread().getName());
+        fields.put("event", "error");
+        fields.put("msg", errorLine);
+        String line = object(fields);
+        return line.substring(0, line.length() - 1);
+    }
+
+    private static String object(Map<String, String> fields) {
+        StringBuilder sb = new StringBuilder(256).append('{');
         fields.forEach((k, v) -> {
             if (sb.length() > 1) sb.append(',');
             Jsonb.quote(sb, k).append(':');

@@ -65,6 +65,7 @@ final class EndpointPool implements AutoCloseable {
     private final AtomicLong lastAllDownLog = new AtomicLong(Long.MIN_VALUE);
     /** When a call last succeeded (clock nanos). */
     private final AtomicLong lastSuccess;
+    private volatile boolean stopping;
 
     private EndpointPool(String chainName, long chainId, List<Endpoint> endpoints, Settings settings,
             OkHttpClient http) {
@@ -85,6 +86,22 @@ final class EndpointPool implements AutoCloseable {
      */
     static EndpointPool connect(String chainName, long chainId, List<EndpointSpec> specs, Settings settings,
             LongSupplier nanoClock) {
+        EndpointPool pool = open(chainName, chainId, specs, settings, nanoClock);
+        try {
+            pool.verifyAtStart();
+            return pool;
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Builds the pool without checking any endpoint: every endpoint starts unverified, and is checked by
+     * {@link #verifyOnce()} or, when a call needs one, in the background.
+     */
+    static EndpointPool open(String chainName, long chainId, List<EndpointSpec> specs, Settings settings,
+            LongSupplier nanoClock) {
         if (specs.isEmpty()) throw new IllegalArgumentException("chain " + chainName + " has no RPC endpoints");
         OkHttpClient http = new OkHttpClient.Builder().retryOnConnectionFailure(false).build();
         List<Endpoint> endpoints = new ArrayList<>();
@@ -93,14 +110,46 @@ final class EndpointPool implements AutoCloseable {
                     () -> ThreadLocalRandom.current().nextDouble());
             endpoints.add(new Endpoint(spec, http, health, nanoClock));
         }
-        EndpointPool pool = new EndpointPool(chainName, chainId, List.copyOf(endpoints), settings, http);
-        try {
-            pool.verifyAtStart();
-            return pool;
-        } catch (RuntimeException e) {
-            pool.close();
-            throw e;
+        return new EndpointPool(chainName, chainId, List.copyOf(endpoints), settings, http);
+    }
+
+    /**
+     * One round of chain-id checks: every unverified endpoint is asked {@code eth_chainId} once, in parallel
+     * (each bounded by its timeout), whether or not its backoff has passed. Returns when at least one endpoint
+     * is verified.
+     *
+     * @throws SourceException       when none is verified: names each endpoint and why it did not answer
+     * @throws IllegalStateException when none is verified and an endpoint serves another chain id
+     */
+    void verifyOnce() {
+        stopIfAsked("connecting chain " + chainName);
+        List<Thread> probes = new ArrayList<>();
+        List<String> refusals = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<String> unreachable = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (Endpoint e : endpoints) {
+            if (e.health().state() != EndpointHealth.State.UNVERIFIED) continue;
+            probes.add(Thread.ofVirtual().name("rpc-connect-" + chainName).start(() -> {
+                String refusal = probe(e, unreachable);
+                if (refusal != null) refusals.add(refusal);
+            }));
         }
+        for (Thread t : probes) join(t);
+        if (endpoints.stream().anyMatch(e -> e.health().state() == EndpointHealth.State.ACTIVE)) return;
+        if (!refusals.isEmpty()) throw new IllegalStateException(refusals.get(0));
+        throw new SourceException("none of the " + endpoints.size() + " endpoints of chain " + chainName
+                + " answers: " + String.join("; ", unreachable));
+    }
+
+    /**
+     * From now on no call waits for an endpoint (each throws {@link SourceException} instead of waiting for one
+     * to come back into rotation); calls in flight finish. For a clean stop: waiting can last as long as an outage.
+     */
+    void stopWaiting() {
+        stopping = true;
+    }
+
+    private void stopIfAsked(String what) {
+        if (stopping) throw new SourceException("doing " + what + ": stopping");
     }
 
     long chainId() {
@@ -251,6 +300,7 @@ final class EndpointPool implements AutoCloseable {
             if (pick == null && tip) pick = pick(now, tried, false, true);
             if (pick == null) pick = pick(now, tried, false, false);
             if (pick != null) return pick;
+            stopIfAsked(what);
             if (endpoints.stream().allMatch(e -> e.health().state() == EndpointHealth.State.DISABLED)) {
                 throw new SourceException("doing " + what + ": no usable endpoint for chain " + chainName
                         + " (" + endpoints.get(0).health().disabledReason() + ")");
@@ -308,7 +358,7 @@ final class EndpointPool implements AutoCloseable {
             if (e.health().startProbe(now)) {
                 Thread.ofVirtual().name("rpc-probe-" + chainName).start(() -> {
                     try {
-                        probe(e);
+                        probe(e, null);
                     } finally {
                         e.health().endProbe();
                     }
@@ -317,8 +367,11 @@ final class EndpointPool implements AutoCloseable {
         }
     }
 
-    /** Checks one endpoint's chain id. Returns null when it is verified or unreachable, else why it is refused. */
-    private String probe(Endpoint e) {
+    /**
+     * Checks one endpoint's chain id. Returns null when it is verified or unreachable (adding why to
+     * {@code unreachable} when given), else why it is refused.
+     */
+    private String probe(Endpoint e, List<String> unreachable) {
         long served;
         try {
             served = Hex.quantity(e.send(Endpoint.Call.of("eth_chainId")).required().asText());
@@ -327,6 +380,7 @@ final class EndpointPool implements AutoCloseable {
             Duration out = e.health().failed();
             log.debug("chain {}: endpoint {} not reachable (next try in {} ms): {}", chainName, e.name(),
                     out.toMillis(), cause);
+            if (unreachable != null) unreachable.add(cause);
             return null;
         }
         if (served != chainId) {
@@ -351,7 +405,7 @@ final class EndpointPool implements AutoCloseable {
             for (Endpoint e : endpoints) {
                 if (e.health().state() != EndpointHealth.State.UNVERIFIED || now - e.health().outUntil() < 0) continue;
                 probes.add(Thread.ofVirtual().name("rpc-connect-" + chainName).start(() -> {
-                    String refusal = probe(e);
+                    String refusal = probe(e, null);
                     if (refusal != null) refusals.add(refusal);
                 }));
             }
@@ -379,9 +433,14 @@ final class EndpointPool implements AutoCloseable {
         }
     }
 
-    private static void sleepNanos(long nanos, String what) {
+    /** Sleeps {@code nanos}, waking early (with a {@link SourceException}) when asked to stop waiting. */
+    private void sleepNanos(long nanos, String what) {
+        long until = System.nanoTime() + nanos;
         try {
-            TimeUnit.NANOSECONDS.sleep(nanos);
+            for (long left = nanos; left > 0; left = until - System.nanoTime()) {
+                stopIfAsked(what);
+                TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SourceException("doing " + what + ": interrupted while waiting for an endpoint");

@@ -68,6 +68,37 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
                 bloomChecks);
     }
 
+    /**
+     * The source without any endpoint checked yet (nothing is sent): the daemon checks them in each chain's
+     * own loop with {@link #verifyOnce()}, so a chain whose node is down delays nothing else.
+     */
+    public static RpcChainSource open(String chainName, long chainId, List<EndpointSpec> endpoints, boolean bloomChecks) {
+        return open(chainName, chainId, endpoints, bloomChecks, EndpointPool.Settings.DEFAULT);
+    }
+
+    /** As {@link #open(String, long, List, boolean)} with another retry policy (tests use short backoffs). */
+    static RpcChainSource open(String chainName, long chainId, List<EndpointSpec> endpoints, boolean bloomChecks,
+            EndpointPool.Settings settings) {
+        return new RpcChainSource(EndpointPool.open(chainName, chainId, endpoints, settings, System::nanoTime),
+                bloomChecks);
+    }
+
+    /**
+     * Asks every endpoint not yet checked for its chain id, once (bounded by the endpoints' timeouts); returns
+     * when at least one serves this chain.
+     *
+     * @throws SourceException       when no endpoint answers (the message names each one and why)
+     * @throws IllegalStateException when no endpoint is usable and one serves another chain id
+     */
+    public void verifyOnce() {
+        pool.verifyOnce();
+    }
+
+    /** From now on calls give up instead of waiting for an endpoint to come back (for a prompt, clean stop). */
+    public void stopWaiting() {
+        pool.stopWaiting();
+    }
+
     /** Reports every JSON-RPC exchange of every endpoint to {@code observer} (metrics). */
     public void observe(RpcObserver observer) {
         pool.observe(observer);

@@ -17,6 +17,7 @@ import javax.sql.DataSource;
  * refused with the way out; a table that exists without registration is refused too.
  */
 public final class TableDdl {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TableDdl.class);
     /** Advisory lock key for DDL: "evmi" + "ddl". */
     static final long DDL_LOCK = 0x65766d69_64646cL;
 
@@ -46,7 +47,10 @@ public final class TableDdl {
                 + literal(t.schema()) + ", " + literal(t.name()) + ")";
     }
 
-    /** Creates the chain rows, the tables and views that are missing, and checks the existing ones. */
+    /**
+     * Creates the chain rows, the schemas (a {@code database.schema} that does not exist yet is created, and the
+     * log says so), the tables and views that are missing, and checks the existing ones.
+     */
     public static void ensure(DataSource ds, List<EventTable> tables, java.util.Map<Long, String> chainNames) {
         Sql.inTransaction(ds, c -> {
             try (Statement s = c.createStatement()) {
@@ -60,9 +64,26 @@ public final class TableDdl {
                     ps.executeUpdate();
                 }
             }
+            ensureSchemas(c, tables);
             for (EventTable t : tables) ensureOne(c, t);
             return null;
         });
+    }
+
+    private static void ensureSchemas(Connection c, List<EventTable> tables) throws SQLException {
+        for (String schema : tables.stream().map(EventTable::schema).distinct().toList()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_namespace WHERE nspname = ?")) {
+                ps.setString(1, schema);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) continue;
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE SCHEMA " + Sql.quoted(schema));
+            }
+            log.info("schema.created schema={} (the tables' schema did not exist: database.schema or a table's schema)",
+                    schema);
+        }
     }
 
     private static void ensureOne(Connection c, EventTable t) throws SQLException {

@@ -88,7 +88,7 @@ class OpsIT {
                 assertTrue(sample(s, "indexer_db_copy_seconds_count", "table=\"public.transfers\"") >= 1);
                 assertTrue(s.contains("indexer_decode_rejects_total{chain=\"dev\",reason=\"topic_count\""), s);
                 assertEquals(0, sample(s, "indexer_chain_halted", "chain=\"dev\""), 0.0);
-                assertDashboardMetricsExist(s);
+                assertQueriedMetricsExist(s, "config/grafana-dashboard.json", 20);
 
                 HttpResponse<String> live = get(port, "/healthz");
                 assertEquals(200, live.statusCode(), live.body());
@@ -133,6 +133,9 @@ class OpsIT {
                 }
                 assertTrue(body.contains("no RPC endpoint has answered"), body);
                 assertEquals(503, get(port, "/readyz").statusCode());
+                String down = get(port, "/metrics").body();
+                assertEquals(0, sample(down, "indexer_chain_ready", "chain=\"dev\""), 0.0, "the ready gauge follows /readyz");
+                assertQueriedMetricsExist(down, "config/alerts.yaml", 5); // the RPC errors series exists by now
                 assertEquals(200, get(port, "/healthz").statusCode(), "failing RPC is retried: alive, not ready");
             } finally {
                 daemon.requestStop();
@@ -141,17 +144,17 @@ class OpsIT {
         }
     }
 
-    /** Every indexer_* series the Grafana dashboard queries is in the scrape. */
-    private static void assertDashboardMetricsExist(String scrape) throws Exception {
-        String dashboard = java.nio.file.Files.readString(repoFile("config/grafana-dashboard.json"));
-        Matcher m = Pattern.compile("indexer_[a-z_]+").matcher(dashboard);
+    /** Every indexer_* series {@code file} (the Grafana dashboard, the alert rules) queries is in the scrape. */
+    private static void assertQueriedMetricsExist(String scrape, String file, int atLeast) throws Exception {
+        String text = java.nio.file.Files.readString(repoFile(file));
+        Matcher m = Pattern.compile("indexer_[a-z_]+").matcher(text);
         int n = 0;
         while (m.find()) {
             n++;
             assertTrue(Pattern.compile("(?m)^" + m.group() + "[{ ]").matcher(scrape).find(),
-                    "the dashboard queries " + m.group() + " but /metrics has no such series");
+                    file + " queries " + m.group() + " but /metrics has no such series");
         }
-        assertTrue(n > 20, "dashboard queries found: " + n);
+        assertTrue(n >= atLeast, "queries found in " + file + ": " + n);
     }
 
     static Path repoFile(String relative) {

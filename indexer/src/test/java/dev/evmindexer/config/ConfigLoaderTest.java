@@ -150,6 +150,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void opsProgressInterval() throws Exception {
+        assertEquals(Duration.ofSeconds(30), parse(MINIMAL).ops().progressInterval());
+        IndexerConfig c = parse(MINIMAL + "ops: {progress_interval: 5s}\n");
+        assertEquals(Duration.ofSeconds(5), c.ops().progressInterval());
+        assertTrue(c.summary().contains("progress logged every 5s"), c.summary());
+        ConfigException e = assertThrows(ConfigException.class, () -> parse(MINIMAL + "ops: {progress_interval: often}\n"));
+        assertTrue(e.getMessage().contains("ops.progress_interval"), e.getMessage());
+    }
+
+    @Test
     void interpolatesWholeAndPartialValuesDefaultsAndEscapes() throws Exception {
         String yaml = MINIMAL
                 .replace("https://rpc.example.org/v2/SECRETKEY", "http://${HOST}:${PORT:-8545}/$$x")

@@ -46,6 +46,28 @@ class JsonLogLayoutTest {
     }
 
     @Test
+    void unquotedValuesWithSpacesAreKeptWhole() throws Exception {
+        JsonNode j = layout("anchor chain={} block={} fetchers={}", "dev", "#212(0xe5db6dba parent 0x1c2d3e4f)", 2);
+        assertEquals("#212(0xe5db6dba parent 0x1c2d3e4f)", j.get("block").asText());
+        assertEquals("dev", j.get("chain").asText());
+        assertEquals("2", j.get("fetchers").asText());
+        assertEquals(Map.of("event", "range.setup", "chain", "a b", "unit_blocks", "2000"),
+                JsonLogLayout.parse("range.setup chain=a b unit_blocks=2000"));
+        assertEquals(Map.of("event", "replan", "cause", "x=1 inside quotes", "n", "3"),
+                JsonLogLayout.parse("replan cause=\"x=1 inside quotes\" n=3"));
+    }
+
+    @Test
+    void theFatalLineIsOneJsonObject() throws Exception {
+        String line = JsonLogLayout.fatal("error: config c.yaml:3: chains[0].chain_id: expected an \"integer\"");
+        assertTrue(!line.contains("\n"), line);
+        JsonNode j = JSON.readTree(line);
+        assertEquals("ERROR", j.get("level").asText());
+        assertEquals("error", j.get("event").asText());
+        assertEquals("error: config c.yaml:3: chains[0].chain_id: expected an \"integer\"", j.get("msg").asText());
+    }
+
+    @Test
     void controlCharactersAreEscaped() throws Exception {
         JsonNode j = layout("step.failed cause=\"{}\"", "line1\nline2\ttab\u0001");
         assertEquals("line1\nline2\ttab\u0001", j.get("cause").asText());

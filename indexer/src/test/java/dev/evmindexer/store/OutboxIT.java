@@ -12,11 +12,11 @@ import dev.evmindexer.pipeline.Span;
 import dev.evmindexer.pipeline.TableRows;
 import dev.evmindexer.testsupport.TestPostgres;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
@@ -27,14 +27,28 @@ import org.postgresql.PGNotification;
  * retention deletes only old entries.
  */
 class OutboxIT extends StoreTestBase {
-    /** The README's consumer query, verbatim apart from the parameter markers. */
-    static final String README_QUERY = """
-            SELECT id, xid, chain_id, table_name, kind, from_block, to_block
-            FROM indexer.outbox
-            WHERE (xid, id) > (?::xid8, ?)
-              AND xid < pg_snapshot_xmin(pg_current_snapshot())   -- only transactions no longer in flight
-            ORDER BY xid, id""";
+    /** The README's consumer query, as written there (the first SQL block that reads {@code indexer.outbox}). */
+    static String readmeQuery() throws Exception {
+        String readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?s)```sql\n([^`]*?FROM indexer\\.outbox[^`]*?)```")
+                .matcher(readme);
+        assertTrue(m.find(), "the README's outbox query");
+        return m.group(1);
+    }
 
+    /**
+     * {@code sql} as psql sends it with {@code \\set last_xid X} and {@code \\set last_id I}: comments dropped,
+     * {@code :'name'} replaced by the value as a quoted literal and {@code :name} by the value as it is
+     * ({@code ::} casts untouched).
+     */
+    static String asPsqlSendsIt(String sql, Map<String, String> vars) {
+        String out = sql.replaceAll("--[^\n]*", "");
+        for (var v : vars.entrySet()) {
+            out = out.replace(":'" + v.getKey() + "'", "'" + v.getValue().replace("'", "''") + "'");
+            out = out.replaceAll("(?<!:):" + v.getKey() + "\\b", v.getValue());
+        }
+        return out;
+    }
 
     @Test
     void listenSeesCommitsAndRollbacksInOrderAndNothingOfAFailedTransaction() throws Exception {
@@ -94,10 +108,10 @@ class OutboxIT extends StoreTestBase {
     /** One poll of the README query from {@code cursor} (xid, id), advancing it. */
     private static List<String> read(Connection c, long[] cursor) throws Exception {
         List<String> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(README_QUERY)) {
-            ps.setString(1, Long.toString(cursor[0]));
-            ps.setLong(2, cursor[1]);
-            try (ResultSet rs = ps.executeQuery()) {
+        String sql = asPsqlSendsIt(readmeQuery(), Map.of("last_xid", Long.toString(cursor[0]), "last_id",
+                Long.toString(cursor[1])));
+        try (java.sql.Statement st = c.createStatement()) {
+            try (ResultSet rs = st.executeQuery(sql)) {
                 while (rs.next()) {
                     cursor[1] = rs.getLong(1);
                     cursor[0] = Long.parseLong(rs.getString(2));
