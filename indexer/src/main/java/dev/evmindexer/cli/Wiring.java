@@ -89,7 +89,7 @@ final class Wiring implements AutoCloseable {
                         e.maxRps().orElse(0), e.maxConcurrency().orElse(EndpointSpec.DEFAULT_MAX_CONCURRENCY),
                         e.weight(), e.logsPerCall().orElse(EndpointSpec.DEFAULT_LOGS_PER_CALL)));
             }
-            return RpcChainSource.connect(c.name(), c.chainId(), specs, c.bloomChecks());
+            return RpcChainSource.connect(c.name(), c.chainId(), specs, c.bloomChecks(), c.receiptsProof());
         });
     }
 
