@@ -10,7 +10,7 @@ import java.util.Map;
  * @param blocks   how many blocks of the range were asked for (the range clipped at the node's head)
  * @param unproven block number to why its receipts did not prove
  */
-public record ProvenLogs(RangeLogs proven, long blocks, Map<Long, String> unproven) {
+public record ProvenLogs(RangeLogs proven, Map<Long, String> unproven) {
     public ProvenLogs {
         unproven = Map.copyOf(unproven);
     }

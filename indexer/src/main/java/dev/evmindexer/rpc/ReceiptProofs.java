@@ -72,7 +72,7 @@ final class ReceiptProofs {
                 }
             }
         }
-        return new ProvenLogs(new RangeLogs(logs, Map.copyOf(withLogs)), headers.size(), unproven);
+        return new ProvenLogs(new RangeLogs(logs, Map.copyOf(withLogs)), unproven);
     }
 
     /** Every log of each block of {@code group}, from receipts fetched in one exchange and proven; retried elsewhere. */
