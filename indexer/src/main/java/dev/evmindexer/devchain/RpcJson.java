@@ -49,13 +49,17 @@ final class RpcJson {
         this.g = g;
     }
 
-    /** The block object of {@code eth_getBlockBy*}, with transaction hashes only. */
-    void block(DevBlock b) throws IOException {
+    /**
+     * The block object of {@code eth_getBlockBy*}, with transaction hashes only; its receiptsRoot is the real one
+     * ({@link DevReceipts#root}) unless {@code realReceiptsRoot} is false ({@link DevChain#withoutReceiptsRoots}).
+     */
+    void block(DevBlock b, boolean realReceiptsRoot) throws IOException {
         LogTable logs = b.logs().table();
         int txs = logs.txCount();
         byte[] txHashes = logs.txHashBytes();
         byte[] txRoot = txs == 0 ? EMPTY_TRIE : DevHashing.keccak256(txHashes, 0, txs * 32);
-        byte[] receiptsRoot = DevReceipts.root(b).unsafeBytes();
+        byte[] receiptsRoot = realReceiptsRoot ? DevReceipts.root(b).unsafeBytes()
+                : txs == 0 ? EMPTY_TRIE : DevHashing.keccak256(txRoot, b.bloom());
         g.writeStartObject();
         quantityField("number", b.number());
         hexField("hash", b.hash().unsafeBytes());

@@ -93,9 +93,10 @@ final class RpcMethods {
         return (json, g) -> json.receipts(block);
     }
 
-    private static ResultWriter block(DevBlock block) {
+    private ResultWriter block(DevBlock block) {
         if (block == null) return (json, g) -> g.writeNull();
-        return (json, g) -> json.block(block);
+        boolean realRoot = chain.realReceiptsRoots();
+        return (json, g) -> json.block(block, realRoot);
     }
 
     private Answer logs(JsonNode p) {
