@@ -89,6 +89,32 @@ class OrderedTrieTest {
         assertEquals(root, OrderedTrie.root(keys, values));
     }
 
+    @Test
+    void typedReceiptsAreTheTypeBytePrecedingTheSameList() {
+        byte[] bloom = new byte[256];
+        bloom[7] = 1;
+        dev.evmindexer.eth.Log log = new dev.evmindexer.eth.Log(dev.evmindexer.eth.Address.fromHex("0x" + "ab".repeat(20)),
+                List.of(Hash.of(new byte[32])), new byte[] {1, 2, 3}, 9, Hash.of(new byte[32]), Hash.of(new byte[32]), 0, 0);
+        byte[] legacy = Receipt.withStatus(0, true, 21_000, bloom, List.of(log)).encode();
+        // RLP([0x01, 21000, bloom, [[address, [topic], 0x010203]]])
+        String body = Hex.encode(Rlp.list(Rlp.uint(1), Rlp.uint(21_000), Rlp.string(bloom), Rlp.list(Rlp.list(
+                Rlp.string(log.address().toArray()), Rlp.list(Rlp.string(new byte[32])), Rlp.string(new byte[] {1, 2, 3})))));
+        assertEquals(body, Hex.encode(legacy));
+        for (int type = 1; type <= 4; type++) {
+            byte[] typed = Receipt.withStatus(type, true, 21_000, bloom, List.of(log)).encode();
+            assertEquals("0x0" + type + body.substring(2), Hex.encode(typed), "type " + type);
+        }
+        // a failed transaction's status is the empty string, a pre-Byzantium receipt holds the 32-byte state root
+        assertEquals("0x80", Hex.encode(java.util.Arrays.copyOfRange(
+                Receipt.withStatus(0, false, 21_000, bloom, List.of()).encode(), 3, 4)));
+        byte[] root = new byte[32];
+        root[0] = 0x55;
+        byte[] preByzantium = new Receipt(0, root, 21_000, bloom, List.of()).encode();
+        assertEquals("0xa055", Hex.encode(java.util.Arrays.copyOfRange(preByzantium, 3, 5)));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Receipt.withStatus(0x7e, true, 0, bloom, List.of()));
+    }
+
     private static String root(Map<String, String> entries) {
         List<byte[]> keys = new ArrayList<>();
         List<byte[]> values = new ArrayList<>();
