@@ -48,8 +48,13 @@ final class ReceiptProofs {
         List<Log> logs = new ArrayList<>();
         Map<Long, BlockHeader> withLogs = new HashMap<>();
         Map<Long, String> unproven = new LinkedHashMap<>();
-        for (int i = 0; i < headers.size(); i += BLOCKS_PER_CALL) {
-            List<BlockHeader> group = headers.subList(i, Math.min(headers.size(), i + BLOCKS_PER_CALL));
+        List<BlockHeader> rooted = new ArrayList<>(headers.size());
+        for (BlockHeader h : headers) {
+            if (h.receiptsRoot() != null) rooted.add(h);
+            else unproven.put(h.number(), "the node's header has no receiptsRoot to prove against");
+        }
+        for (int i = 0; i < rooted.size(); i += BLOCKS_PER_CALL) {
+            List<BlockHeader> group = rooted.subList(i, Math.min(rooted.size(), i + BLOCKS_PER_CALL));
             List<List<Log>> proven;
             try {
                 proven = prove(pool, group);
@@ -87,7 +92,6 @@ final class ReceiptProofs {
             List<List<Log>> out = new ArrayList<>(group.size());
             for (int k = 0; k < group.size(); k++) {
                 BlockHeader h = group.get(k);
-                if (h.receiptsRoot() == null) throw Answers.bad(ep, "block " + h + " without a receiptsRoot");
                 RpcResult a = answers.get(k);
                 if (a.isNull() || Requests.isUnknownBlock(a)) {
                     throw Answers.bad(ep, "no receipts for block " + h + " (reorged away, or not served)");
