@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
  * table, with the database; prints a summary and the first differences. {@code --repair} rewrites the
  * differing blocks, each run of them in one transaction under the chain's lock and epoch, so it is safe
  * beside a running daemon. Exits 0 only when the range is equal (after repair), {@value #EXIT_DIFFERENT}
- * when differences remain.
+ * when differences remain. {@code --proof} takes the node's logs from receipts proven against each block's header
+ * (ARCHITECTURE.md, invariant 9) and counts a block whose receipts do not prove as a difference.
  */
 @Command(name = "verify", description = "Compare a block range in the database with the chain's nodes; --repair fixes it.")
 final class VerifyCommand implements Callable<Integer> {
@@ -39,6 +40,10 @@ final class VerifyCommand implements Callable<Integer> {
     @Option(names = "--repair", description = "rewrite the blocks that differ from the node")
     boolean repair;
 
+    @Option(names = "--proof", description = "take the node's logs from each block's receipts, proven against its "
+            + "header's receiptsRoot, and report blocks whose receipts do not prove")
+    boolean proof;
+
     @Option(names = "--show", paramLabel = "K", defaultValue = "20", description = "differences to print (default ${DEFAULT-VALUE})")
     int show;
 
@@ -58,13 +63,15 @@ final class VerifyCommand implements Callable<Integer> {
             String name = c.settings().name();
             Verifier verifier = new Verifier(w.source(name), w.store, new PgVerifyStore(w.database.dataSource()), c.tables(),
                     c.settings(), new LogRouter());
-            Verifier.Report r = verifier.run(from, to, repair, show);
+            Verifier.Report r = verifier.run(from, to, repair, show, proof);
             out.printf("verify: chain %s [%d, %d]: %d blocks, %d rows on the node, %d in the tables, %d differing block(s)%s%n",
                     name, r.from(), r.to(), r.blocks(), r.rowsOnNode(), r.rowsInTables(), r.differing(),
                     r.uncovered() > 0 ? " (" + r.uncovered() + " table-blocks not indexed yet, skipped)" : "");
             for (Verifier.Difference d : r.first()) {
                 out.printf("  block #%d %s: %s%n", d.block(), d.table() == null ? "header" : d.table(), d.what());
             }
+            if (proof) out.printf("verify: receipts proven in %d block(s), %d did not prove%n", r.blocks() - r.unproven(),
+                    r.unproven());
             if (r.differing() > r.first().size()) out.printf("  ... and more (--show K prints more)%n");
             if (repair) out.printf("verify: repaired %d of %d differing block(s)%n", r.repaired(), r.differing());
             out.printf("verify: %s%n", r.equal() ? "EQUAL" : "DIFFERENT" + (repair ? "" : " (--repair rewrites these blocks)"));

@@ -90,7 +90,7 @@ final class Wiring implements AutoCloseable {
     RpcChainSource source(String chainName) {
         return sources.computeIfAbsent(chainName, n -> {
             ChainConfig c = plan.chains().get(n).chain();
-            return RpcChainSource.connect(c.name(), c.chainId(), specs(c), c.bloomChecks());
+            return RpcChainSource.connect(c.name(), c.chainId(), specs(c), c.bloomChecks(), c.receiptsProof());
         });
     }
 
@@ -101,7 +101,7 @@ final class Wiring implements AutoCloseable {
     RpcChainSource openSource(String chainName) {
         return sources.computeIfAbsent(chainName, n -> {
             ChainConfig c = plan.chains().get(n).chain();
-            return RpcChainSource.open(c.name(), c.chainId(), specs(c), c.bloomChecks());
+            return RpcChainSource.open(c.name(), c.chainId(), specs(c), c.bloomChecks(), c.receiptsProof());
         });
     }
 

@@ -16,7 +16,7 @@ import java.util.Set;
 /** One entry of {@code chains}, with its RPC endpoints. */
 final class ChainBinder {
     static final List<String> KEYS = List.of("name", "chain_id", "rpc", "finality", "max_reorg_depth",
-            "poll_interval", "bloom_checks", "batch_size", "max_fetchers");
+            "poll_interval", "bloom_checks", "receipts_proof", "batch_size", "max_fetchers");
     static final List<String> RPC_KEYS = List.of("url", "max_rps", "max_concurrency", "max_block_range",
             "logs_per_call", "max_batch", "timeout", "weight");
     static final String FINALIZED = "finalized";
@@ -45,13 +45,17 @@ final class ChainBinder {
         boolean bloomChecks = ChainConfig.DEFAULT_BLOOM_CHECKS;
         Optional<Tree> b = m.get("bloom_checks");
         if (b.isPresent()) bloomChecks = b.get().bool();
+        boolean receiptsProof = ChainConfig.DEFAULT_RECEIPTS_PROOF;
+        Optional<Tree> proof = m.get("receipts_proof");
+        if (proof.isPresent()) receiptsProof = proof.get().bool();
         int batchSize = ChainConfig.DEFAULT_BATCH_SIZE;
         Optional<Tree> batch = m.get("batch_size");
         if (batch.isPresent()) batchSize = batch.get().integer(1, ChainConfig.MAX_BATCH_SIZE);
 
         OptionalInt maxFetchers = optionalInt(m, "max_fetchers");
 
-        return new ChainConfig(name, chainId, rpc, finality, maxReorgDepth, poll, bloomChecks, batchSize, maxFetchers,
+        return new ChainConfig(name, chainId, rpc, finality, maxReorgDepth, poll, bloomChecks, receiptsProof, batchSize,
+                maxFetchers,
                 t.line());
     }
 

@@ -11,15 +11,18 @@ import java.util.OptionalInt;
  * @param finality      where final blocks end, see {@link Finality}
  * @param maxReorgDepth deepest reorg rewritten automatically; deeper ones halt the chain
  * @param bloomChecks   whether logs are checked against header blooms (off for chains with wrong blooms)
+ * @param receiptsProof whether the tip phase takes block logs from receipts proven against the header's receiptsRoot
  * @param batchSize     tip headers fetched per batch, 1..{@value #MAX_BATCH_SIZE}
  * @param line          1-based line of this entry in the config
  */
 public record ChainConfig(String name, long chainId, List<RpcEndpointConfig> rpc, Finality finality,
-                          int maxReorgDepth, Duration pollInterval, boolean bloomChecks, int batchSize,
+                          int maxReorgDepth, Duration pollInterval, boolean bloomChecks,
+                          boolean receiptsProof, int batchSize,
                           OptionalInt maxFetchers, int line) {
     public static final int DEFAULT_MAX_REORG_DEPTH = 128;
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(2);
     public static final boolean DEFAULT_BLOOM_CHECKS = true;
+    public static final boolean DEFAULT_RECEIPTS_PROOF = false;
     public static final int DEFAULT_BATCH_SIZE = 1;
     public static final int MAX_BATCH_SIZE = 100;
 

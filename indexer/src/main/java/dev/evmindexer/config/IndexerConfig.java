@@ -49,6 +49,7 @@ public record IndexerConfig(DatabaseConfig database, List<ChainConfig> chains, L
                     .append(c.finality()).append(", max reorg depth ").append(c.maxReorgDepth())
                     .append(", poll ").append(Durations.format(c.pollInterval()))
                     .append(", bloom checks ").append(c.bloomChecks() ? "on" : "off")
+                    .append(c.receiptsProof() ? ", receipts proof on" : "")
                     .append(", tip batch ").append(c.batchSize())
                     .append(c.maxFetchers().isPresent() ? ", max fetchers " + c.maxFetchers().getAsInt() : "").append('\n');
             for (RpcEndpointConfig r : c.rpc()) sb.append("  rpc ").append(describe(r)).append('\n');

@@ -2,7 +2,9 @@ package dev.evmindexer.devchain;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.io.SerializedString;
+import dev.evmindexer.proof.Receipt;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Writes devchain blocks and logs as JSON-RPC objects straight into a streaming generator, hex
@@ -22,7 +24,7 @@ final class RpcJson {
     private static final byte[] EMPTY_TRIE =
             dev.evmindexer.eth.Hex.decode("0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421");
     private static final long GAS_LIMIT = 30_000_000;
-    private static final long GAS_PER_TX = 50_000;
+    private static final long GAS_PER_TX = DevReceipts.GAS_PER_TX;
     private static final long BASE_FEE = 1_000_000_000;
 
     private static final SerializedString ADDRESS = new SerializedString("address");
@@ -47,13 +49,17 @@ final class RpcJson {
         this.g = g;
     }
 
-    /** The block object of {@code eth_getBlockBy*}, with transaction hashes only. */
-    void block(DevBlock b) throws IOException {
+    /**
+     * The block object of {@code eth_getBlockBy*}, with transaction hashes only; its receiptsRoot is the real one
+     * ({@link DevReceipts#root}) unless {@code realReceiptsRoot} is false ({@link DevChain#withoutReceiptsRoots}).
+     */
+    void block(DevBlock b, boolean realReceiptsRoot) throws IOException {
         LogTable logs = b.logs().table();
         int txs = logs.txCount();
         byte[] txHashes = logs.txHashBytes();
         byte[] txRoot = txs == 0 ? EMPTY_TRIE : DevHashing.keccak256(txHashes, 0, txs * 32);
-        byte[] receiptsRoot = txs == 0 ? EMPTY_TRIE : DevHashing.keccak256(txRoot, b.bloom());
+        byte[] receiptsRoot = realReceiptsRoot ? DevReceipts.root(b).unsafeBytes()
+                : txs == 0 ? EMPTY_TRIE : DevHashing.keccak256(txRoot, b.bloom());
         g.writeStartObject();
         quantityField("number", b.number());
         hexField("hash", b.hash().unsafeBytes());
@@ -82,6 +88,43 @@ final class RpcJson {
         g.writeStartArray();
         g.writeEndArray();
         g.writeEndObject();
+    }
+
+    /**
+     * The {@code eth_getBlockReceipts} answer of block {@code b}: its {@link DevReceipts}, each with the fields nodes
+     * send (sender and recipient are the zero address) and its logs as {@code eth_getLogs} entries.
+     */
+    void receipts(DevBlock b) throws IOException {
+        LogTable logs = b.logs().table();
+        List<Receipt> receipts = DevReceipts.of(b);
+        g.writeStartArray();
+        int i = 0;
+        for (int tx = 0; tx < receipts.size(); tx++) {
+            Receipt r = receipts.get(tx);
+            g.writeStartObject();
+            quantityField("type", r.type());
+            quantityField("status", 1);
+            quantityField("cumulativeGasUsed", r.cumulativeGasUsed());
+            g.writeFieldName("logs");
+            g.writeStartArray();
+            for (int k = 0; k < r.logs().size(); k++) log(b, logs, i++);
+            g.writeEndArray();
+            hexField("logsBloom", r.logsBloom());
+            g.writeFieldName(TX_HASH);
+            hex(logs.txHashBytes(), tx * 32, 32);
+            g.writeFieldName(TX_INDEX);
+            quantity(tx);
+            hexField("blockHash", b.hash().unsafeBytes());
+            quantityField("blockNumber", b.number());
+            quantityField("gasUsed", GAS_PER_TX);
+            quantityField("effectiveGasPrice", BASE_FEE);
+            hexField("from", ZERO_ADDRESS);
+            hexField("to", ZERO_ADDRESS);
+            g.writeFieldName("contractAddress");
+            g.writeNull();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
     }
 
     /** Log {@code i} of {@code logs}, which are the logs of block {@code b}, as an {@code eth_getLogs} entry. */

@@ -58,6 +58,7 @@ final class RpcMethods {
             }
             case "eth_getBlockByNumber" -> blockByNumber(p);
             case "eth_getBlockByHash" -> blockByHash(p);
+            case "eth_getBlockReceipts" -> blockReceipts(p);
             default -> throw new RpcError(RpcError.METHOD_NOT_FOUND, "the method " + method + " does not exist/is not available");
         }, 0);
     }
@@ -77,9 +78,25 @@ final class RpcMethods {
         return block(chain.canonicalByHash(hash, chain.snapshot()));
     }
 
-    private static ResultWriter block(DevBlock block) {
+    /** The receipts of a block named by number, tag or hash (a 32-byte hex string); null for a block it lacks. */
+    private ResultWriter blockReceipts(JsonNode p) {
+        arity(p, 1, 1);
+        JsonNode id = p.get(0);
+        DevChain.Snapshot s = chain.snapshot();
+        DevBlock block;
+        if (id.isTextual() && id.asText().length() == 66) {
+            block = chain.canonicalByHash(Hash.of(LogQuery.hexBytes(id, 32, "block hash")), s);
+        } else {
+            block = s.block(blockNumber(id, s, "block number"));
+        }
         if (block == null) return (json, g) -> g.writeNull();
-        return (json, g) -> json.block(block);
+        return (json, g) -> json.receipts(block);
+    }
+
+    private ResultWriter block(DevBlock block) {
+        if (block == null) return (json, g) -> g.writeNull();
+        boolean realRoot = chain.realReceiptsRoots();
+        return (json, g) -> json.block(block, realRoot);
     }
 
     private Answer logs(JsonNode p) {

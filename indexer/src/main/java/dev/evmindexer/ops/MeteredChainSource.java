@@ -62,6 +62,11 @@ final class MeteredChainSource implements ChainSource {
     }
 
     @Override
+    public dev.evmindexer.pipeline.ProvenLogs provenLogs(long from, long to, LogFilter filter) {
+        return delegate.provenLogs(from, to, filter);
+    }
+
+    @Override
     public dev.evmindexer.pipeline.RangePiece rangePiece(long from, long to, LogFilter filter,
             dev.evmindexer.pipeline.MemoryBudget budget) throws InterruptedException {
         return delegate.rangePiece(from, to, filter, budget);

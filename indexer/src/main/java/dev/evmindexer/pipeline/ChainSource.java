@@ -43,6 +43,15 @@ public interface ChainSource {
     RangeLogs rangeLogs(long from, long to, LogFilter filter);
 
     /**
+     * The logs matching {@code filter} in {@code [from, to]} (clipped at the node's head) taken from each block's
+     * receipts, proven against the block's receiptsRoot (ARCHITECTURE.md, invariant 9), and the blocks whose receipts
+     * did not prove on any endpoint tried. Sources that cannot prove receipts throw {@link UnsupportedOperationException}.
+     */
+    default ProvenLogs provenLogs(long from, long to, LogFilter filter) {
+        throw new UnsupportedOperationException("this chain source cannot prove receipts");
+    }
+
+    /**
      * The first piece of {@code [from, to]}: the checked logs of {@code [from, end]} for some {@code end <= to} the
      * source chooses (one call's worth, sized by the volume of logs it expects), holding a reservation of
      * {@code budget} taken before the call and corrected to the answer's size, which the caller releases once the

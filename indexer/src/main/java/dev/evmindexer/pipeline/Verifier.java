@@ -20,6 +20,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Blocks above the finalized block whose stored header differs from the node's are a reorg, not a
  * repair: they are reported and left to the daemon's rollback.
+ *
+ * <p>With {@code proof} ({@code verify --proof}, ARCHITECTURE.md invariant 9) the node's logs come from each block's
+ * receipts, proven against its header's receiptsRoot ({@link ChainSource#provenLogs}) instead of {@code eth_getLogs}: a
+ * block whose receipts do not prove is reported (and its rows are not compared), and the stored rows are compared
+ * with the proven logs.
  */
 public final class Verifier {
     private static final Logger log = LoggerFactory.getLogger(Verifier.class);
@@ -32,12 +37,13 @@ public final class Verifier {
      * @param rowsOnNode     rows the node's logs decode to, in covered blocks
      * @param rowsInTables   rows the tables hold there
      * @param uncovered      (table, block) pairs skipped because the table has not indexed them yet
-     * @param differing      (table, block) pairs and stored headers that differ, before any repair
+     * @param differing      (table, block) pairs, stored headers and unproven blocks that differ, before any repair
      * @param repaired       (table, block) pairs rewritten and equal afterwards
+     * @param unproven       blocks whose receipts did not prove against their header (with {@code proof})
      * @param first          the first differences (block order within each chunk of the range)
      */
     public record Report(long from, long to, long blocks, long rowsOnNode, long rowsInTables, long uncovered,
-                         long differing, long repaired, List<Difference> first) {
+                         long differing, long repaired, long unproven, List<Difference> first) {
         /** True when the database equals the node in the range (after repair, when repairing). */
         public boolean equal() {
             return differing == repaired;
@@ -63,6 +69,11 @@ public final class Verifier {
 
     /** Compares (and with {@code repair}, fixes) {@code [from, to]}; keeps the first {@code keep} differences. */
     public Report run(long from, long to, boolean repair, int keep) {
+        return run(from, to, repair, keep, false);
+    }
+
+    /** As {@link #run(long, long, boolean, int)}; with {@code proof} against logs from proven receipts. */
+    public Report run(long from, long to, boolean repair, int keep, boolean proof) {
         if (from < 0 || to < from) throw new IllegalArgumentException("need 0 <= from <= to, got [" + from + ", " + to + "]");
         long chainId = settings.chainId();
         long end = Math.min(to, source.heads().head());
@@ -70,13 +81,27 @@ public final class Verifier {
         for (long a = from; a <= end; a += settings.rangeSize()) {
             long b = Math.min(end, a + settings.rangeSize() - 1);
             ChainState state = store.chain(chainId); // read before fetching: repairs are checked against this epoch
-            RangeLogs answer = source.rangeLogs(a, b, LogRouter.union(tables));
+            RangeLogs answer;
+            TreeSet<Long> unproven = new TreeSet<>();
+            if (proof) {
+                ProvenLogs p = source.provenLogs(a, b, LogRouter.union(tables));
+                answer = p.proven();
+                unproven.addAll(p.unproven().keySet());
+                for (long n : unproven) {
+                    t.differing++;
+                    t.unproven++;
+                    t.note(new Difference(n, null, "receipts do not prove against the header's receiptsRoot: "
+                            + p.unproven().get(n)));
+                }
+            } else {
+                answer = source.rangeLogs(a, b, LogRouter.union(tables));
+            }
             List<TableRows> expected = router.route(tables, answer.logs(), n -> answer.headers().get(n));
             Map<Long, Hash> canonical = checkHeaders(a, b, t);
-            for (TableRows tr : expected) compareTable(chainId, state, new Span(a, b), tr, canonical, repair, t);
+            for (TableRows tr : expected) compareTable(chainId, state, new Span(a, b), tr, canonical, repair, unproven, t);
         }
         Report r = new Report(from, to, Math.max(0, end - from + 1), t.rowsOnNode, t.rowsInTables, t.uncovered,
-                t.differing, t.repaired, List.copyOf(t.first));
+                t.differing, t.repaired, t.unproven, List.copyOf(t.first));
         log.info("verify.done chain={} from={} to={} blocks={} differing={} repaired={}", settings.name(), from, end,
                 r.blocks(), r.differing(), r.repaired());
         return r;
@@ -104,14 +129,20 @@ public final class Verifier {
         return canonical;
     }
 
+    /** Compares one table's rows in {@code chunk}, except in blocks it does not cover yet and {@code unproven} ones. */
     private void compareTable(long chainId, ChainState state, Span chunk, TableRows expected, Map<Long, Hash> canonical,
-            boolean repair, Tally t) {
+            boolean repair, TreeSet<Long> unproven, Tally t) {
         EventTable table = expected.table();
         long lo = Math.max(chunk.from(), table.startBlock());
         if (lo > chunk.to()) return;
         List<Span> gaps = store.uncovered(table, lo, chunk.to());
         for (Span gap : gaps) t.uncovered += gap.size();
-        for (Span piece : Span.minus(new Span(lo, chunk.to()), gaps)) {
+        List<Span> pieces = new ArrayList<>();
+        for (Span covered : Span.minus(new Span(lo, chunk.to()), gaps)) {
+            java.util.SortedSet<Long> holes = unproven.subSet(covered.from(), covered.to() + 1);
+            pieces.addAll(holes.isEmpty() ? List.of(covered) : Span.minus(covered, Span.runs(holes)));
+        }
+        for (Span piece : pieces) {
             TableRows rows = rowsIn(expected, piece);
             List<VerifyStore.RowDiff> diffs = verifyStore.compare(chainId, piece, rows);
             t.rowsOnNode += rows.rows().size();
@@ -181,6 +212,7 @@ public final class Verifier {
         long uncovered;
         long differing;
         long repaired;
+        long unproven;
 
         Tally(int keep) {
             this.keep = keep;

@@ -16,7 +16,10 @@ import java.util.List;
 final class Answers {
     private Answers() {}
 
-    /** A block object of {@code eth_getBlockBy*}; {@code logsBloom} may be absent (then it is empty). */
+    /**
+     * A block object of {@code eth_getBlockBy*}; {@code logsBloom} may be absent (then it is empty), and so may
+     * {@code receiptsRoot} (then it is null).
+     */
     static BlockHeader header(JsonNode block, Endpoint from) {
         if (block == null || !block.isObject()) throw bad(from, "a block that is not an object");
         long number = quantityField(block, "number", from);
@@ -31,7 +34,9 @@ final class Answers {
                 throw bad(from, "block #" + number + " with a logsBloom of " + bloom.length + " bytes");
             }
         }
-        return new BlockHeader(number, hash, parent, timestamp, bloom);
+        JsonNode root = block.get("receiptsRoot");
+        Hash receiptsRoot = root == null || root.isNull() ? null : hash(root, "receiptsRoot", from);
+        return new BlockHeader(number, hash, parent, timestamp, bloom, receiptsRoot);
     }
 
     /** One log object of {@code eth_getLogs}. A log marked {@code removed: true} is a fault. */
@@ -84,17 +89,17 @@ final class Answers {
         }
     }
 
-    private static long quantityField(JsonNode obj, String name, Endpoint from) {
+    static long quantityField(JsonNode obj, String name, Endpoint from) {
         return quantity(field(obj, name, from), name, from);
     }
 
-    private static int intQuantity(JsonNode obj, String name, Endpoint from) {
+    static int intQuantity(JsonNode obj, String name, Endpoint from) {
         long v = quantityField(obj, name, from);
         if (v > Integer.MAX_VALUE) throw bad(from, name + " out of range: " + v);
         return (int) v;
     }
 
-    private static Hash hashField(JsonNode obj, String name, Endpoint from) {
+    static Hash hashField(JsonNode obj, String name, Endpoint from) {
         return hash(field(obj, name, from), name, from);
     }
 
@@ -104,7 +109,7 @@ final class Answers {
         return Hash.of(b);
     }
 
-    private static byte[] bytes(JsonNode value, String name, Endpoint from) {
+    static byte[] bytes(JsonNode value, String name, Endpoint from) {
         if (value == null || !value.isTextual() || !value.asText().startsWith("0x")) {
             throw bad(from, name + " that is not 0x-prefixed hex");
         }
@@ -115,7 +120,7 @@ final class Answers {
         }
     }
 
-    private static JsonNode field(JsonNode obj, String name, Endpoint from) {
+    static JsonNode field(JsonNode obj, String name, Endpoint from) {
         JsonNode v = obj.get(name);
         if (v == null || v.isNull()) throw bad(from, "an answer without " + name);
         return v;

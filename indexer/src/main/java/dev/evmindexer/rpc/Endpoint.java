@@ -111,6 +111,9 @@ final class Endpoint implements AutoCloseable {
         return metrics;
     }
 
+    static final String GET_LOGS = "eth_getLogs";
+    static final String GET_BLOCK_RECEIPTS = "eth_getBlockReceipts";
+
     /** A request to send; {@code params} are plain Java values (String, Boolean, Map, List) serialised as JSON. */
     record Call(String method, List<Object> params) {
         static Call of(String method, Object... params) {
@@ -134,7 +137,8 @@ final class Endpoint implements AutoCloseable {
         }
         StreamingAnswers.Answer answer;
         try {
-            answer = exchange(call.method(), () -> streamed(body, in -> StreamingAnswers.parseOne(in, this, limits)));
+            boolean logs = call.method().equals(GET_LOGS);
+            answer = exchange(call.method(), () -> streamed(body, in -> StreamingAnswers.parseOne(in, this, limits, logs)));
         } catch (WholeAnswerError e) {
             return RpcResult.error(name, call.method(), e.code, e.message);
         }
@@ -193,7 +197,8 @@ final class Endpoint implements AutoCloseable {
         Object[] answers;
         try {
             String body = PAYLOAD.writeValueAsString(payload);
-            answers = exchange(what, () -> streamed(body, in -> StreamingAnswers.parse(in, positionById, this, limits)));
+            boolean logs = arraysAreLogs(calls);
+            answers = exchange(what, () -> streamed(body, in -> StreamingAnswers.parse(in, positionById, this, limits, logs)));
         } catch (WholeAnswerError e) {
             List<RpcResult> same = new ArrayList<>(calls.size());
             for (Call c : calls) same.add(RpcResult.error(name, c.method(), e.code, e.message));
@@ -214,6 +219,18 @@ final class Endpoint implements AutoCloseable {
             throw new RpcFault(RpcFault.Kind.BATCH_REJECTED, ordered[0].describeError());
         }
         return List.of(ordered);
+    }
+
+    /**
+     * Whether the array results of a batch are {@code eth_getLogs} logs (read as they stream in) rather than trees: a
+     * batch mixing {@code eth_getLogs} with another method that answers an array is refused.
+     */
+    private static boolean arraysAreLogs(List<Call> calls) {
+        boolean logs = calls.stream().anyMatch(c -> c.method().equals(GET_LOGS));
+        if (logs && calls.stream().anyMatch(c -> c.method().equals(GET_BLOCK_RECEIPTS))) {
+            throw new IllegalArgumentException("eth_getLogs and eth_getBlockReceipts cannot share a batch");
+        }
+        return logs;
     }
 
     /** A streamed answer as a result; an error answer that says "rate limited" is a throttling fault instead. */

@@ -34,6 +34,11 @@ final class Requests {
         return Endpoint.Call.of("eth_getBlockByHash", hash.hex(), false);
     }
 
+    /** All receipts of the block with this hash ({@code eth_getBlockReceipts} takes a number, tag or hash). */
+    static Endpoint.Call blockReceipts(Hash blockHash) {
+        return Endpoint.Call.of(Endpoint.GET_BLOCK_RECEIPTS, blockHash.hex());
+    }
+
     static Endpoint.Call logsOfBlock(Hash blockHash, LogFilter filter) {
         Map<String, Object> f = new LinkedHashMap<>();
         f.put("blockHash", blockHash.hex());

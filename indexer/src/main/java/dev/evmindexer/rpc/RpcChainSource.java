@@ -8,6 +8,7 @@ import dev.evmindexer.pipeline.ChainSource;
 import dev.evmindexer.pipeline.Heads;
 import dev.evmindexer.pipeline.LogFilter;
 import dev.evmindexer.pipeline.MemoryBudget;
+import dev.evmindexer.pipeline.ProvenLogs;
 import dev.evmindexer.pipeline.RangeLogs;
 import dev.evmindexer.pipeline.RangePiece;
 import dev.evmindexer.pipeline.SourceException;
@@ -36,13 +37,15 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
 
     private final EndpointPool pool;
     private final boolean bloomChecks;
+    private final boolean receiptsProof;
     private final RangeFetcher ranges;
     private final AtomicLong acceptedBloomContradictions = new AtomicLong();
     private final AtomicLong lastHeadSample = new AtomicLong(Long.MIN_VALUE);
 
-    private RpcChainSource(EndpointPool pool, boolean bloomChecks) {
+    private RpcChainSource(EndpointPool pool, boolean bloomChecks, boolean receiptsProof) {
         this.pool = pool;
         this.bloomChecks = bloomChecks;
+        this.receiptsProof = receiptsProof;
         this.ranges = new RangeFetcher(pool, bloomChecks, acceptedBloomContradictions);
     }
 
@@ -58,29 +61,44 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
      */
     public static RpcChainSource connect(String chainName, long chainId, List<EndpointSpec> endpoints,
             boolean bloomChecks) {
-        return connect(chainName, chainId, endpoints, bloomChecks, EndpointPool.Settings.DEFAULT);
+        return connect(chainName, chainId, endpoints, bloomChecks, false);
+    }
+
+    /**
+     * As {@link #connect(String, long, List, boolean)}; with {@code receiptsProof} the tip phase's block logs come from
+     * the block's receipts, proven against its header's receiptsRoot (ARCHITECTURE.md, invariant 9).
+     */
+    public static RpcChainSource connect(String chainName, long chainId, List<EndpointSpec> endpoints,
+            boolean bloomChecks, boolean receiptsProof) {
+        return connect(chainName, chainId, endpoints, bloomChecks, receiptsProof, EndpointPool.Settings.DEFAULT);
     }
 
     /** As {@link #connect(String, long, List, boolean)} with another retry policy (tests use short backoffs). */
     static RpcChainSource connect(String chainName, long chainId, List<EndpointSpec> endpoints, boolean bloomChecks,
             EndpointPool.Settings settings) {
+        return connect(chainName, chainId, endpoints, bloomChecks, false, settings);
+    }
+
+    static RpcChainSource connect(String chainName, long chainId, List<EndpointSpec> endpoints, boolean bloomChecks,
+            boolean receiptsProof, EndpointPool.Settings settings) {
         return new RpcChainSource(EndpointPool.connect(chainName, chainId, endpoints, settings, System::nanoTime),
-                bloomChecks);
+                bloomChecks, receiptsProof);
     }
 
     /**
      * The source without any endpoint checked yet (nothing is sent): the daemon checks them in each chain's
      * own loop with {@link #verifyOnce()}, so a chain whose node is down delays nothing else.
      */
-    public static RpcChainSource open(String chainName, long chainId, List<EndpointSpec> endpoints, boolean bloomChecks) {
-        return open(chainName, chainId, endpoints, bloomChecks, EndpointPool.Settings.DEFAULT);
+    public static RpcChainSource open(String chainName, long chainId, List<EndpointSpec> endpoints, boolean bloomChecks,
+            boolean receiptsProof) {
+        return open(chainName, chainId, endpoints, bloomChecks, receiptsProof, EndpointPool.Settings.DEFAULT);
     }
 
-    /** As {@link #open(String, long, List, boolean)} with another retry policy (tests use short backoffs). */
+    /** As {@link #open(String, long, List, boolean, boolean)} with another retry policy (tests use short backoffs). */
     static RpcChainSource open(String chainName, long chainId, List<EndpointSpec> endpoints, boolean bloomChecks,
-            EndpointPool.Settings settings) {
+            boolean receiptsProof, EndpointPool.Settings settings) {
         return new RpcChainSource(EndpointPool.open(chainName, chainId, endpoints, settings, System::nanoTime),
-                bloomChecks);
+                bloomChecks, receiptsProof);
     }
 
     /**
@@ -252,7 +270,8 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
         for (int retry = 0; ; retry++) {
             BlockLogs answer = pool.callTip(what, tried, ep -> fetchBlockLogs(ep, header, filter, tried));
             List<Log> logs = answer.logs();
-            if (!logs.isEmpty() || !bloomChecks || !LogChecks.mayMatch(answer.bloom(), filter)) return logs;
+            // proven logs are the block's: an empty answer needs no second opinion
+            if (!logs.isEmpty() || receiptsProof || !bloomChecks || !LogChecks.mayMatch(answer.bloom(), filter)) return logs;
             if (retry >= pool.settings().bloomRetries()) {
                 acceptedBloomContradictions.incrementAndGet();
                 log.debug("chain {}: no logs in block {} although its bloom may match; accepted after {} tries on {} "
@@ -264,13 +283,16 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
 
     /**
      * One endpoint's logs of a block, with the bloom they were checked against: the given header's, or the block's as
-     * fetched with them where the header carries none (a header read back from the database).
+     * fetched with them where the header carries none (a header read back from the database). With receipts proofs
+     * they are the matching logs of the block's receipts, proven against the given header's receiptsRoot (or, for a
+     * header without one, the root of the block fetched with them, by the same hash).
      */
     private record BlockLogs(List<Log> logs, byte[] bloom) {}
 
     private BlockLogs fetchBlockLogs(Endpoint ep, BlockHeader header, LogFilter filter, Set<Endpoint> tried) {
-        List<RpcResult> r = ep.calls(List.of(Requests.logsOfBlock(header.hash(), filter),
-                Requests.blockByHash(header.hash()), Requests.blockNumber()));
+        Endpoint.Call logsCall = receiptsProof ? Requests.blockReceipts(header.hash())
+                : Requests.logsOfBlock(header.hash(), filter);
+        List<RpcResult> r = ep.calls(List.of(logsCall, Requests.blockByHash(header.hash()), Requests.blockNumber()));
         RpcResult logsResult = r.get(0);
         RpcResult block = r.get(1);
         long head = Answers.quantity(r.get(2).required(), "eth_blockNumber", ep);
@@ -288,11 +310,19 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
         if (!fetched.hash().equals(header.hash()) || fetched.number() != header.number()) {
             throw Answers.bad(ep, "block " + fetched + " when asked for " + header + " by hash");
         }
-        List<Log> logs = Answers.logs(logsResult, ep);
+        List<Log> logs = receiptsProof ? ReceiptProofs.matching(logsResult, header, fetched, filter, ep)
+                : Answers.logs(logsResult, ep);
         BlockHeader bloomSource = header.logsBloom().length > 0 ? header : fetched;
         LogChecks.inOrder(logs, header.number(), header.number(), filter, ep);
         for (Log l : logs) LogChecks.againstHeader(l, bloomSource, bloomChecks, ep);
         return new BlockLogs(logs, bloomSource.logsBloom());
+    }
+
+    /** Logs of {@code [from, to]} from proven receipts, for {@code verify --proof}; see {@link ReceiptProofs#range}. */
+    @Override
+    public ProvenLogs provenLogs(long from, long to, LogFilter filter) {
+        if (from < 0 || to < from) throw new IllegalArgumentException("bad log range [" + from + ", " + to + "]");
+        return ReceiptProofs.range(pool, headers(from, to), filter);
     }
 
     @Override

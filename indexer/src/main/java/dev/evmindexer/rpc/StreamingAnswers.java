@@ -15,9 +15,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads a JSON-RPC batch answer with Jackson's streaming parser. Array results ({@code eth_getLogs}, the
- * only method we call that answers an array) go straight into {@link Log}s, with the same strict checks as
- * {@link Answers#log}; other results become small trees. This is the backfill's hot path: no intermediate
+ * Reads a JSON-RPC batch answer with Jackson's streaming parser. In an exchange of {@code eth_getLogs} calls array
+ * results go straight into {@link Log}s, with the same strict checks as {@link Answers#log}; other results, and the
+ * arrays of other methods ({@code eth_getBlockReceipts}, never batched with {@code eth_getLogs}), become trees. This is the backfill's hot path: no intermediate
  * tree and no strings for the hex fields of millions of logs.
  */
 final class StreamingAnswers {
@@ -62,6 +62,12 @@ final class StreamingAnswers {
      * endpoint left out stay null (the caller says so). A malformed envelope or log is an {@link RpcFault}.
      */
     static Object[] parse(InputStream in, Map<Long, Integer> positionById, Endpoint from, Limits limits) throws IOException {
+        return parse(in, positionById, from, limits, true);
+    }
+
+    /** As {@link #parse(InputStream, Map, Endpoint, Limits)}; array results are logs only when {@code arraysAreLogs}. */
+    static Object[] parse(InputStream in, Map<Long, Integer> positionById, Endpoint from, Limits limits,
+            boolean arraysAreLogs) throws IOException {
         Object[] out = new Object[positionById.size()];
         try (JsonParser p = FACTORY.createParser(capped(in, limits))) {
             JsonToken first = p.nextToken();
@@ -70,7 +76,7 @@ final class StreamingAnswers {
             JsonToken t;
             while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
                 if (t != JsonToken.START_OBJECT) throw Answers.bad(from, "a batch answer with an element that is not an object");
-                Answer a = answer(p, from, limits);
+                Answer a = answer(p, from, limits, arraysAreLogs);
                 Integer pos = a.id == null ? null : positionById.get(a.id);
                 if (pos == null || out[pos] != null) throw Answers.bad(from, "a batch with an unknown or repeated id " + a.id);
                 out[pos] = a;
@@ -85,9 +91,13 @@ final class StreamingAnswers {
 
     /** The answer to a single call (its id is not checked: there is only one). */
     static Answer parseOne(InputStream in, Endpoint from, Limits limits) throws IOException {
+        return parseOne(in, from, limits, true);
+    }
+
+    static Answer parseOne(InputStream in, Endpoint from, Limits limits, boolean arraysAreLogs) throws IOException {
         try (JsonParser p = FACTORY.createParser(capped(in, limits))) {
             if (p.nextToken() != JsonToken.START_OBJECT) throw Answers.bad(from, "an answer that is not a JSON object");
-            return answer(p, from, limits);
+            return answer(p, from, limits, arraysAreLogs);
         } catch (com.fasterxml.jackson.core.io.JsonEOFException e) {
             throw cutOff(from);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -130,7 +140,7 @@ final class StreamingAnswers {
     /** One response object: its id, and its logs, its result tree, or its error. */
     record Answer(Long id, List<Log> logs, JsonNode result, Integer errorCode, String errorMessage) {}
 
-    private static Answer answer(JsonParser p, Endpoint from, Limits limits) throws IOException {
+    private static Answer answer(JsonParser p, Endpoint from, Limits limits, boolean arraysAreLogs) throws IOException {
         Long id = null;
         List<Log> logs = null;
         JsonNode result = null;
@@ -143,7 +153,7 @@ final class StreamingAnswers {
             switch (field) {
                 case "id" -> id = id(p, t);
                 case "result" -> {
-                    if (t == JsonToken.START_ARRAY) logs = logs(p, from, limits);
+                    if (t == JsonToken.START_ARRAY && arraysAreLogs) logs = logs(p, from, limits);
                     else result = TREES.readTree(p);
                 }
                 case "error" -> {

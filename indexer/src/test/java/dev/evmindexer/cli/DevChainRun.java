@@ -45,6 +45,13 @@ final class DevChainRun implements AutoCloseable {
 
     /** One {@code rpc:} entry per map: its keys and values as YAML (url first). */
     void startDaemon(List<Map<String, String>> rpcs) throws Exception {
+        startDaemon(rpcs, Map.of());
+    }
+
+    /** As {@link #startDaemon(List)}, with more keys of the chain entry ({@code receipts_proof: true}). */
+    void startDaemon(List<Map<String, String>> rpcs, Map<String, String> chainKeys) throws Exception {
+        StringBuilder extra = new StringBuilder();
+        chainKeys.forEach((k, v) -> extra.append("    ").append(k).append(": ").append(v).append('\n'));
         StringBuilder rpc = new StringBuilder();
         for (Map<String, String> e : rpcs) {
             rpc.append("          - url: \"").append(e.get("url")).append("\"\n");
@@ -65,6 +72,7 @@ final class DevChainRun implements AutoCloseable {
                 %s    finality: finalized
                     max_reorg_depth: 64
                     poll_interval: 50ms
+                %s
                 sources:
                   - name: tokens
                     chain: dev
@@ -73,7 +81,7 @@ final class DevChainRun implements AutoCloseable {
                     events:
                       - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
                         table: transfers
-                """.formatted(dbUrl, user, CHAIN_ID, rpc, addresses);
+                """.formatted(dbUrl, user, CHAIN_ID, rpc, extra, addresses);
         wiring = Wiring.of(ConfigLoader.parse(yaml, "fault-test", Map.of()));
         wiring.openDatabase("fault test");
         daemon = RunCommand.start(wiring);

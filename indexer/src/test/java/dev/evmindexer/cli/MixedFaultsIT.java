@@ -73,7 +73,10 @@ class MixedFaultsIT {
                 System.out.println("mixed-faults endpoint " + m + " errors by kind "
                         + EndpointMetrics.errorKinds().stream().filter(k -> m.errors(k) > 0).map(k -> k + "=" + m.errors(k)).toList());
             }
-            for (Fault f : Fault.values()) assertTrue(injected.get(f) > 0, f + " was injected: " + injected);
+            for (Fault f : Fault.values()) {
+                if (f == Fault.DROPPED_RECEIPT_LOG) continue; // receipts_proof is off here: see ReceiptsProofIT
+                assertTrue(injected.get(f) > 0, f + " was injected: " + injected);
+            }
             assertTrue(run.reorgsSeen() > 0, run.status());
         }
     }

@@ -68,7 +68,7 @@ class ConfigLoaderTest {
         ChainConfig chain = c.chains().get(0);
         assertEquals(new ChainConfig("mainnet", 1, List.of(new RpcEndpointConfig(ALCHEMY, OptionalDouble.empty(),
                 OptionalInt.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalInt.empty(), Optional.empty(), 1.0, 8)),
-                new Finality.Tag(), 128, Duration.ofSeconds(2), true, 1, OptionalInt.empty(), 5), chain);
+                new Finality.Tag(), 128, Duration.ofSeconds(2), true, false, 1, OptionalInt.empty(), 5), chain);
         assertEquals(Optional.of(chain), c.chain("mainnet"));
         assertEquals(Optional.empty(), c.chain("base"));
 
@@ -114,6 +114,7 @@ class ConfigLoaderTest {
                     max_reorg_depth: 500
                     poll_interval: 250ms
                     bloom_checks: false
+                    receipts_proof: true
                     batch_size: 10
                 sources:
                   - name: everything
@@ -133,6 +134,7 @@ class ConfigLoaderTest {
         assertEquals(RpcEndpointConfig.of("http://127.0.0.1:8545").url(), chain.rpc().get(1).url());
         assertEquals(new Finality.Depth(0), chain.finality());
         assertEquals(500, chain.maxReorgDepth());
+        assertTrue(chain.receiptsProof());
         assertEquals(Duration.ofMillis(250), chain.pollInterval());
         assertFalse(chain.bloomChecks());
         assertEquals(10, chain.batchSize());

@@ -105,6 +105,13 @@ class ConfigValidationTest {
     }
 
     @Test
+    void receiptsProofMustBeABoolean() {
+        bad("poll_interval: 2s", "receipts_proof: yes please", 6, "chains[0].receipts_proof",
+                "expected true or false, got \"yes please\"");
+        bad("poll_interval: 2s", "receipts_proof: 1", 6, "chains[0].receipts_proof", "expected true or false, got \"1\"");
+    }
+
+    @Test
     void rpcLimitsMustBePositive() {
         bad(URL_LINE, "{url: \"https://a.example\", max_rps: -2}", 5, "chains[0].rpc[0].max_rps",
                 "must be a positive number, got \"-2\"");

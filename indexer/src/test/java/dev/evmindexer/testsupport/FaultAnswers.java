@@ -154,6 +154,7 @@ final class FaultAnswers {
             block.put("hash", forked(block.get("hash").asText()));
             block.put("parentHash", forked(block.get("parentHash").asText()));
         }
+        if (m.equals("eth_getBlockReceipts") && result.isArray()) dropReceiptLog((ArrayNode) result);
         if (!m.equals("eth_getLogs") || !result.isArray() || result.isEmpty()) return;
         ArrayNode logs = (ArrayNode) result;
         if (proxy.draw(FaultProxy.Fault.WRONG_LOG_BLOCK_HASH)) {
@@ -161,6 +162,21 @@ final class FaultAnswers {
             log.put("blockHash", forked(log.get("blockHash").asText()));
         }
         dropBloomVisibleLogs(request.path("params").path(0), logs);
+    }
+
+    /**
+     * Drops the first log of the first receipt that has one, and renumbers the block's later logs, as a careful liar
+     * would: positions stay consistent and only the receipts root can reveal it.
+     */
+    private void dropReceiptLog(ArrayNode receipts) {
+        int victim = -1;
+        for (int i = 0; i < receipts.size() && victim < 0; i++) if (!receipts.get(i).path("logs").isEmpty()) victim = i;
+        if (victim < 0 || !proxy.draw(FaultProxy.Fault.DROPPED_RECEIPT_LOG)) return;
+        ((ArrayNode) receipts.get(victim).get("logs")).remove(0);
+        long logIndex = 0;
+        for (JsonNode r : receipts) {
+            for (JsonNode l : r.get("logs")) ((ObjectNode) l).put("logIndex", Hex.quantity(logIndex++));
+        }
     }
 
     private boolean forkedThisRequest() {

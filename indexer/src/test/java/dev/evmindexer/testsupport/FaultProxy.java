@@ -32,7 +32,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * chosen by the system. Each HTTP request (a batch is one) may, at the rate set for each fault: be answered with
  * HTTP 429, hang past the client's timeout, be cut off mid-body, be answered with invalid JSON, or have its headers
  * ({@code eth_getBlockByNumber}) from another fork; each {@code eth_getLogs} answer in it may have a log with a
- * wrong {@code blockHash} or miss logs. Two faults are not random: {@link #lag} makes the node look N blocks behind
+ * wrong {@code blockHash} or miss logs; each {@code eth_getBlockReceipts} answer may miss a log (the later logs renumbered,
+ * so that only a receipts-root proof can tell). Two faults are not random: {@link #lag} makes the node look N blocks behind
  * (consistently: head, blocks, logs), and {@link #rangeLimit} refuses {@code eth_getLogs} ranges over K blocks in
  * a given provider's words. Every injected fault is counted ({@link #injected}). Thread-safe.
  *
@@ -44,7 +45,7 @@ public final class FaultProxy implements AutoCloseable {
     /** The faults this proxy can inject. */
     public enum Fault {
         TOO_MANY_REQUESTS, TIMEOUT, DROP_MID_BODY, INVALID_JSON, FORK_HEADER, WRONG_LOG_BLOCK_HASH, MISSING_LOGS,
-        LAG, RANGE_LIMIT
+        LAG, RANGE_LIMIT, DROPPED_RECEIPT_LOG
     }
 
     private final URI upstream;

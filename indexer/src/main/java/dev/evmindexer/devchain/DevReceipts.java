@@ -1,0 +1,63 @@
+package dev.evmindexer.devchain;
+
+import dev.evmindexer.eth.Hash;
+import dev.evmindexer.eth.Log;
+import dev.evmindexer.proof.Receipt;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The receipts of a devchain block, so that its {@code receiptsRoot} is real and {@code eth_getBlockReceipts} answers
+ * prove against it: one successful EIP-1559 receipt per transaction, using {@link #GAS_PER_TX} gas, with that
+ * transaction's logs (a block's logs are grouped by transaction, so log indexes run across the receipts in order).
+ * Roots are cached for the most recent blocks asked for: a header is served many times.
+ */
+final class DevReceipts {
+    static final long GAS_PER_TX = 50_000;
+    static final int TX_TYPE = 2;
+    private static final int CACHED_ROOTS = 4096;
+    private static final Map<Hash, Hash> ROOTS = new LinkedHashMap<>(256, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Hash, Hash> eldest) {
+            return size() > CACHED_ROOTS;
+        }
+    };
+
+    private DevReceipts() {}
+
+    /** The block's receipts, in transaction order. */
+    static List<Receipt> of(DevBlock b) {
+        LogTable table = b.logs().table();
+        List<Log> logs = table.toLogs(b.number(), b.hash());
+        List<Receipt> out = new ArrayList<>(table.txCount());
+        int i = 0;
+        for (int tx = 0; tx < table.txCount(); tx++) {
+            List<Log> mine = new ArrayList<>();
+            byte[] bloom = new byte[DevHashing.BLOOM_BYTES];
+            for (; i < logs.size() && logs.get(i).txIndex() == tx; i++) {
+                Log l = logs.get(i);
+                mine.add(l);
+                DevHashing.addToBloom(bloom, l.address().unsafeBytes(), 0, 20);
+                for (Hash t : l.topics()) DevHashing.addToBloom(bloom, t.unsafeBytes(), 0, 32);
+            }
+            out.add(Receipt.withStatus(TX_TYPE, true, GAS_PER_TX * (tx + 1), bloom, mine));
+        }
+        if (i != logs.size()) throw new IllegalStateException("logs of block " + b.number() + " not grouped by transaction");
+        return out;
+    }
+
+    /** The receipts root of the block. */
+    static Hash root(DevBlock b) {
+        synchronized (ROOTS) {
+            Hash cached = ROOTS.get(b.hash());
+            if (cached != null) return cached;
+        }
+        Hash root = Receipt.root(of(b));
+        synchronized (ROOTS) {
+            ROOTS.put(b.hash(), root);
+        }
+        return root;
+    }
+}
