@@ -61,21 +61,17 @@ final class DemoCommand implements Callable<Integer> {
         DevChain chain = new DevChain(CHAIN_ID, FINALITY_DEPTH);
         chain.pregenerate(300, 4, new Random(seed)); // some history, so the range phase has work too
         String dbUrl = System.getenv("DATABASE_URL");
-        String user = null;
         EmbeddedPostgresServer embedded = null;
         if (dbUrl == null || dbUrl.isBlank()) {
             // Each demo runs a new devchain: it gets a new database in the embedded server, never last run's rows.
-            embedded = EmbeddedPostgresServer.start(Wiring.EMBEDDED_DATA.toAbsolutePath());
+            embedded = EmbeddedPostgresServer.startOrAttach(Wiring.EMBEDDED_DATA.toAbsolutePath());
             recreate(embedded, DEMO_DATABASE);
             dbUrl = embedded.jdbcUrl(DEMO_DATABASE);
-            user = embedded.user();
         }
         try (EmbeddedPostgresServer ownServer = embedded;
                 DevChainServer server = DevChainServer.start(chain, new InetSocketAddress("127.0.0.1", 0));
-                Wiring w = Wiring.of(config(server.url().toString(), dbUrl, user)).openDatabase("evm-indexer demo")) {
-            String psql = ownServer != null
-                    ? "psql -h 127.0.0.1 -p " + ownServer.port() + " -U " + ownServer.user() + " " + DEMO_DATABASE
-                    : "psql \"$DATABASE_URL\"";
+                Wiring w = Wiring.of(config(server.url().toString(), dbUrl, ownServer)).openDatabase("evm-indexer demo")) {
+            String psql = ownServer != null ? ownServer.psqlCommand(DEMO_DATABASE) : "psql \"$DATABASE_URL\"";
             var options = new DevChainDriver.Options(Duration.ofMillis(blockMillis), 12, 0.08, 5, seed);
             try (DevChainDriver driver = DevChainDriver.start(chain, options, r -> {});
                     IndexerMetrics metrics = new IndexerMetrics()) {
@@ -124,7 +120,10 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private IndexerConfig config(String rpcUrl, String dbUrl, String user) throws Exception {
+    /** The demo's config; on the embedded server, with its user and password (the config never prints it). */
+    private IndexerConfig config(String rpcUrl, String dbUrl, EmbeddedPostgresServer embedded) throws Exception {
+        String credentials = embedded == null ? ""
+                : "\n  user: " + embedded.user() + "\n  password: \"" + embedded.password() + "\"";
         StringBuilder addresses = new StringBuilder();
         for (var a : DevChain.TOKENS) addresses.append(addresses.isEmpty() ? "" : ", ").append(a.hex());
         String yaml = """
@@ -146,7 +145,7 @@ final class DemoCommand implements Callable<Integer> {
                     events:
                       - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
                         table: demo_transfers
-                """.formatted(dbUrl.replace("$", "$$"), user == null ? "" : "\n  user: " + user, CHAIN_ID, rpcUrl, addresses);
+                """.formatted(dbUrl.replace("$", "$$"), credentials, CHAIN_ID, rpcUrl, addresses);
         return ConfigLoader.parse(yaml, "demo", System.getenv());
     }
 
@@ -159,7 +158,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Drops and creates {@code name} in the embedded server: the demo's chain is new on every run. */
     private static void recreate(EmbeddedPostgresServer server, String name) throws Exception {
-        try (var c = java.sql.DriverManager.getConnection(server.jdbcUrl(), server.user(), null);
+        try (var c = java.sql.DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
                 var s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             s.execute("CREATE DATABASE " + name);

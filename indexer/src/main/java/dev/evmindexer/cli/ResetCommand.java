@@ -51,9 +51,11 @@ final class ResetCommand implements Callable<Integer> {
                 return 1;
             }
         }
-        EmbeddedPostgresServer embedded = db.embedded() ? EmbeddedPostgresServer.start(Wiring.EMBEDDED_DATA.toAbsolutePath()) : null;
+        EmbeddedPostgresServer embedded = db.embedded()
+                ? EmbeddedPostgresServer.startOrAttach(Wiring.EMBEDDED_DATA.toAbsolutePath()) : null;
         try (Database database = Database.open(embedded != null ? embedded.jdbcUrl() : db.url(),
-                embedded != null ? embedded.user() : db.user(), embedded != null ? null : db.password(), 2, "evm-indexer reset")) {
+                embedded != null ? embedded.user() : db.user(), embedded != null ? embedded.password() : db.password(),
+                2, "evm-indexer reset")) {
             Migrations.migrate(database.dataSource());
             long rows = TableDdl.reset(database.dataSource(), schema, table);
             if (rows < 0) {

@@ -56,17 +56,21 @@ final class Wiring implements AutoCloseable {
         return new Wiring(IndexPlan.from(config));
     }
 
-    /** Opens the database (starting the embedded one if configured so), migrates, creates the event tables. */
+    /**
+     * Opens the database, migrates, creates the event tables. The embedded server (no URL configured) is started
+     * here, or shared when another process (a running daemon) already runs it: see
+     * {@link EmbeddedPostgresServer#startOrAttach}; {@link #close} stops it only if this process runs it.
+     */
     Wiring openDatabase(String applicationName) throws java.sql.SQLException {
         var db = plan.config().database();
         String url = db.url();
         String user = db.user();
         String password = db.password();
         if (db.embedded()) {
-            embedded = EmbeddedPostgresServer.start(EMBEDDED_DATA.toAbsolutePath());
+            embedded = EmbeddedPostgresServer.startOrAttach(EMBEDDED_DATA.toAbsolutePath());
             url = embedded.jdbcUrl();
             user = embedded.user();
-            password = null;
+            password = embedded.password();
         }
         log.info("database url={}", Secrets.redactUrl(url));
         database = Database.open(url, user, password, db.poolSize(), applicationName);
