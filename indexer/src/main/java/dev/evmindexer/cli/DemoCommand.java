@@ -13,6 +13,7 @@ import dev.evmindexer.ops.IndexerMetrics;
 import dev.evmindexer.ops.OpsRuntime;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -64,7 +65,10 @@ final class DemoCommand implements Callable<Integer> {
         EmbeddedPostgresServer embedded = null;
         if (dbUrl == null || dbUrl.isBlank()) {
             // Each demo runs a new devchain: it gets a new database in the embedded server, never last run's rows.
-            embedded = EmbeddedPostgresServer.startOrAttach(Wiring.EMBEDDED_DATA.toAbsolutePath());
+            // No config file: INDEXER_DATA_DIR, else .indexer/pgdata under the working directory.
+            String dir = System.getenv(Wiring.DATA_DIR_ENV);
+            embedded = EmbeddedPostgresServer.startOrAttach(dir == null || dir.isBlank()
+                    ? Wiring.EMBEDDED_DATA.toAbsolutePath() : Path.of(dir.strip()).toAbsolutePath());
             recreate(embedded, DEMO_DATABASE);
             dbUrl = embedded.jdbcUrl(DEMO_DATABASE);
         }

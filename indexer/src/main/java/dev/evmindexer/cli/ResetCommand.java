@@ -52,7 +52,7 @@ final class ResetCommand implements Callable<Integer> {
             }
         }
         EmbeddedPostgresServer embedded = db.embedded()
-                ? EmbeddedPostgresServer.startOrAttach(Wiring.EMBEDDED_DATA.toAbsolutePath()) : null;
+                ? EmbeddedPostgresServer.startOrAttach(Wiring.embeddedDataDir(cfg, System.getenv())) : null;
         try (Database database = Database.open(embedded != null ? embedded.jdbcUrl() : db.url(),
                 embedded != null ? embedded.user() : db.user(), embedded != null ? embedded.password() : db.password(),
                 2, "evm-indexer reset")) {

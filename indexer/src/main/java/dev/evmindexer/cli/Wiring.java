@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Wiring implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Wiring.class);
+    /** The embedded server's data, under the config file's directory unless configured otherwise. */
     static final Path EMBEDDED_DATA = Path.of(".indexer", "pgdata");
+    /** Environment variable placing the embedded data when the config has no {@code database.data_dir}. */
+    static final String DATA_DIR_ENV = "INDEXER_DATA_DIR";
     static final Duration DEFAULT_RPC_TIMEOUT = Duration.ofSeconds(10);
     static final int DEFAULT_MAX_BATCH = 50;
     static final long DEFAULT_MAX_BLOCK_RANGE = 2_000;
@@ -67,7 +70,7 @@ final class Wiring implements AutoCloseable {
         String user = db.user();
         String password = db.password();
         if (db.embedded()) {
-            embedded = EmbeddedPostgresServer.startOrAttach(EMBEDDED_DATA.toAbsolutePath());
+            embedded = EmbeddedPostgresServer.startOrAttach(embeddedDataDir(plan.config(), System.getenv()));
             url = embedded.jdbcUrl();
             user = embedded.user();
             password = embedded.password();
@@ -80,6 +83,34 @@ final class Wiring implements AutoCloseable {
         TableDdl.ensure(database.dataSource(), plan.allTables(), chainNames);
         store = new PgEventStore(database.dataSource());
         return this;
+    }
+
+    /**
+     * Where the embedded server keeps its data: {@code database.data_dir} (relative to the config file's
+     * directory), else {@value #DATA_DIR_ENV}, else {@code .indexer/pgdata} beside the config file, so the same
+     * config finds the same data from whatever directory it is started. A config not read from a file (the demo,
+     * tests) resolves against the working directory. Logged, with where the choice came from.
+     */
+    static Path embeddedDataDir(IndexerConfig config, Map<String, String> env) {
+        Path origin = Path.of(config.origin()).toAbsolutePath();
+        Path base = java.nio.file.Files.isRegularFile(origin) ? origin.getParent() : Path.of("").toAbsolutePath();
+        String configured = config.database().dataDir();
+        String fromEnv = env.get(DATA_DIR_ENV);
+        Path dir;
+        String why;
+        if (configured != null) {
+            dir = base.resolve(configured);
+            why = "database.data_dir";
+        } else if (fromEnv != null && !fromEnv.isBlank()) {
+            dir = Path.of(fromEnv.strip()).toAbsolutePath();
+            why = DATA_DIR_ENV;
+        } else {
+            dir = base.resolve(EMBEDDED_DATA);
+            why = "default: .indexer/pgdata beside the config file";
+        }
+        dir = dir.normalize();
+        log.info("embedded PostgreSQL data directory {} ({})", dir, why);
+        return dir;
     }
 
     /** The chain's source, connected (each endpoint's chain id checked) on first use. */
