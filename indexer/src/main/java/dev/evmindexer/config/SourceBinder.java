@@ -61,7 +61,7 @@ final class SourceBinder {
             return new SourceConfig(name, chain, addresses, startBlock, List.of(), t.line(), abi, true, p);
         }
         if (pattern.isPresent()) throw pattern.get().error("only used with events: all");
-        List<EventConfig> events = events(eventsTree, abi != null, claims);
+        List<EventConfig> events = events(eventsTree, abi != null, chain, claims);
         return new SourceConfig(name, chain, addresses, startBlock, events, t.line(), abi, false, null);
     }
 
@@ -83,7 +83,8 @@ final class SourceBinder {
         return out;
     }
 
-    private static List<EventConfig> events(Tree list, boolean sourceAbi, Claims claims) throws ConfigException {
+    private static List<EventConfig> events(Tree list, boolean sourceAbi, String chain, Claims claims)
+            throws ConfigException {
         List<Tree> entries = list.list();
         if (entries.isEmpty()) throw list.error("must list at least one event");
         List<EventConfig> out = new ArrayList<>(entries.size());
@@ -118,7 +119,7 @@ final class SourceBinder {
                 throw tableTree.error("table names starting with pg_ are PostgreSQL's catalog names (" + table + " would "
                         + "shadow the catalog for unqualified queries); choose another one");
             }
-            claims.claimTable(table, tableTree);
+            claims.claimTable(table, chain, tableTree);
             out.add(new EventConfig(signature, abi, eventName, table, columns(e.get("columns")), indexes(e.get("indexes")),
                     entry.line()));
         }

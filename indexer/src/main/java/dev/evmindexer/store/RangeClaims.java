@@ -80,7 +80,8 @@ final class RangeClaims {
     static void dropCovered(Connection c, long chainId, EventTable t) throws SQLException {
         PgEventStore.update(c, "DELETE FROM indexer.range_claims r USING indexer.event_tables e WHERE r.chain_id = ? "
                 + "AND r.table_schema = ? AND r.table_name = ? AND e.table_schema = r.table_schema "
-                + "AND e.table_name = r.table_name AND e.coverage @> int8range(r.from_block, r.to_block, '[]')",
+                + "AND e.table_name = r.table_name AND e.chain_id = r.chain_id "
+                + "AND e.coverage @> int8range(r.from_block, r.to_block, '[]')",
                 chainId, t.schema(), t.name());
     }
 }

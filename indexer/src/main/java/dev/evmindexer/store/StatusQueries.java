@@ -16,7 +16,7 @@ public final class StatusQueries {
     public static List<TableStatus> tables(DataSource ds, long chainId) {
         return Sql.inTransaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT table_schema || '.' || table_name, start_block, "
-                    + "coverage::text, coalesce(indexer.finalized_through(table_schema, table_name), -1) "
+                    + "coverage::text, coalesce(indexer.finalized_through(table_schema, table_name, chain_id), -1) "
                     + "FROM indexer.event_tables WHERE chain_id = ? ORDER BY 1")) {
                 ps.setLong(1, chainId);
                 List<TableStatus> out = new ArrayList<>();
