@@ -19,7 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Random;
 import java.util.Set;
-import java.util.TreeSet;
+import java.util.HashSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -119,20 +119,12 @@ class SharedTableIT {
         return cfg;
     }
 
-    /** The chain's canonical token transfers up to {@code through}, as block/log index/block hash. */
     private static Set<String> canonical(DevChain chain, long through) {
-        Set<String> out = new TreeSet<>();
-        for (var l : chain.logs(0, Math.min(chain.head(), through))) {
-            if (DevChain.TOKENS.contains(l.address()) && l.topics().size() == 3
-                    && l.topics().get(0).equals(DevChain.TRANSFER_TOPIC)) {
-                out.add(l.blockNumber() + "/" + l.logIndex() + "/" + l.blockHash());
-            }
-        }
-        return out;
+        return DevChainTables.canonicalTransfers(chain, through);
     }
 
     private static Set<String> rows(String url, String relation, long chainId) throws Exception {
-        Set<String> out = new TreeSet<>();
+        Set<String> out = new HashSet<>();
         try (Connection c = TestPostgres.connect(url); ResultSet rs = c.createStatement().executeQuery(
                 "SELECT block_number, log_index, block_hash FROM " + relation + " WHERE chain_id = " + chainId)) {
             while (rs.next()) out.add(rs.getLong(1) + "/" + rs.getInt(2) + "/" + Hex.encode(rs.getBytes(3)));
