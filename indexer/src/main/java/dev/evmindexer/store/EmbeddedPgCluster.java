@@ -156,6 +156,9 @@ final class EmbeddedPgCluster {
             lines = Files.readAllLines(cluster.resolve("postmaster.pid"), StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             return Optional.empty();
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new IllegalStateException("cannot read " + e.getFile() + ": the embedded PostgreSQL in "
+                    + cluster.getParent() + " belongs to another user; run as that user or configure a database URL");
         }
         if (lines.size() < 8 || !lines.get(7).strip().equals("ready")) {
             return Optional.empty();
