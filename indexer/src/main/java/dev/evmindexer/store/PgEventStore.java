@@ -299,7 +299,7 @@ public final class PgEventStore implements EventStore {
                 + " WHERE chain_id = ? AND block_number BETWEEN ? AND ?", chainId, span.from(), span.to());
         long start = System.nanoTime();
         long copied = CopyRows.copy(c, chainId, tr);
-        if (copied > 0) copies.copied(t.qualifiedName(), copied, System.nanoTime() - start);
+        if (copied > 0) copies.copied(chainId, t.qualifiedName(), copied, System.nanoTime() - start);
         int n = update(c, "UPDATE indexer.event_tables SET coverage = coverage + int8multirange(int8range(?, ?, '[]')) "
                 + "WHERE table_schema = ? AND table_name = ? AND chain_id = ?", span.from(), span.to(), t.schema(), t.name(),
                 chainId);
