@@ -56,7 +56,7 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
             List<EventTable> tables = new ArrayList<>();
             for (int si = 0; si < config.sources().size(); si++) {
                 SourceConfig s = config.sources().get(si);
-                if (!s.chain().equals(c.name())) continue;
+                if (!s.chains().contains(c.name())) continue;
                 String sourceKey = "sources[" + si + "]";
                 if (s.allEvents()) {
                     for (EventTable t : allEvents(config, c, s, sourceKey, abis)) {

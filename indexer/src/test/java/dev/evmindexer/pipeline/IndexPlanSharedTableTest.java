@@ -70,4 +70,49 @@ class IndexPlanSharedTableTest {
                 + " (already used by sources[0].events[0].table on line 14); sources may share a table only when they"
                 + " are on different chains"), e.getMessage());
     }
+
+    @Test
+    void aSourceOnAListOfChainsIndexesTheSameEventsIntoOneTableOnEach() throws Exception {
+        String yaml = """
+                chains:
+                  - name: mainnet
+                    chain_id: 1
+                    rpc: [http://127.0.0.1:8545]
+                  - name: base
+                    chain_id: 8453
+                    rpc: [http://127.0.0.1:8546]
+                sources:
+                  - name: create2_token
+                    chain: [mainnet, base]
+                    addresses: [0xa0b86991c6218b36c1d19d4a2e9eb0ce3606eb48]
+                    start_block: 7
+                    events:
+                      - signature: "%s"
+                        table: transfers
+                """.formatted(TRANSFER);
+        List<EventTable> tables = IndexPlan.from(ConfigLoader.parse(yaml, "test.yaml", Map.of())).allTables();
+        assertEquals(List.of(1L, 8453L), tables.stream().map(EventTable::chainId).toList());
+        assertEquals(List.of("transfers", "transfers"), tables.stream().map(EventTable::name).toList());
+        assertEquals(List.of(7L, 7L), tables.stream().map(EventTable::startBlock).toList());
+    }
+
+    @Test
+    void aChainListNamesConfiguredChainsEachOnce() {
+        String yaml = YAML.formatted(TRANSFER, "base", TRANSFER).replace("chain: mainnet", "chain: %s");
+        ConfigException unknown = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(yaml.formatted("[mainnet, optimism]"), "test.yaml", Map.of()));
+        assertTrue(unknown.getMessage().startsWith("test.yaml:10: sources[0].chain[1]: unknown chain \"optimism\""),
+                unknown.getMessage());
+        ConfigException twice = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(yaml.formatted("[mainnet, mainnet]"), "test.yaml", Map.of()));
+        assertEquals("test.yaml:10: sources[0].chain[1]: duplicate chain \"mainnet\" (already used by sources[0].chain[0]"
+                + " on line 10)", twice.getMessage());
+        ConfigException empty = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(yaml.formatted("[]"), "test.yaml", Map.of()));
+        assertEquals("test.yaml:10: sources[0].chain: empty list: name at least one chain", empty.getMessage());
+        ConfigException shared = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse(yaml.formatted("[mainnet, base]"), "test.yaml", Map.of()));
+        assertTrue(shared.getMessage().contains("duplicate table \"transfers\""), "the second source is on base too: "
+                + shared.getMessage());
+    }
 }
