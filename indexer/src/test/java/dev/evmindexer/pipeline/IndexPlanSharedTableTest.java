@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Sources on different chains may name one table when its definition agrees; otherwise both are named. */
 class IndexPlanSharedTableTest {
     private static final String TRANSFER = "event Transfer(address indexed from, address indexed to, uint256 value)";
-    private static final String YAML = """
+    private static final String CHAINS = """
             chains:
               - name: mainnet
                 chain_id: 1
@@ -21,6 +21,8 @@ class IndexPlanSharedTableTest {
               - name: base
                 chain_id: 8453
                 rpc: [http://127.0.0.1:8546]
+            """;
+    private static final String YAML = CHAINS + """
             sources:
               - name: usdc_mainnet
                 chain: mainnet
@@ -73,14 +75,7 @@ class IndexPlanSharedTableTest {
 
     @Test
     void aSourceOnAListOfChainsIndexesTheSameEventsIntoOneTableOnEach() throws Exception {
-        String yaml = """
-                chains:
-                  - name: mainnet
-                    chain_id: 1
-                    rpc: [http://127.0.0.1:8545]
-                  - name: base
-                    chain_id: 8453
-                    rpc: [http://127.0.0.1:8546]
+        String yaml = CHAINS + """
                 sources:
                   - name: create2_token
                     chain: [mainnet, base]
