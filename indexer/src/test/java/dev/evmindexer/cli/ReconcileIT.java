@@ -56,6 +56,29 @@ class ReconcileIT {
         }
     }
 
+    @Test
+    void aSingleEndpointThatDropsOnSomeAnswersIsAskedTwiceAndTheTableEndsEqualToTheChain() throws Exception {
+        try (DevChainRun run = new DevChainRun(4, 300, 15);
+                FaultProxy faulty = FaultProxy.start(run.server.url()).seed(15);
+                IndexerMetrics metrics = new IndexerMetrics()) {
+            faulty.rate(Fault.DROPPED_LOG, 0.3);
+            run.startDaemon(List.of(Map.of("url", faulty.url(), "max_block_range", "20")),
+                    Map.of("reconcile", "all", "reconcile_rps", "200"), metrics);
+            run.awaitTipPhase(0, Duration.ofSeconds(60));
+            awaitReconciled(run, Duration.ofSeconds(90));
+            run.awaitInSync(Duration.ofSeconds(30));
+            assertTrue(faulty.injected(Fault.DROPPED_LOG) > 0, "the fault was injected: " + faulty);
+            Map<String, Double> byEndpoint = new HashMap<>();
+            for (Counter c : metrics.registry().find("indexer.reconcile.mismatches").counters()) {
+                byEndpoint.merge(c.getId().getTag("endpoint"), c.count(), Double::sum);
+            }
+            System.out.printf("reconcile-test single endpoint injected=%d mismatches=%s%n",
+                    faulty.injected(Fault.DROPPED_LOG), byEndpoint);
+            assertTrue(byEndpoint.values().stream().mapToDouble(Double::doubleValue).sum() > 0,
+                    "differences were found: " + byEndpoint);
+        }
+    }
+
     /** Waits (bounded) until the table's reconciled multirange is all of [0, F]. */
     private static void awaitReconciled(DevChainRun run, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
