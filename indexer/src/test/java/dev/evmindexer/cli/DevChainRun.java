@@ -180,13 +180,14 @@ final class DevChainRun implements AutoCloseable {
         assertEquals(chain.header(chain.head()), wiring.store.tip(CHAIN_ID), "the stored tip is the head");
     }
 
-    /** The table's "reconciled" multirange as text, e.g. {@code {[0,300)}}, and the chain's finalized block. */
-    String[] reconciled() throws SQLException {
-        try (Connection c = DriverManager.getConnection(dbUrl, user, null);
-                ResultSet rs = c.createStatement().executeQuery("SELECT e.reconciled::text, c.finalized FROM "
-                        + "indexer.event_tables e JOIN indexer.chains c USING (chain_id)")) {
-            return rs.next() ? new String[] {rs.getString(1), Long.toString(rs.getLong(2))} : new String[] {"{}", "-1"};
-        }
+    /**
+     * The table's "reconciled" multirange as text, e.g. {@code {[0,300)}}, and the chain's finalized block, as the
+     * {@code status} command reads them.
+     */
+    String[] reconciled() {
+        var s = dev.evmindexer.store.StatusQueries.snapshot(wiring.database.dataSource(), List.of(CHAIN_ID)).get(0);
+        return s.tables().isEmpty() ? new String[] {"{}", "-1"}
+                : new String[] {s.tables().get(0).reconciled(), Long.toString(s.finalized())};
     }
 
     String status() {

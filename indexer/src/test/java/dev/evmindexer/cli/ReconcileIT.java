@@ -79,7 +79,7 @@ class ReconcileIT {
         }
     }
 
-    /** Waits (bounded) until the table's reconciled multirange is all of [0, F]. */
+    /** Waits (bounded) until the table's reconciled multirange, as {@code status} reads it, is all of [0, F]. */
     private static void awaitReconciled(DevChainRun run, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         String[] r = {"{}", "-1"};
@@ -88,7 +88,7 @@ class ReconcileIT {
                 r = run.reconciled();
                 long f = Long.parseLong(r[1]);
                 if (f > 0 && r[0].equals("{[0," + (f + 1) + ")}")) return;
-            } catch (java.sql.SQLException notYet) {
+            } catch (RuntimeException notYet) {
                 // not migrated yet
             }
             Thread.sleep(100);
