@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A set of events to index on one chain from {@code startBlock}.
+ * A set of events to index from {@code startBlock} on one chain, or on each of several ({@code chain: [a, b]}: the
+ * same addresses and events on every one, each chain with its own coverage of the same tables).
  *
+ * @param chains       the chains, at least one, each once
  * @param addresses    contracts whose logs are wanted; empty means the logs of every contract
  * @param events       the listed events; empty when {@code allEvents}
  * @param line         1-based line of this entry in the config
@@ -15,14 +17,15 @@ import java.util.Objects;
  * @param allEvents    {@code events: all}: every event of {@code abi}, each in the table {@code tablePattern} names
  * @param tablePattern with {@code allEvents}, the table name with {@code {event}} for the event's snake_case name
  */
-public record SourceConfig(String name, String chain, List<Address> addresses, long startBlock,
+public record SourceConfig(String name, List<String> chains, List<Address> addresses, long startBlock,
                            List<EventConfig> events, int line, Path abi, boolean allEvents, String tablePattern) {
     /** The placeholder of {@link #tablePattern}. */
     public static final String EVENT_PLACEHOLDER = "{event}";
 
     public SourceConfig {
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(chain, "chain");
+        chains = List.copyOf(chains);
+        if (chains.isEmpty()) throw new IllegalArgumentException("a source needs a chain");
         addresses = List.copyOf(addresses);
         events = List.copyOf(events);
         if (startBlock < 0) throw new IllegalArgumentException("startBlock must be >= 0, got " + startBlock);
@@ -33,7 +36,7 @@ public record SourceConfig(String name, String chain, List<Address> addresses, l
 
     /** A source listing its events. */
     public SourceConfig(String name, String chain, List<Address> addresses, long startBlock, List<EventConfig> events, int line) {
-        this(name, chain, addresses, startBlock, events, line, null, false, null);
+        this(name, List.of(chain), addresses, startBlock, events, line, null, false, null);
     }
 
     /** True when the source takes the logs of every contract. */

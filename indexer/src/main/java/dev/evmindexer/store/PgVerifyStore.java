@@ -89,8 +89,8 @@ public final class PgVerifyStore implements VerifyStore {
             List<Span> out = new ArrayList<>();
             try (PreparedStatement ps = PgEventStore.bind(c.prepareStatement("SELECT lower(r), upper(r) - 1 FROM "
                     + "indexer.event_tables e, unnest(e.coverage * int8multirange(int8range(?, ?, '[]')) - e.reconciled) r "
-                    + "WHERE e.table_schema = ? AND e.table_name = ? ORDER BY 1"), table.startBlock(), finalized,
-                    table.schema(), table.name()); ResultSet rs = ps.executeQuery()) {
+                    + "WHERE e.table_schema = ? AND e.table_name = ? AND e.chain_id = ? ORDER BY 1"), table.startBlock(), finalized,
+                    table.schema(), table.name(), table.chainId()); ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) out.add(new Span(rs.getLong(1), rs.getLong(2)));
             }
             return out;
@@ -114,8 +114,8 @@ public final class PgVerifyStore implements VerifyStore {
             }
             for (Span s : mark) {
                 PgEventStore.update(c, "UPDATE indexer.event_tables SET reconciled = reconciled "
-                        + "+ (int8multirange(int8range(?, ?, '[]')) * coverage) WHERE table_schema = ? AND table_name = ?",
-                        s.from(), s.to(), t.schema(), t.name());
+                        + "+ (int8multirange(int8range(?, ?, '[]')) * coverage) WHERE table_schema = ? AND table_name = ? "
+                        + "AND chain_id = ?", s.from(), s.to(), t.schema(), t.name(), chainId);
             }
             return null;
         });
