@@ -3,6 +3,7 @@ package dev.evmindexer.cli;
 import dev.evmindexer.daemon.ChainLoop;
 import dev.evmindexer.daemon.ChainStatus;
 import dev.evmindexer.daemon.Daemon;
+import dev.evmindexer.daemon.ReconcileLoop;
 import dev.evmindexer.ops.ChainMetrics;
 import dev.evmindexer.ops.IndexerMetrics;
 import dev.evmindexer.ops.OpsRuntime;
@@ -11,7 +12,11 @@ import dev.evmindexer.pipeline.ChainSource;
 import dev.evmindexer.pipeline.EventStore;
 import dev.evmindexer.pipeline.IndexPlan;
 import dev.evmindexer.pipeline.LogRouter;
+import dev.evmindexer.pipeline.Pacer;
+import dev.evmindexer.pipeline.ReconcileObserver;
+import dev.evmindexer.pipeline.Reconciler;
 import dev.evmindexer.rpc.RpcChainSource;
+import dev.evmindexer.store.PgVerifyStore;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -123,6 +128,7 @@ final class RunCommand implements Callable<Integer> {
             }
             ChainPipeline p = new ChainPipeline(source, store, c.tables(), c.settings(), router);
             ChainLoop loop = daemon.add(p, w.database.dataSource(), c.chain().pollInterval(), fence(w), rpc::verifyOnce);
+            if (c.chain().reconcile().enabled()) daemon.add(reconcileLoop(w, c, rpc, router, metrics));
             if (metrics != null) {
                 metrics.bindLoop(loop.status());
                 // every endpoint down: steps fail and no call has been answered for a few polls (at least 10 s)
@@ -132,5 +138,20 @@ final class RunCommand implements Callable<Integer> {
         }
         daemon.start();
         return daemon;
+    }
+
+    /**
+     * The chain's background reconciliation (ARCHITECTURE.md, invariant 9): on the raw source, so it can ask a chosen
+     * endpoint and blame it; its calls still count in the endpoints' RPC metrics.
+     */
+    private static ReconcileLoop reconcileLoop(Wiring w, IndexPlan.ChainPlan c, RpcChainSource rpc,
+            LogRouter router, IndexerMetrics metrics) {
+        var r = c.chain().reconcile();
+        var poll = c.chain().pollInterval();
+        var reconciler = new Reconciler(rpc, w.store, new PgVerifyStore(w.database.dataSource()),
+                c.tables(), c.settings(), router, r.fraction(), new Pacer(r.rps()),
+                nanos -> Thread.sleep(java.time.Duration.ofNanos(nanos)), poll.multipliedBy(5),
+                metrics == null ? ReconcileObserver.NONE : metrics.reconcile(c.settings().name()));
+        return new ReconcileLoop(c.settings().name(), reconciler, poll);
     }
 }

@@ -96,6 +96,7 @@ final class StatusCommand implements Callable<Integer> {
             m.put("start_block", t.startBlock());
             m.put("coverage", t.coverage());
             m.put("finalized_through", t.finalizedThrough() < 0 ? null : t.finalizedThrough());
+            m.put("reconciled", t.reconciled());
             tables.add(m);
         }
         c.put("tables", tables);
@@ -113,8 +114,9 @@ final class StatusCommand implements Callable<Integer> {
                 c.get("lag_blocks") == null ? "?" : c.get("lag_blocks"), c.get("epoch"),
                 c.get("halted_reason") == null ? "" : ", HALTED: " + c.get("halted_reason"));
         for (Map<String, Object> t : (List<Map<String, Object>>) c.get("tables")) {
-            out.printf("  table %s: from block %s, covered %s, finalized through %s%n", t.get("table"), t.get("start_block"),
-                    t.get("coverage"), t.get("finalized_through") == null ? "-" : t.get("finalized_through"));
+            out.printf("  table %s: from block %s, covered %s, finalized through %s, reconciled %s%n", t.get("table"),
+                    t.get("start_block"), t.get("coverage"), t.get("finalized_through") == null ? "-" : t.get("finalized_through"),
+                    t.get("reconciled"));
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.Set;
 /** One entry of {@code chains}, with its RPC endpoints. */
 final class ChainBinder {
     static final List<String> KEYS = List.of("name", "chain_id", "rpc", "finality", "max_reorg_depth",
-            "poll_interval", "bloom_checks", "receipts_proof", "batch_size", "max_fetchers");
+            "poll_interval", "bloom_checks", "receipts_proof", "reconcile", "reconcile_rps", "batch_size",
+            "max_fetchers");
     static final List<String> RPC_KEYS = List.of("url", "max_rps", "max_concurrency", "max_block_range",
             "logs_per_call", "max_batch", "timeout", "weight");
     static final String FINALIZED = "finalized";
@@ -48,13 +49,15 @@ final class ChainBinder {
         boolean receiptsProof = ChainConfig.DEFAULT_RECEIPTS_PROOF;
         Optional<Tree> proof = m.get("receipts_proof");
         if (proof.isPresent()) receiptsProof = proof.get().bool();
+        Reconcile reconcile = reconcile(m);
         int batchSize = ChainConfig.DEFAULT_BATCH_SIZE;
         Optional<Tree> batch = m.get("batch_size");
         if (batch.isPresent()) batchSize = batch.get().integer(1, ChainConfig.MAX_BATCH_SIZE);
 
         OptionalInt maxFetchers = optionalInt(m, "max_fetchers");
 
-        return new ChainConfig(name, chainId, rpc, finality, maxReorgDepth, poll, bloomChecks, receiptsProof, batchSize,
+        return new ChainConfig(name, chainId, rpc, finality, maxReorgDepth, poll, bloomChecks, receiptsProof, reconcile,
+                batchSize,
                 maxFetchers,
                 t.line());
     }
@@ -68,6 +71,34 @@ final class ChainBinder {
                     + Tree.show(s));
         }
         return new Finality.Depth(t.integer(0, Integer.MAX_VALUE));
+    }
+
+    /** {@code reconcile}: {@code all}, {@code off} or a fraction in (0, 1]; {@code reconcile_rps}: a number > 0. */
+    static Reconcile reconcile(Mapping m) throws ConfigException {
+        double fraction = ChainConfig.DEFAULT_RECONCILE.fraction();
+        Optional<Tree> r = m.get("reconcile");
+        if (r.isPresent()) {
+            String s = r.get().text().strip();
+            if (s.equals("all")) {
+                fraction = 1;
+            } else if (s.equals("off")) {
+                fraction = 0;
+            } else {
+                if (!s.matches("\\d*\\.?\\d+([eE][+-]?\\d+)?")) {
+                    throw r.get().error("expected \"all\", \"off\" or the fraction of ranges to re-check (a number in "
+                            + "(0, 1], e.g. 0.1), got " + Tree.show(s));
+                }
+                fraction = Double.parseDouble(s);
+                if (!(fraction > 0 && fraction <= 1)) {
+                    throw r.get().error("the fraction of ranges to re-check must be in (0, 1] (\"off\" turns it off), got "
+                            + Tree.show(s));
+                }
+            }
+        }
+        double rps = ChainConfig.DEFAULT_RECONCILE.rps();
+        Optional<Tree> rate = m.get("reconcile_rps");
+        if (rate.isPresent()) rps = rate.get().positiveNumber();
+        return new Reconcile(fraction, rps);
     }
 
     /** The endpoints with a non-empty URL; at least one must remain. */

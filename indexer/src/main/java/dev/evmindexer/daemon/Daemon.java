@@ -15,6 +15,7 @@ public final class Daemon implements AutoCloseable {
 
     private final List<ChainLoop> loops = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private final List<ReconcileLoop> reconcilers = new ArrayList<>();
 
     /** This process as the chains' rows name their leader: application, pid and host. */
     public static final String PROCESS = "evm-indexer run, pid " + ProcessHandle.current().pid() + " on "
@@ -38,6 +39,11 @@ public final class Daemon implements AutoCloseable {
         return loop;
     }
 
+    /** Adds a chain's background reconciliation, run on its own virtual thread beside the chain's loop. */
+    public void add(ReconcileLoop reconciler) {
+        reconcilers.add(reconciler);
+    }
+
     public List<ChainLoop> loops() {
         return List.copyOf(loops);
     }
@@ -48,18 +54,25 @@ public final class Daemon implements AutoCloseable {
             threads.add(t);
             t.start();
         }
+        for (ReconcileLoop r : reconcilers) {
+            Thread t = Thread.ofVirtual().name("reconcile-" + r.chain()).unstarted(r);
+            threads.add(t);
+            t.start();
+        }
     }
 
     /** Asks every loop to stop after its current step; returns at once (safe from a signal handler). */
     public void requestStop() {
         log.info("shutdown requested: finishing the current transactions");
         loops.forEach(ChainLoop::stop);
+        reconcilers.forEach(ReconcileLoop::stop);
     }
 
     /** Stops every loop between transactions and waits up to {@link #DRAIN_TIMEOUT} for them. */
     @Override
     public void close() throws InterruptedException {
         loops.forEach(ChainLoop::stop);
+        reconcilers.forEach(ReconcileLoop::stop);
         long deadline = System.nanoTime() + DRAIN_TIMEOUT.toNanos();
         for (ChainLoop loop : loops) {
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));

@@ -6,6 +6,7 @@ import dev.evmindexer.pipeline.ChainSource;
 import dev.evmindexer.pipeline.EventStore;
 import dev.evmindexer.pipeline.EventTable;
 import dev.evmindexer.pipeline.LogRouter;
+import dev.evmindexer.pipeline.ReconcileObserver;
 import dev.evmindexer.rpc.RpcObserver;
 import dev.evmindexer.store.CopyObserver;
 import io.micrometer.core.instrument.Counter;
@@ -93,6 +94,31 @@ public final class IndexerMetrics implements AutoCloseable {
                 .description("pipeline steps that failed and were retried").register(registry);
         Gauge.builder("indexer.chain.leader", status, s -> s.leading() ? 1 : 0).tags(Tags.of("chain", status.chain))
                 .description("1 while this process leads the chain's tip, 0 while it waits as a standby").register(registry);
+    }
+
+    /**
+     * Reconciliation's meters (ARCHITECTURE.md, invariant 9): {@code indexer_reconcile_mismatches_total{chain,endpoint}}
+     * and {@code indexer_reconcile_lag_blocks{chain}}.
+     */
+    public ReconcileObserver reconcile(String chain) {
+        java.util.concurrent.atomic.AtomicLong lag = new java.util.concurrent.atomic.AtomicLong();
+        Gauge.builder("indexer.reconcile.lag.blocks", lag, java.util.concurrent.atomic.AtomicLong::get)
+                .tags(Tags.of("chain", chain))
+                .description("finalized blocks not reconciled yet, from the lowest one due to the finalized block")
+                .register(registry);
+        return new ReconcileObserver() {
+            @Override
+            public void mismatch(String endpoint) {
+                Counter.builder("indexer.reconcile.mismatches").tags(Tags.of("chain", chain, "endpoint", endpoint))
+                        .description("re-fetched ranges found to differ, by the endpoint blamed").register(registry)
+                        .increment();
+            }
+
+            @Override
+            public void lag(long blocks) {
+                lag.set(blocks);
+            }
+        };
     }
 
     /** An observer recording requests, errors and latency per endpoint (its redacted name) and method. */

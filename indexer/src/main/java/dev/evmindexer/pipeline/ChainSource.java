@@ -51,6 +51,25 @@ public interface ChainSource {
         throw new UnsupportedOperationException("this chain source cannot prove receipts");
     }
 
+    /** The endpoints' names, for re-fetching from a chosen one (reconciliation). By default one, "source". */
+    default List<String> endpoints() {
+        return List.of("source");
+    }
+
+    /**
+     * As {@link #rangeLogs}, asking the endpoint named {@code endpoint} first (another only when it fails), with the
+     * names of the endpoints whose answers were kept, so a wrong answer can be blamed on its endpoint.
+     */
+    default AttributedLogs rangeLogsOn(String endpoint, long from, long to, LogFilter filter) {
+        return new AttributedLogs(rangeLogs(from, to, filter), java.util.Set.of(endpoint));
+    }
+
+    /** Penalises {@code endpoint} for an answer found wrong after it was used (reconciliation). By default nothing. */
+    default void blame(String endpoint, String why) {}
+
+    /** Logs of a range and the endpoints that answered them. */
+    record AttributedLogs(RangeLogs logs, java.util.Set<String> endpoints) {}
+
     /**
      * The first piece of {@code [from, to]}: the checked logs of {@code [from, end]} for some {@code end <= to} the
      * source chooses (one call's worth, sized by the volume of logs it expects), holding a reservation of

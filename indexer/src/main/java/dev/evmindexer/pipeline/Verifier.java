@@ -190,7 +190,7 @@ public final class Verifier {
         return fixed;
     }
 
-    private static TableRows rowsIn(TableRows rows, Span span) {
+    static TableRows rowsIn(TableRows rows, Span span) {
         return new TableRows(rows.table(), rows.rows().stream()
                 .filter(r -> r.log().blockNumber() >= span.from() && r.log().blockNumber() <= span.to()).toList());
     }

@@ -31,4 +31,19 @@ public interface VerifyStore {
      * otherwise nothing is written and an exception says which block.
      */
     void repair(long chainId, long epoch, Span span, TableRows rows, Map<Long, Hash> canonicalAboveFinalized);
+
+    /**
+     * The blocks of {@code table} at or below {@code finalized} that its coverage holds and its "reconciled" multirange
+     * does not (ARCHITECTURE.md, invariant 9), ascending.
+     */
+    List<Span> unreconciled(EventTable table, long finalized);
+
+    /**
+     * Records the result of reconciling blocks at or below the finalized block of {@code answer.table()}: first
+     * rewrites each span of {@code rewrite} with {@code answer}'s rows there, as {@link #repair} does (with a commit
+     * outbox entry); then adds the covered part of each span of {@code mark} to the table's "reconciled" multirange.
+     * One transaction under the chain's row lock and {@code epoch} ({@link EpochChangedException} when a rollback came
+     * between).
+     */
+    void reconciled(long chainId, long epoch, TableRows answer, List<Span> rewrite, List<Span> mark);
 }

@@ -238,6 +238,23 @@ final class EndpointPool implements AutoCloseable {
                 + " attempts)");
     }
 
+    /** The endpoints' (redacted) names, in config order. */
+    List<String> names() {
+        return endpoints.stream().map(Endpoint::name).toList();
+    }
+
+    /** A tried set holding every endpoint but the one named {@code name}: a call made with it asks that one first. */
+    Set<Endpoint> allBut(String name) {
+        Set<Endpoint> tried = triedSet();
+        for (Endpoint e : endpoints) if (!e.name().equals(name)) tried.add(e);
+        return tried;
+    }
+
+    /** Penalises the endpoint named {@code name} for an answer found wrong later (reconciliation); no-op if unknown. */
+    void penaliseLater(String name, String why) {
+        for (Endpoint e : endpoints) if (e.name().equals(name)) penalise(e, new RpcFault(why));
+    }
+
     /** True when an endpoint outside {@code tried} is usable right now. */
     boolean hasUsableOutside(Set<Endpoint> tried) {
         long now = now();

@@ -61,11 +61,19 @@ final class RangeFetcher {
 
     /** The whole of {@code [from, to]}, piece after piece, held in memory (for verify and tests). */
     Result fetch(long from, long to, LogFilter filter) {
+        return fetch(from, to, filter, null, null);
+    }
+
+    /**
+     * As {@link #fetch(long, long, LogFilter)}, asking the endpoint named {@code prefer} first (others only when it
+     * fails or is out of rotation) and adding the name of every endpoint whose answer was kept to {@code answered}.
+     */
+    Result fetch(long from, long to, LogFilter filter, String prefer, Set<String> answered) {
         List<Log> logs = new ArrayList<>();
         Map<Long, BlockHeader> headers = new HashMap<>();
         long cursor = from;
         while (true) {
-            Chunk c = chunk(cursor, to, filter, UNBOUNDED);
+            Chunk c = chunk(cursor, to, filter, UNBOUNDED, prefer, answered);
             c.held().close();
             logs.addAll(c.logs());
             headers.putAll(c.headers());
@@ -76,15 +84,15 @@ final class RangeFetcher {
 
     /** The first piece of {@code [from, to]}, holding its reservation of {@code budget}. */
     RangePiece piece(long from, long to, LogFilter filter, MemoryBudget budget) {
-        Chunk c = chunk(from, to, filter, budget);
+        Chunk c = chunk(from, to, filter, budget, null, null);
         return new RangePiece(from, c.end(), new RangeLogs(c.logs(), c.headers()), c.held());
     }
 
     /** One piece from {@code from}, shrunk and asked again until it fits. */
-    private Chunk chunk(long from, long to, LogFilter filter, MemoryBudget budget) {
+    private Chunk chunk(long from, long to, LogFilter filter, MemoryBudget budget, String prefer, Set<String> answered) {
         while (true) {
             try {
-                return checkedChunk(from, to, filter, budget);
+                return checkedChunk(from, to, filter, budget, prefer, answered);
             } catch (RpcFault.RangeTooLarge e) {
                 log.debug("chain {}: eth_getLogs of {} blocks from {} did not fit: {}", pool.chainName(), e.blocks(),
                         from, e.getMessage());
@@ -96,14 +104,21 @@ final class RangeFetcher {
      * One piece from {@code from}, asked again (elsewhere where possible, else on the same endpoint: one URL may be a
      * load balancer over several nodes) when its last block's bloom contradicts an empty answer.
      */
-    private Chunk checkedChunk(long from, long to, LogFilter filter, MemoryBudget budget) {
+    private Chunk checkedChunk(long from, long to, LogFilter filter, MemoryBudget budget, String prefer,
+            Set<String> answered) {
         String what = "eth_getLogs of blocks [" + from + ", " + to + "]";
-        Set<Endpoint> tried = EndpointPool.triedSet();
+        Set<Endpoint> tried = prefer == null ? EndpointPool.triedSet() : pool.allBut(prefer);
         for (int retry = 0; ; retry++) {
             java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
             Chunk c;
             try {
-                c = pool.call(what, tried, ep -> sized(ep, from, to, filter, budget, refusals));
+                java.util.concurrent.atomic.AtomicReference<String> by = new java.util.concurrent.atomic.AtomicReference<>();
+                c = pool.call(what, tried, ep -> {
+                    Chunk answer = sized(ep, from, to, filter, budget, refusals);
+                    by.set(ep.name());
+                    return answer;
+                });
+                if (answered != null) answered.add(by.get());
             } catch (SourceException e) {
                 if (refusals.get() >= pool.settings().maxAttempts()) {
                     throw new UnservableRangeException("doing eth_getLogs of block " + from + ": refused even for one block, "

@@ -5,6 +5,7 @@ import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Log;
 import dev.evmindexer.pipeline.BlockGoneException;
 import dev.evmindexer.pipeline.ChainSource;
+import dev.evmindexer.pipeline.ChainSource.AttributedLogs;
 import dev.evmindexer.pipeline.Heads;
 import dev.evmindexer.pipeline.LogFilter;
 import dev.evmindexer.pipeline.MemoryBudget;
@@ -330,6 +331,24 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
         if (from < 0 || to < from) throw new IllegalArgumentException("bad log range [" + from + ", " + to + "]");
         RangeFetcher.Result r = ranges.fetch(from, to, filter);
         return new RangeLogs(r.logs(), Map.copyOf(r.headers()));
+    }
+
+    @Override
+    public List<String> endpoints() {
+        return pool.names();
+    }
+
+    @Override
+    public AttributedLogs rangeLogsOn(String endpoint, long from, long to, LogFilter filter) {
+        if (from < 0 || to < from) throw new IllegalArgumentException("bad log range [" + from + ", " + to + "]");
+        Set<String> answered = new java.util.LinkedHashSet<>();
+        RangeFetcher.Result r = ranges.fetch(from, to, filter, endpoint, answered);
+        return new AttributedLogs(new RangeLogs(r.logs(), Map.copyOf(r.headers())), Set.copyOf(answered));
+    }
+
+    @Override
+    public void blame(String endpoint, String why) {
+        pool.penaliseLater(endpoint, why);
     }
 
     @Override

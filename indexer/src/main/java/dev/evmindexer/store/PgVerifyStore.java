@@ -81,4 +81,43 @@ public final class PgVerifyStore implements VerifyStore {
             return null;
         });
     }
+
+    @Override
+    public List<Span> unreconciled(EventTable table, long finalized) {
+        if (finalized < table.startBlock()) return List.of();
+        return Sql.inTransaction(ds, c -> {
+            List<Span> out = new ArrayList<>();
+            try (PreparedStatement ps = PgEventStore.bind(c.prepareStatement("SELECT lower(r), upper(r) - 1 FROM "
+                    + "indexer.event_tables e, unnest(e.coverage * int8multirange(int8range(?, ?, '[]')) - e.reconciled) r "
+                    + "WHERE e.table_schema = ? AND e.table_name = ? AND e.chain_id = ? ORDER BY 1"), table.startBlock(), finalized,
+                    table.schema(), table.name(), table.chainId()); ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(new Span(rs.getLong(1), rs.getLong(2)));
+            }
+            return out;
+        });
+    }
+
+    @Override
+    public void reconciled(long chainId, long epoch, TableRows answer, List<Span> rewrite, List<Span> mark) {
+        EventTable t = answer.table();
+        Sql.inTransaction(ds, c -> {
+            long f = ChainLock.lock(c, chainId, epoch);
+            for (Span s : java.util.stream.Stream.concat(rewrite.stream(), mark.stream()).toList()) {
+                if (s.to() > f) {
+                    throw new StoreException("not reconciling " + t.qualifiedName() + " " + s + ": above the finalized block #" + f);
+                }
+            }
+            for (Span s : rewrite) {
+                PgEventStore.replace(c, chainId, new TableRows(t, answer.rows().stream()
+                        .filter(r -> r.log().blockNumber() >= s.from() && r.log().blockNumber() <= s.to()).toList()), s,
+                        CopyObserver.NONE);
+            }
+            for (Span s : mark) {
+                PgEventStore.update(c, "UPDATE indexer.event_tables SET reconciled = reconciled "
+                        + "+ (int8multirange(int8range(?, ?, '[]')) * coverage) WHERE table_schema = ? AND table_name = ? "
+                        + "AND chain_id = ?", s.from(), s.to(), t.schema(), t.name(), chainId);
+            }
+            return null;
+        });
+    }
 }

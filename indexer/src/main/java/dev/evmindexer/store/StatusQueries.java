@@ -13,8 +13,11 @@ import javax.sql.DataSource;
 
 /** Read-only views of the indexer's state for the {@code status} command. */
 public final class StatusQueries {
-    /** One event table's coverage, e.g. {@code {[0,1200)}} in PostgreSQL's multirange notation (upper bounds exclusive). */
-    public record TableStatus(String table, long startBlock, String coverage, long finalizedThrough) {}
+    /**
+     * One event table's coverage, e.g. {@code {[0,1200)}} in PostgreSQL's multirange notation (upper bounds exclusive),
+     * and the part of it reconciled with a node after it became final (ARCHITECTURE.md, invariant 9).
+     */
+    public record TableStatus(String table, long startBlock, String coverage, long finalizedThrough, String reconciled) {}
 
     /**
      * One chain as stored: {@code finalized} and {@code tip} -1 when none; {@code lastHead} the node's head as the
@@ -62,12 +65,13 @@ public final class StatusQueries {
 
     private static List<TableStatus> tables(Connection c, long chainId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT table_schema || '.' || table_name, start_block, "
-                + "coverage::text, coalesce(indexer.finalized_through(table_schema, table_name, chain_id), -1) "
+                + "coverage::text, coalesce(indexer.finalized_through(table_schema, table_name, chain_id), -1), reconciled::text "
                 + "FROM indexer.event_tables WHERE chain_id = ? ORDER BY 1")) {
             ps.setLong(1, chainId);
             List<TableStatus> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(new TableStatus(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4)));
+                while (rs.next()) out.add(new TableStatus(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4),
+                        rs.getString(5)));
             }
             return out;
         }

@@ -50,6 +50,12 @@ final class DevChainRun implements AutoCloseable {
 
     /** As {@link #startDaemon(List)}, with more keys of the chain entry ({@code receipts_proof: true}). */
     void startDaemon(List<Map<String, String>> rpcs, Map<String, String> chainKeys) throws Exception {
+        startDaemon(rpcs, chainKeys, null);
+    }
+
+    /** As {@link #startDaemon(List, Map)}, reporting to {@code metrics} (null: none). */
+    void startDaemon(List<Map<String, String>> rpcs, Map<String, String> chainKeys,
+            dev.evmindexer.ops.IndexerMetrics metrics) throws Exception {
         StringBuilder extra = new StringBuilder();
         chainKeys.forEach((k, v) -> extra.append("    ").append(k).append(": ").append(v).append('\n'));
         StringBuilder rpc = new StringBuilder();
@@ -84,7 +90,7 @@ final class DevChainRun implements AutoCloseable {
                 """.formatted(dbUrl, user, CHAIN_ID, rpc, extra, addresses);
         wiring = Wiring.of(ConfigLoader.parse(yaml, "fault-test", Map.of()));
         wiring.openDatabase("fault test");
-        daemon = RunCommand.start(wiring);
+        daemon = RunCommand.start(wiring, metrics);
     }
 
     /** Mines {@code blocks} random blocks, pausing between them, with a reorg of depth 2..5 every {@code reorgEvery}. */
@@ -172,6 +178,16 @@ final class DevChainRun implements AutoCloseable {
                     + extra.stream().limit(3).toList() + "); head " + chain.head() + ", " + status());
         }
         assertEquals(chain.header(chain.head()), wiring.store.tip(CHAIN_ID), "the stored tip is the head");
+    }
+
+    /**
+     * The table's "reconciled" multirange as text, e.g. {@code {[0,300)}}, and the chain's finalized block, as the
+     * {@code status} command reads them.
+     */
+    String[] reconciled() {
+        var s = dev.evmindexer.store.StatusQueries.snapshot(wiring.database.dataSource(), List.of(CHAIN_ID)).get(0);
+        return s.tables().isEmpty() ? new String[] {"{}", "-1"}
+                : new String[] {s.tables().get(0).reconciled(), Long.toString(s.finalized())};
     }
 
     String status() {

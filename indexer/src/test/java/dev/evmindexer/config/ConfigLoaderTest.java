@@ -68,7 +68,7 @@ class ConfigLoaderTest {
         ChainConfig chain = c.chains().get(0);
         assertEquals(new ChainConfig("mainnet", 1, List.of(new RpcEndpointConfig(ALCHEMY, OptionalDouble.empty(),
                 OptionalInt.empty(), OptionalLong.empty(), OptionalLong.empty(), OptionalInt.empty(), Optional.empty(), 1.0, 8)),
-                new Finality.Tag(), 128, Duration.ofSeconds(2), true, false, 1, OptionalInt.empty(), 5), chain);
+                new Finality.Tag(), 128, Duration.ofSeconds(2), true, false, ChainConfig.DEFAULT_RECONCILE, 1, OptionalInt.empty(), 5), chain);
         assertEquals(Optional.of(chain), c.chain("mainnet"));
         assertEquals(Optional.empty(), c.chain("base"));
 
@@ -115,6 +115,8 @@ class ConfigLoaderTest {
                     poll_interval: 250ms
                     bloom_checks: false
                     receipts_proof: true
+                    reconcile: 0.25
+                    reconcile_rps: 7.5
                     batch_size: 10
                 sources:
                   - name: everything
@@ -138,6 +140,7 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofMillis(250), chain.pollInterval());
         assertFalse(chain.bloomChecks());
         assertEquals(10, chain.batchSize());
+        assertEquals(new Reconcile(0.25, 7.5), chain.reconcile());
         assertTrue(c.sources().get(0).allAddresses());
         assertEquals(0, c.sources().get(0).startBlock());
         assertEquals(new OpsConfig("0.0.0.0", 0), c.ops());

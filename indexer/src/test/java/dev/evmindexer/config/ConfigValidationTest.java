@@ -112,6 +112,16 @@ class ConfigValidationTest {
     }
 
     @Test
+    void reconcileIsAllOffOrAFraction() {
+        bad("poll_interval: 2s", "reconcile: some", 6, "chains[0].reconcile",
+                "expected \"all\", \"off\" or the fraction of ranges to re-check (a number in (0, 1], e.g. 0.1), got \"some\"");
+        bad("poll_interval: 2s", "reconcile: 1.5", 6, "chains[0].reconcile",
+                "the fraction of ranges to re-check must be in (0, 1] (\"off\" turns it off), got \"1.5\"");
+        bad("poll_interval: 2s", "reconcile: 0", 6, "chains[0].reconcile", "must be in (0, 1]");
+        bad("poll_interval: 2s", "reconcile_rps: 0", 6, "chains[0].reconcile_rps", "must be a positive number, got \"0\"");
+    }
+
+    @Test
     void rpcLimitsMustBePositive() {
         bad(URL_LINE, "{url: \"https://a.example\", max_rps: -2}", 5, "chains[0].rpc[0].max_rps",
                 "must be a positive number, got \"-2\"");

@@ -162,6 +162,22 @@ final class FaultAnswers {
             log.put("blockHash", forked(log.get("blockHash").asText()));
         }
         dropBloomVisibleLogs(request.path("params").path(0), logs);
+        dropOneLog(request.path("params").path(0), logs);
+    }
+
+    /**
+     * Leaves one log out of an otherwise well-formed answer, as a provider with a gap in its index does: a random one
+     * outside the range's last block (where a bloom check of an empty block could see it); later log indexes stay.
+     */
+    private void dropOneLog(JsonNode filter, ArrayNode logs) {
+        String lastBlock = filter.has("toBlock") ? filter.get("toBlock").asText() : null;
+        if (lastBlock == null) return;
+        List<Integer> candidates = new ArrayList<>();
+        for (int i = 0; i < logs.size(); i++) {
+            if (Hex.quantity(logs.get(i).get("blockNumber").asText()) != Hex.quantity(lastBlock)) candidates.add(i);
+        }
+        if (candidates.isEmpty() || !proxy.draw(FaultProxy.Fault.DROPPED_LOG)) return;
+        logs.remove((int) candidates.get(proxy.nextInt(candidates.size())));
     }
 
     /**

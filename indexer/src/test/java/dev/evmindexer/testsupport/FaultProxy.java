@@ -33,7 +33,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * HTTP 429, hang past the client's timeout, be cut off mid-body, be answered with invalid JSON, or have its headers
  * ({@code eth_getBlockByNumber}) from another fork; each {@code eth_getLogs} answer in it may have a log with a
  * wrong {@code blockHash} or miss logs; each {@code eth_getBlockReceipts} answer may miss a log (the later logs renumbered,
- * so that only a receipts-root proof can tell). Two faults are not random: {@link #lag} makes the node look N blocks behind
+ * so that only a receipts-root proof can tell); each {@code eth_getLogs} answer may silently leave one log out
+ * ({@link Fault#DROPPED_LOG}, outside the range's last block: no bloom check sees it, only reconciliation does). Two faults are not random: {@link #lag} makes the node look N blocks behind
  * (consistently: head, blocks, logs), and {@link #rangeLimit} refuses {@code eth_getLogs} ranges over K blocks in
  * a given provider's words. Every injected fault is counted ({@link #injected}). Thread-safe.
  *
@@ -45,7 +46,7 @@ public final class FaultProxy implements AutoCloseable {
     /** The faults this proxy can inject. */
     public enum Fault {
         TOO_MANY_REQUESTS, TIMEOUT, DROP_MID_BODY, INVALID_JSON, FORK_HEADER, WRONG_LOG_BLOCK_HASH, MISSING_LOGS,
-        LAG, RANGE_LIMIT, DROPPED_RECEIPT_LOG
+        LAG, RANGE_LIMIT, DROPPED_RECEIPT_LOG, DROPPED_LOG
     }
 
     private final URI upstream;

@@ -1,0 +1,18 @@
+package dev.evmindexer.pipeline;
+
+/** What reconciliation reports to metrics (ARCHITECTURE.md, invariant 9). */
+public interface ReconcileObserver {
+    ReconcileObserver NONE = new ReconcileObserver() {
+        @Override
+        public void mismatch(String endpoint) {}
+
+        @Override
+        public void lag(long blocks) {}
+    };
+
+    /** A range re-fetched from {@code endpoint} was found to differ from the agreed answer. */
+    void mismatch(String endpoint);
+
+    /** Finalized blocks not reconciled yet: from the lowest one due for a check up to the finalized block. */
+    void lag(long blocks);
+}

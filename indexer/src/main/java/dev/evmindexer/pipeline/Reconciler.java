@@ -1,0 +1,207 @@
+package dev.evmindexer.pipeline;
+
+import dev.evmindexer.eth.Hash;
+import dev.evmindexer.eth.Log;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Background reconciliation (ARCHITECTURE.md, invariant 9): re-fetches committed, finalized blocks that are not yet
+ * reconciled, one range of one table per {@link #step}, and compares them with the stored rows as {@code verify} does
+ * ({@link VerifyStore#compare}, row by row in SQL). The endpoint asked rotates, so each range is re-fetched from
+ * another endpoint than the last one asked (which endpoint wrote a range is not recorded).
+ *
+ * <p>Equal: the range is marked reconciled. Different: a second answer is asked, from another endpoint (with a single
+ * endpoint, the same after {@code secondOpinionDelay}: a load balancer may route it to another node), and each block
+ * that differs is decided by two of three. Where the stored rows equal one answer, the other endpoint answered wrong:
+ * it is blamed (counted, logged, penalised). Where both answers agree with each other (by a digest over block, log
+ * index, tx hash, address, topics and data) and not with the stored rows, the stored rows were wrong: those blocks are
+ * rewritten with the answer through the repair path, blamed on {@link #UNRECORDED} (the writer is not recorded). Where
+ * all three differ, nothing is decided: those blocks stay due. Rewrites and the "reconciled" mark of the rest are one
+ * transaction under the chain's lock and epoch, with a commit outbox entry per rewrite.
+ *
+ * <p>{@code fraction} below 1 checks a sample: the ranges (by position, {@code rangeSize} blocks each) whose hash falls
+ * below it, the same on every run; the others are never marked reconciled. Every re-fetch waits for {@code pacer}.
+ */
+public final class Reconciler {
+    private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
+    /** The endpoint blamed when the stored rows were wrong: which endpoint wrote them is not recorded. */
+    public static final String UNRECORDED = "unrecorded";
+
+    private final ChainSource source;
+    private final EventStore store;
+    private final VerifyStore verifyStore;
+    private final List<EventTable> tables;
+    private final ChainSettings settings;
+    private final LogRouter router;
+    private final double fraction;
+    private final Pacer pacer;
+    private final Pacer.Sleeper sleeper;
+    private final Duration secondOpinionDelay;
+    private final ReconcileObserver observer;
+    private int turn;
+
+    private record Answer(TableRows rows, Set<String> endpoints) {}
+
+    public Reconciler(ChainSource source, EventStore store, VerifyStore verifyStore, List<EventTable> tables,
+            ChainSettings settings, LogRouter router, double fraction, Pacer pacer, Pacer.Sleeper sleeper,
+            Duration secondOpinionDelay, ReconcileObserver observer) {
+        if (!(fraction > 0 && fraction <= 1)) throw new IllegalArgumentException("fraction must be in (0, 1], got " + fraction);
+        this.source = source;
+        this.store = store;
+        this.verifyStore = verifyStore;
+        this.tables = List.copyOf(tables);
+        this.settings = settings;
+        this.router = router;
+        this.fraction = fraction;
+        this.pacer = pacer;
+        this.sleeper = sleeper;
+        this.secondOpinionDelay = secondOpinionDelay;
+        this.observer = observer;
+    }
+
+    /** Reconciles the lowest due range of any table; false when none is due (everything finalized is reconciled). */
+    public boolean step() throws InterruptedException {
+        ChainState state = store.chain(settings.chainId());
+        long f = state.finalized();
+        EventTable table = null;
+        Span due = null;
+        for (EventTable t : tables) {
+            Optional<Span> d = firstDue(t, f);
+            if (d.isPresent() && (due == null || d.get().from() < due.from())) {
+                table = t;
+                due = d.get();
+            }
+        }
+        observer.lag(due == null ? 0 : f - due.from() + 1);
+        if (due == null || state.halted()) return false;
+        check(state, table, due);
+        return true;
+    }
+
+    /** The first range of {@code t} at or below {@code f}, covered, not reconciled, and in the sample. */
+    private Optional<Span> firstDue(EventTable t, long f) {
+        long size = settings.rangeSize();
+        for (Span s : verifyStore.unreconciled(t, f)) {
+            for (long k = s.from() / size; k * size <= s.to(); k++) {
+                if (sampled(t, k)) return Optional.of(new Span(Math.max(s.from(), k * size), Math.min(s.to(), k * size + size - 1)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether range number {@code k} of {@code t} is in the sample: a hash of both, uniform in [0, 1). */
+    boolean sampled(EventTable t, long k) {
+        if (fraction >= 1) return true;
+        long z = t.qualifiedName().hashCode() * 0x9E3779B97F4A7C15L + k; // SplitMix64 finaliser
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        z ^= z >>> 31;
+        return (z >>> 11) * 0x1.0p-53 < fraction;
+    }
+
+    /**
+     * Re-fetches {@code span}; where it differs, asks a second answer and decides block by block, by two of three
+     * (stored rows, first answer, second answer): the one that disagrees with the other two is wrong.
+     */
+    private void check(ChainState state, EventTable t, Span span) throws InterruptedException {
+        List<String> names = source.endpoints();
+        Answer a = fetch(t, span, names.get(Math.floorMod(turn++, names.size())));
+        TreeSet<Long> differA = blocks(verifyStore.compare(settings.chainId(), span, a.rows()));
+        if (differA.isEmpty()) {
+            settle(state, span, a.rows(), List.of(), List.of(span));
+            return;
+        }
+        String other = names.get(Math.floorMod(turn, names.size()));
+        for (int i = 0; i < names.size() && a.endpoints().contains(other); i++) other = names.get(Math.floorMod(++turn, names.size()));
+        if (names.size() == 1) sleeper.sleep(secondOpinionDelay.toNanos());
+        Answer b = fetch(t, span, other);
+        TreeSet<Long> differB = blocks(verifyStore.compare(settings.chainId(), span, b.rows()));
+        TreeSet<Long> aWrong = new TreeSet<>(differA);
+        aWrong.removeAll(differB);
+        TreeSet<Long> bWrong = new TreeSet<>(differB);
+        bWrong.removeAll(differA);
+        TreeSet<Long> storedWrong = new TreeSet<>();
+        TreeSet<Long> undecided = new TreeSet<>();
+        for (long n : differA) {
+            if (!differB.contains(n)) continue;
+            Span one = new Span(n, n);
+            (digest(Verifier.rowsIn(a.rows(), one)).equals(digest(Verifier.rowsIn(b.rows(), one))) ? storedWrong : undecided).add(n);
+        }
+        blame(a.endpoints(), t, span, aWrong, "its answer differs from the stored rows, which " + b.endpoints() + " confirms");
+        blame(b.endpoints(), t, span, bWrong, "its answer differs from the stored rows, which " + a.endpoints() + " confirms");
+        blame(Set.of(UNRECORDED), t, span, storedWrong, "the stored rows differ from the answers of " + a.endpoints()
+                + " and " + b.endpoints() + ", which agree: repaired");
+        if (!undecided.isEmpty()) {
+            log.warn("reconcile.undecided chain={} table={} span={} endpoints={},{} blocks={}: the stored rows and two "
+                    + "answers all differ there; tried again later", settings.name(), t.qualifiedName(), span,
+                    a.endpoints(), b.endpoints(), undecided);
+        }
+        settle(state, span, a.rows(), Span.runs(storedWrong), Span.minus(span, Span.runs(undecided)));
+    }
+
+    private static TreeSet<Long> blocks(List<VerifyStore.RowDiff> diffs) {
+        TreeSet<Long> out = new TreeSet<>();
+        for (VerifyStore.RowDiff d : diffs) out.add(d.block());
+        return out;
+    }
+
+    private Answer fetch(EventTable t, Span span, String endpoint) throws InterruptedException {
+        pacer.await();
+        ChainSource.AttributedLogs got = source.rangeLogsOn(endpoint, span.from(), span.to(), LogRouter.union(List.of(t)));
+        RangeLogs logs = got.logs();
+        TableRows rows = router.route(List.of(t), logs.logs(), n -> logs.headers().get(n)).get(0);
+        return new Answer(rows, got.endpoints());
+    }
+
+    private void blame(Set<String> endpoints, EventTable t, Span span, TreeSet<Long> wrong, String why) {
+        if (wrong.isEmpty()) return;
+        for (String e : endpoints) {
+            observer.mismatch(e);
+            log.warn("reconcile.mismatch chain={} table={} span={} endpoint={} blocks_differing={} first_block={} "
+                    + "cause=\"{}\"", settings.name(), t.qualifiedName(), span, e, wrong.size(), wrong.first(), why);
+            if (!e.equals(UNRECORDED)) source.blame(e, "eth_getLogs of blocks " + span + " for " + t.qualifiedName()
+                    + " left out or altered rows of " + wrong.size() + " block(s), found by reconciliation");
+        }
+    }
+
+    /** Rewrites {@code rewrite} with {@code answer}'s rows and marks {@code mark} reconciled, in one transaction. */
+    private void settle(ChainState state, Span span, TableRows answer, List<Span> rewrite, List<Span> mark) {
+        try {
+            verifyStore.reconciled(settings.chainId(), state.epoch(), answer, rewrite, mark);
+            log.debug("reconcile.done chain={} table={} span={} rewritten={} marked={}", settings.name(), answer.table(),
+                    span, rewrite, mark);
+        } catch (EpochChangedException e) {
+            log.info("reconcile.skipped chain={} table={} span={} cause=\"{}\"", settings.name(), answer.table(), span,
+                    e.getMessage());
+        }
+    }
+
+    /** SHA-256 over each row's block, log index, tx hash, address, topics and data, in chain order. */
+    static String digest(TableRows rows) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        for (EventRow r : rows.rows()) {
+            Log l = r.log();
+            md.update(ByteBuffer.allocate(16).putLong(l.blockNumber()).putInt(l.logIndex()).putInt(l.topics().size()).array());
+            md.update(l.txHash().unsafeBytes());
+            md.update(l.address().unsafeBytes());
+            for (Hash topic : l.topics()) md.update(topic.unsafeBytes());
+            md.update(ByteBuffer.allocate(4).putInt(l.data().length).array());
+            md.update(l.data());
+        }
+        return rows.rows().size() + ":" + dev.evmindexer.eth.Hex.encode(md.digest());
+    }
+}
