@@ -11,8 +11,9 @@ import java.util.Set;
 
 /** One entry of {@code sources}, with its events. */
 final class SourceBinder {
-    static final List<String> KEYS = List.of("name", "chain", "addresses", "start_block", "abi", "events", "table_pattern");
-    static final List<String> EVENT_KEYS = List.of("signature", "abi", "name", "table", "columns", "indexes");
+    static final List<String> KEYS = List.of("name", "chain", "addresses", "start_block", "end_block", "abi", "events",
+            "table_pattern");
+    static final List<String> EVENT_KEYS = List.of("signature", "abi", "name", "table", "columns", "indexes", "filter");
     /** What {@code events: all} is spelled as. */
     static final String ALL = "all";
     /** Suffix of the view the store creates next to each event table. */
@@ -39,6 +40,12 @@ final class SourceBinder {
         long startBlock = 0;
         Optional<Tree> start = m.get("start_block");
         if (start.isPresent()) startBlock = start.get().integer(0, Long.MAX_VALUE);
+        long endBlock = SourceConfig.NO_END;
+        Optional<Tree> end = m.get("end_block");
+        if (end.isPresent()) {
+            endBlock = end.get().integer(0, Long.MAX_VALUE - 1);
+            if (endBlock < startBlock) throw end.get().error("end_block " + endBlock + " is before start_block " + startBlock);
+        }
         Path abi = m.get("abi").isPresent() ? path(m.get("abi").get()) : null;
         Tree eventsTree = m.required("events");
         Optional<Tree> pattern = m.get("table_pattern");
@@ -58,11 +65,11 @@ final class SourceBinder {
                 throw pattern.get().error("with {event} replaced it must be a valid table name (lower-case letters, digits and _), got "
                         + Tree.show(p));
             }
-            return new SourceConfig(name, chain, addresses, startBlock, List.of(), t.line(), abi, true, p);
+            return new SourceConfig(name, chain, addresses, startBlock, List.of(), t.line(), abi, true, p, endBlock);
         }
         if (pattern.isPresent()) throw pattern.get().error("only used with events: all");
         List<EventConfig> events = events(eventsTree, abi != null, claims);
-        return new SourceConfig(name, chain, addresses, startBlock, events, t.line(), abi, false, null);
+        return new SourceConfig(name, chain, addresses, startBlock, events, t.line(), abi, false, null, endBlock);
     }
 
     /** Absent means every contract; an explicit empty list is refused as a likely mistake. */
@@ -120,7 +127,7 @@ final class SourceBinder {
             }
             claims.claimTable(table, tableTree);
             out.add(new EventConfig(signature, abi, eventName, table, columns(e.get("columns")), indexes(e.get("indexes")),
-                    entry.line()));
+                    entry.line(), filter(e.get("filter"))));
         }
         return out;
     }
@@ -133,6 +140,29 @@ final class SourceBinder {
         for (String key : m.keys()) {
             Tree to = m.required(key);
             out.put(key, Identifiers.sql(to));
+        }
+        return out;
+    }
+
+    /**
+     * {@code filter: {to: 0x.., value: [1, 2]}}: parameter name to one value or a non-empty list of them, kept as text
+     * (checked against the event's parameters and types by the caller).
+     */
+    private static List<EventConfig.Filter> filter(Optional<Tree> tree) throws ConfigException {
+        if (tree.isEmpty()) return List.of();
+        Mapping m = tree.get().mapping(null);
+        if (m.keys().isEmpty()) throw tree.get().error("empty filter: omit filter to keep every log of the event");
+        List<EventConfig.Filter> out = new ArrayList<>();
+        for (String param : m.keys()) {
+            Tree v = m.required(param);
+            List<String> values = new ArrayList<>();
+            if (v.isScalar()) {
+                values.add(v.text().strip());
+            } else {
+                for (Tree item : v.list()) values.add(item.text().strip());
+                if (values.isEmpty()) throw v.error("empty list: give at least one value");
+            }
+            out.add(new EventConfig.Filter(param, values, v.line()));
         }
         return out;
     }
