@@ -62,7 +62,9 @@ class FilterIT {
                 traffic(anvil, token, acc, 50);
                 ChainCheck.awaitInSync(anvil, token.address(), url, user);
                 assertTrue(w.store.chain(31337).finalized() > end);
-                assertEquals(List.of(Long.toString(end)), query(url, "SELECT indexer.finalized_through('public', 'early')"));
+                // the tip phase covers the blocks it passes for every table (with no rows above end_block here)
+                long through = Long.parseLong(query(url, "SELECT indexer.finalized_through('public', 'early')").get(0));
+                assertTrue(through >= end, "final at least up to end_block: " + through);
                 assertEquals(early, rows(url, "early"));
                 assertEquals(early, rows(url, "early_finalized"), "the _finalized view holds every row");
             } finally {
