@@ -157,14 +157,21 @@ final class SourceBinder {
             Tree v = m.required(param);
             List<String> values = new ArrayList<>();
             if (v.isScalar()) {
-                values.add(v.text().strip());
+                values.add(filterValue(v));
             } else {
-                for (Tree item : v.list()) values.add(item.text().strip());
+                for (Tree item : v.list()) values.add(filterValue(item));
                 if (values.isEmpty()) throw v.error("empty list: give at least one value");
             }
             out.add(new EventConfig.Filter(param, values, v.line()));
         }
         return out;
+    }
+
+    /** A filter value as text; one written as an address must carry a valid EIP-55 checksum if mixed-case, as addresses do. */
+    private static String filterValue(Tree t) throws ConfigException {
+        String s = t.text().strip();
+        if (s.matches("0[xX][0-9a-fA-F]{40}")) Identifiers.address(t);
+        return s;
     }
 
     /** {@code indexes: [[from], [to, block_number]]}: each a non-empty list of column names, no duplicates. */

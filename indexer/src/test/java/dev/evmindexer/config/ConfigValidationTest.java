@@ -73,6 +73,8 @@ class ConfigValidationTest {
                 "empty filter: omit filter to keep every log of the event");
         bad("table: transfers", "table: transfers\n        filter: {to: []}", 16, "sources[0].events[0].filter.to",
                 "empty list: give at least one value");
+        bad("table: transfers", "table: transfers\n        filter: {to: [0xA0b86991c6218b36c1d19d4a2e9eb0ce3606eb48]}", 16,
+                "sources[0].events[0].filter.to[0]", "bad EIP-55 checksum");
     }
 
     @Test
