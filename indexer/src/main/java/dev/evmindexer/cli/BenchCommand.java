@@ -147,15 +147,15 @@ final class BenchCommand implements Callable<Integer> {
             try {
                 if (workers > 0) return workersBench(out, pg, work, chainId, url, last, addresses, chain);
                 Path cfg = work.resolve("bench.yaml");
-                Files.writeString(cfg, config(pg.jdbcUrl(), pg.user(), chainId, url,
+                Files.writeString(cfg, config(pg.jdbcUrl(), pg, chainId, url,
                         range > 0 ? "        max_block_range: " + range + "\n" : "", "", addresses));
                 String jdbc = pg.jdbcUrl();
                 out.printf("bench: the backfill runs in its own JVM with -Xmx%s (%s)%n", heap(), heapSource());
                 Run run = backfill(cfg, last, work.resolve("backfill.log"), heap());
-                long events = count(jdbc, pg.user(), "SELECT count(*) FROM bench_transfers");
+                long events = count(jdbc, pg, "SELECT count(*) FROM bench_transfers");
                 long expected = chain != null ? expectedRows(chain) : events;
                 out.printf("bench: backfill exit %d, %d rows in %.1fs (log: %s)%n", run.exit, events, run.seconds, run.log);
-                double ceiling = ceiling(jdbc, pg.user(), work.resolve("rows.copy"));
+                double ceiling = ceiling(jdbc, pg, work.resolve("rows.copy"));
                 out.printf("bench: raw COPY of the same %d rows into an identical empty table: %.1fs%n", events, ceiling);
                 if (events != expected || run.exit != 0) {
                     out.printf("bench: WRONG: expected %d rows, table has %d (backfill exit %d)%n", expected, events, run.exit);
@@ -186,14 +186,14 @@ final class BenchCommand implements Callable<Integer> {
         List<BenchWorkers.Result> results = BenchWorkers.run(out, pg, workers, last, expected, work, jdbc -> {
             try {
                 Path cfg = work.resolve("workers-" + Math.abs(jdbc.hashCode()) + ".yaml");
-                Files.writeString(cfg, config(jdbc, pg.user(), chainId, url, rangeLine, "", addresses));
+                Files.writeString(cfg, config(jdbc, pg, chainId, url, rangeLine, "", addresses));
                 return cfg;
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
         }, heap());
         BenchWorkers.Result lastRun = results.get(results.size() - 1);
-        double ceiling = ceiling(pg.jdbcUrl("bench_workers_" + workers), pg.user(), work.resolve("rows.copy"));
+        double ceiling = ceiling(pg.jdbcUrl("bench_workers_" + workers), pg, work.resolve("rows.copy"));
         out.printf("bench: raw COPY of the same %d rows into an identical empty table: %.1fs (%.0f rows/s)%n", lastRun.events(),
                 ceiling, lastRun.events() / ceiling);
         boolean wrong = results.stream().anyMatch(r -> r.events() != expected || r.exits().stream().anyMatch(e -> e != 0));
@@ -221,7 +221,7 @@ final class BenchCommand implements Callable<Integer> {
             AnvilRun first = anvilRun(out, pg, chain, 0, 0, heap, work, wrong);
             double copyRate = 0;
             if (first.wrong == null) {
-                double ceiling = ceiling(pg.jdbcUrl(first.database), pg.user(), work.resolve("rows.copy"));
+                double ceiling = ceiling(pg.jdbcUrl(first.database), pg, work.resolve("rows.copy"));
                 copyRate = first.events / ceiling;
                 out.printf("bench: raw COPY of the same %d rows into an identical empty table: %.1fs%n", first.events, ceiling);
             }
@@ -269,19 +269,19 @@ final class BenchCommand implements Callable<Integer> {
             String heap, Path work, List<String> wrong) throws Exception {
         String label = range == 0 ? "default" : "fixed_" + range;
         String database = "bench_" + label;
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), null); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()); Statement s = c.createStatement()) {
             s.execute("CREATE DATABASE " + database);
         }
         String rpcExtra = range == 0 ? "" : "        max_block_range: " + range + "\n"
                 + (logsPerCall > 0 ? "        " + LOGS_PER_CALL_KEY + ": " + logsPerCall + "\n" : "");
         Path cfg = work.resolve(label + ".yaml");
-        Files.writeString(cfg, config(pg.jdbcUrl(database), pg.user(), AnvilBenchChain.CHAIN_ID, chain.url(), rpcExtra,
+        Files.writeString(cfg, config(pg.jdbcUrl(database), pg, AnvilBenchChain.CHAIN_ID, chain.url(), rpcExtra,
                 fetchers > 0 ? "    max_fetchers: " + fetchers + "\n" : "", chain.built.token()));
         Run run = backfill(cfg, chain.built.head(), work.resolve(label + ".log"), heap);
         long events = 0;
         String problem;
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), null)) {
-            events = count(pg.jdbcUrl(database), pg.user(), "SELECT count(*) FROM bench_transfers");
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), pg.password())) {
+            events = count(pg.jdbcUrl(database), pg, "SELECT count(*) FROM bench_transfers");
             problem = chain.check(c, "bench_transfers");
         } catch (java.sql.SQLException e) {
             problem = "42P01".equals(e.getSQLState()) ? "no table bench_transfers"
@@ -298,7 +298,7 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     private static void dropDatabase(EmbeddedPostgresServer pg, String database) throws Exception {
-        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), null); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()); Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         }
     }
@@ -331,12 +331,13 @@ final class BenchCommand implements Callable<Integer> {
      * rpc entry and {@code chainExtra} lines in the chain), finality 0, the Transfers of {@code addresses} into
      * {@code bench_transfers}.
      */
-    private static String config(String jdbcUrl, String user, long chainId, String rpcUrl, String rpcExtra,
+    private static String config(String jdbcUrl, EmbeddedPostgresServer pg, long chainId, String rpcUrl, String rpcExtra,
             String chainExtra, String addresses) {
         return """
                 database:
                   url: "%s"
                   user: %s
+                  password: "%s"
                 chains:
                   - name: bench
                     chain_id: %d
@@ -350,7 +351,7 @@ final class BenchCommand implements Callable<Integer> {
                     events:
                       - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
                         table: bench_transfers
-                """.formatted(jdbcUrl, user, chainId, rpcUrl.replace("$", "$$"), rpcExtra, chainExtra, addresses);
+                """.formatted(jdbcUrl, pg.user(), pg.password(), chainId, rpcUrl.replace("$", "$$"), rpcExtra, chainExtra, addresses);
     }
 
     record Run(int exit, double seconds, long peakRssKb, Path log) {}
@@ -411,8 +412,8 @@ final class BenchCommand implements Callable<Integer> {
     }
 
     /** COPYs the indexed rows out to a file, then times COPY of that file into an identical empty table. */
-    private static double ceiling(String jdbc, String user, Path file) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbc, user, null)) {
+    private static double ceiling(String jdbc, EmbeddedPostgresServer pg, Path file) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbc, pg.user(), pg.password())) {
             var copy = c.unwrap(PGConnection.class).getCopyAPI();
             try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file))) {
                 copy.copyOut("COPY bench_transfers TO STDOUT", os);
@@ -439,8 +440,8 @@ final class BenchCommand implements Callable<Integer> {
         return dev.evmindexer.eth.Hex.quantity(node.asText());
     }
 
-    private static long count(String jdbc, String user, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbc, user, null); Statement s = c.createStatement();
+    private static long count(String jdbc, EmbeddedPostgresServer pg, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbc, pg.user(), pg.password()); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

@@ -31,7 +31,7 @@ final class BenchWorkers {
         List<Result> results = new ArrayList<>();
         for (int n = 1; n <= max; n++) {
             String database = "bench_workers_" + n;
-            try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), null); Statement s = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()); Statement s = c.createStatement()) {
                 s.execute("CREATE DATABASE " + database);
             }
             Path cfg = config.apply(pg.jdbcUrl(database));
@@ -47,7 +47,7 @@ final class BenchWorkers {
             long[] cpu1 = cpuJiffies();
             double busy = cpu1[1] == cpu0[1] ? 0 : (double) (cpu1[0] - cpu0[0]) / (cpu1[1] - cpu0[1]);
             long events;
-            try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), null); Statement s = c.createStatement();
+            try (Connection c = DriverManager.getConnection(pg.jdbcUrl(database), pg.user(), pg.password()); Statement s = c.createStatement();
                     var rs = s.executeQuery("SELECT count(*) FROM bench_transfers")) {
                 rs.next();
                 events = rs.getLong(1);
@@ -59,7 +59,7 @@ final class BenchWorkers {
             out.flush();
             results.add(r);
             if (n < max) {
-                try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), null); Statement s = c.createStatement()) {
+                try (Connection c = DriverManager.getConnection(pg.jdbcUrl(), pg.user(), pg.password()); Statement s = c.createStatement()) {
                     s.execute("DROP DATABASE " + database + " WITH (FORCE)");
                 }
             }

@@ -13,6 +13,7 @@ import dev.evmindexer.ops.IndexerMetrics;
 import dev.evmindexer.ops.OpsRuntime;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -61,21 +62,20 @@ final class DemoCommand implements Callable<Integer> {
         DevChain chain = new DevChain(CHAIN_ID, FINALITY_DEPTH);
         chain.pregenerate(300, 4, new Random(seed)); // some history, so the range phase has work too
         String dbUrl = System.getenv("DATABASE_URL");
-        String user = null;
         EmbeddedPostgresServer embedded = null;
         if (dbUrl == null || dbUrl.isBlank()) {
             // Each demo runs a new devchain: it gets a new database in the embedded server, never last run's rows.
-            embedded = EmbeddedPostgresServer.start(Wiring.EMBEDDED_DATA.toAbsolutePath());
+            // No config file: INDEXER_DATA_DIR, else .indexer/pgdata under the working directory.
+            String dir = System.getenv(Wiring.DATA_DIR_ENV);
+            embedded = EmbeddedPostgresServer.startOrAttach(dir == null || dir.isBlank()
+                    ? Wiring.EMBEDDED_DATA.toAbsolutePath() : Path.of(dir.strip()).toAbsolutePath());
             recreate(embedded, DEMO_DATABASE);
             dbUrl = embedded.jdbcUrl(DEMO_DATABASE);
-            user = embedded.user();
         }
         try (EmbeddedPostgresServer ownServer = embedded;
                 DevChainServer server = DevChainServer.start(chain, new InetSocketAddress("127.0.0.1", 0));
-                Wiring w = Wiring.of(config(server.url().toString(), dbUrl, user)).openDatabase("evm-indexer demo")) {
-            String psql = ownServer != null
-                    ? "psql -h 127.0.0.1 -p " + ownServer.port() + " -U " + ownServer.user() + " " + DEMO_DATABASE
-                    : "psql \"$DATABASE_URL\"";
+                Wiring w = Wiring.of(config(server.url().toString(), dbUrl, ownServer)).openDatabase("evm-indexer demo")) {
+            String psql = ownServer != null ? ownServer.psqlCommand(DEMO_DATABASE) : "psql \"$DATABASE_URL\"";
             var options = new DevChainDriver.Options(Duration.ofMillis(blockMillis), 12, 0.08, 5, seed);
             try (DevChainDriver driver = DevChainDriver.start(chain, options, r -> {});
                     IndexerMetrics metrics = new IndexerMetrics()) {
@@ -143,7 +143,10 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private IndexerConfig config(String rpcUrl, String dbUrl, String user) throws Exception {
+    /** The demo's config; on the embedded server, with its user and password (the config never prints it). */
+    private IndexerConfig config(String rpcUrl, String dbUrl, EmbeddedPostgresServer embedded) throws Exception {
+        String credentials = embedded == null ? ""
+                : "\n  user: " + embedded.user() + "\n  password: \"" + embedded.password() + "\"";
         StringBuilder addresses = new StringBuilder();
         for (var a : DevChain.TOKENS) addresses.append(addresses.isEmpty() ? "" : ", ").append(a.hex());
         String yaml = """
@@ -165,7 +168,7 @@ final class DemoCommand implements Callable<Integer> {
                     events:
                       - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
                         table: demo_transfers
-                """.formatted(dbUrl.replace("$", "$$"), user == null ? "" : "\n  user: " + user, CHAIN_ID, rpcUrl, addresses);
+                """.formatted(dbUrl.replace("$", "$$"), credentials, CHAIN_ID, rpcUrl, addresses);
         return ConfigLoader.parse(yaml, "demo", System.getenv());
     }
 
@@ -178,7 +181,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Drops and creates {@code name} in the embedded server: the demo's chain is new on every run. */
     private static void recreate(EmbeddedPostgresServer server, String name) throws Exception {
-        try (var c = java.sql.DriverManager.getConnection(server.jdbcUrl(), server.user(), null);
+        try (var c = java.sql.DriverManager.getConnection(server.jdbcUrl(), server.user(), server.password());
                 var s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
             s.execute("CREATE DATABASE " + name);

@@ -26,6 +26,10 @@ final class ResetCommand implements Callable<Integer> {
     @Option(names = "--table", required = true, paramLabel = "NAME", description = "table name (in the config's schema)")
     String table;
 
+    @Option(names = "--chain", paramLabel = "NAME",
+            description = "drop only this chain's rows and coverage of a table several chains share")
+    String chain;
+
     @Option(names = "--yes", description = "do not ask for confirmation")
     boolean yes;
 
@@ -38,29 +42,39 @@ final class ResetCommand implements Callable<Integer> {
         var cfg = ConfigLoader.load(config.file, System.getenv());
         var db = cfg.database();
         String schema = db.schema();
+        Long chainId = null;
+        if (chain != null) {
+            chainId = cfg.chains().stream().filter(c -> c.name().equals(chain)).map(c -> c.chainId()).findFirst()
+                    .orElseThrow(() -> new picocli.CommandLine.ParameterException(spec.commandLine(), "--chain: no chain "
+                            + "named '" + chain + "' in the config (chains: " + String.join(", ",
+                            cfg.chains().stream().map(c -> c.name()).toList()) + ")"));
+        }
+        String what = schema + "." + table + (chain == null ? "" : " of chain " + chain);
         if (!yes) {
             Console console = System.console();
             if (console == null) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "reset drops every row of " + schema + "."
-                        + table + "; without a terminal to confirm, pass --yes");
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "reset drops every row of " + what
+                        + "; without a terminal to confirm, pass --yes");
             }
-            String answer = console.readLine("Drop every row and the coverage of %s.%s? Type the table name to confirm: ",
-                    schema, table);
+            String answer = console.readLine("Drop every row and the coverage of %s? Type the table name to confirm: ",
+                    what);
             if (!table.equals(answer == null ? null : answer.trim())) {
                 spec.commandLine().getOut().println("reset: not confirmed, nothing changed");
                 return 1;
             }
         }
-        EmbeddedPostgresServer embedded = db.embedded() ? EmbeddedPostgresServer.start(Wiring.EMBEDDED_DATA.toAbsolutePath()) : null;
+        EmbeddedPostgresServer embedded = db.embedded()
+                ? EmbeddedPostgresServer.startOrAttach(Wiring.embeddedDataDir(cfg, System.getenv())) : null;
         try (Database database = Database.open(embedded != null ? embedded.jdbcUrl() : db.url(),
-                embedded != null ? embedded.user() : db.user(), embedded != null ? null : db.password(), 2, "evm-indexer reset")) {
+                embedded != null ? embedded.user() : db.user(), embedded != null ? embedded.password() : db.password(),
+                2, "evm-indexer reset")) {
             Migrations.migrate(database.dataSource());
-            long rows = TableDdl.reset(database.dataSource(), schema, table);
+            long rows = TableDdl.reset(database.dataSource(), schema, table, chainId);
             if (rows < 0) {
-                throw new IllegalArgumentException("no event table " + schema + "." + table + " is registered in indexer.event_tables");
+                throw new IllegalArgumentException("no event table " + what + " is registered in indexer.event_tables");
             }
-            spec.commandLine().getOut().printf("reset: dropped %s.%s (%d rows) and its coverage; the next run recreates and "
-                    + "backfills it%n", schema, table, rows);
+            spec.commandLine().getOut().printf("reset: dropped %s (%d rows) and its coverage; the next run recreates and "
+                    + "backfills it%n", what, rows);
             return 0;
         } finally {
             if (embedded != null) embedded.close();

@@ -30,7 +30,10 @@ import org.slf4j.LoggerFactory;
  */
 final class Wiring implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Wiring.class);
+    /** The embedded server's data, under the config file's directory unless configured otherwise. */
     static final Path EMBEDDED_DATA = Path.of(".indexer", "pgdata");
+    /** Environment variable placing the embedded data when the config has no {@code database.data_dir}. */
+    static final String DATA_DIR_ENV = "INDEXER_DATA_DIR";
     static final Duration DEFAULT_RPC_TIMEOUT = Duration.ofSeconds(10);
     static final int DEFAULT_MAX_BATCH = 50;
     static final long DEFAULT_MAX_BLOCK_RANGE = 2_000;
@@ -64,17 +67,21 @@ final class Wiring implements AutoCloseable {
         return new Wiring(IndexPlan.from(config));
     }
 
-    /** Opens the database (starting the embedded one if configured so), migrates, creates the event tables. */
+    /**
+     * Opens the database, migrates, creates the event tables. The embedded server (no URL configured) is started
+     * here, or shared when another process (a running daemon) already runs it: see
+     * {@link EmbeddedPostgresServer#startOrAttach}; {@link #close} stops it only if this process runs it.
+     */
     Wiring openDatabase(String applicationName) throws java.sql.SQLException {
         var db = plan.config().database();
         String url = db.url();
         String user = db.user();
         String password = db.password();
         if (db.embedded()) {
-            embedded = EmbeddedPostgresServer.start(EMBEDDED_DATA.toAbsolutePath());
+            embedded = EmbeddedPostgresServer.startOrAttach(embeddedDataDir(plan.config(), System.getenv()));
             url = embedded.jdbcUrl();
             user = embedded.user();
-            password = null;
+            password = embedded.password();
         }
         log.info("database url={}", Secrets.redactUrl(url));
         database = Database.open(url, user, password, db.poolSize(), applicationName);
@@ -84,6 +91,34 @@ final class Wiring implements AutoCloseable {
         TableDdl.ensure(database.dataSource(), plan.allTables(), chainNames);
         store = new PgEventStore(database.dataSource());
         return this;
+    }
+
+    /**
+     * Where the embedded server keeps its data: {@code database.data_dir} (relative to the config file's
+     * directory), else {@value #DATA_DIR_ENV}, else {@code .indexer/pgdata} beside the config file, so the same
+     * config finds the same data from whatever directory it is started. A config not read from a file (the demo,
+     * tests) resolves against the working directory. Logged, with where the choice came from.
+     */
+    static Path embeddedDataDir(IndexerConfig config, Map<String, String> env) {
+        Path origin = Path.of(config.origin()).toAbsolutePath();
+        Path base = java.nio.file.Files.isRegularFile(origin) ? origin.getParent() : Path.of("").toAbsolutePath();
+        String configured = config.database().dataDir();
+        String fromEnv = env.get(DATA_DIR_ENV);
+        Path dir;
+        String why;
+        if (configured != null) {
+            dir = base.resolve(configured);
+            why = "database.data_dir";
+        } else if (fromEnv != null && !fromEnv.isBlank()) {
+            dir = Path.of(fromEnv.strip()).toAbsolutePath();
+            why = DATA_DIR_ENV;
+        } else {
+            dir = base.resolve(EMBEDDED_DATA);
+            why = "default: .indexer/pgdata beside the config file";
+        }
+        dir = dir.normalize();
+        log.info("embedded PostgreSQL data directory {} ({})", dir, why);
+        return dir;
     }
 
     /** The chain's source, connected (each endpoint's chain id checked, waiting for one to answer) on first use. */

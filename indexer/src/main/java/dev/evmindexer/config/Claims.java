@@ -19,12 +19,17 @@ final class Claims {
     }
 
     /**
-     * Claims an event table name. Tables share PostgreSQL's namespace with the views named
-     * {@code <table>} + {@value SourceBinder#FINALIZED_VIEW_SUFFIX} the store creates for them, so
-     * a table may not take the name of another table's view, nor the other way round.
+     * Claims an event table name for a source on {@code chain}. One chain may not use a table twice; sources on
+     * different chains may share one (the plan checks that their definitions agree). Tables share PostgreSQL's
+     * namespace with the views named {@code <table>} + {@value SourceBinder#FINALIZED_VIEW_SUFFIX} the store
+     * creates for them, so a table may not take the name of another table's view, nor the other way round.
      */
-    void claimTable(String table, Tree where) throws ConfigException {
-        claim("table", table, where);
+    void claimTable(String table, String chain, Tree where) throws ConfigException {
+        First onChain = firsts.putIfAbsent("table\0" + chain + '\0' + table, new First(where.path(), where.line()));
+        if (onChain != null) {
+            throw where.error("duplicate table " + Tree.show(table) + " (already used by " + onChain.path() + " on line "
+                    + onChain.line() + "); sources may share a table only when they are on different chains");
+        }
         First owner = firsts.get("view\0" + table);
         if (owner != null) {
             throw where.error("table " + Tree.show(table) + " has the name of the view created for the table at "
@@ -36,6 +41,7 @@ final class Claims {
             throw where.error("the view " + Tree.show(view) + " created for this table has the name of the table at "
                     + clash.path() + " on line " + clash.line() + "; rename one of them");
         }
-        firsts.put("view\0" + view, new First(where.path(), where.line()));
+        firsts.putIfAbsent("table\0" + table, new First(where.path(), where.line()));
+        firsts.putIfAbsent("view\0" + view, new First(where.path(), where.line()));
     }
 }

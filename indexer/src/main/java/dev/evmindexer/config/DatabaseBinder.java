@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * credentials moved to {@code user} and {@code password}.
  */
 final class DatabaseBinder {
-    static final List<String> KEYS = List.of("url", "schema", "user", "password", "pool_size");
+    static final List<String> KEYS = List.of("url", "schema", "user", "password", "pool_size", "data_dir");
     static final int MAX_POOL_SIZE = 1000;
 
     private static final Pattern PASSWORD_PARAM = Pattern.compile("(?i)[?&;]password=");
@@ -32,8 +32,17 @@ final class DatabaseBinder {
         Optional<Tree> pool = m.get("pool_size");
         if (pool.isPresent()) poolSize = pool.get().integer(1, MAX_POOL_SIZE);
 
+        String dataDir = null;
+        Optional<Tree> dir = m.get("data_dir");
+        if (dir.isPresent()) {
+            dataDir = dir.get().text().strip();
+            if (dataDir.isEmpty() || dataDir.indexOf('\0') >= 0) {
+                throw dir.get().error("expected a directory for the embedded PostgreSQL's data (relative to the config"
+                        + " file's directory, or absolute), got " + Tree.show(dataDir));
+            }
+        }
         Optional<Tree> urlTree = m.get("url");
-        if (urlTree.isEmpty()) return new DatabaseConfig(null, schema, user, password, poolSize);
+        if (urlTree.isEmpty()) return new DatabaseConfig(null, schema, user, password, poolSize, dataDir);
         Tree t = urlTree.get();
         String url = t.text().strip();
         String lower = url.toLowerCase(Locale.ROOT);
@@ -41,10 +50,10 @@ final class DatabaseBinder {
             if (password != null && PASSWORD_PARAM.matcher(url).find()) {
                 throw t.error("has a password parameter and database.password is set too: keep one");
             }
-            return new DatabaseConfig(url, schema, user, password, poolSize);
+            return new DatabaseConfig(url, schema, user, password, poolSize, dataDir);
         }
         if (lower.startsWith("postgres://") || lower.startsWith("postgresql://")) {
-            return fromLibpq(t, url, schema, user, password, poolSize);
+            return fromLibpq(t, url, schema, user, password, poolSize, dataDir);
         }
         throw t.error("expected a JDBC URL (jdbc:postgresql://host:port/db) or a postgres://user@host:port/db URL,"
                 + " got " + Secrets.redactUrl(url));
@@ -67,7 +76,7 @@ final class DatabaseBinder {
 
     /** {@code postgres://user:pass@host:port/db?params} to a JDBC URL plus credentials. */
     private static DatabaseConfig fromLibpq(Tree t, String url, String schema, String user, String password,
-                                            int poolSize) throws ConfigException {
+                                            int poolSize, String dataDir) throws ConfigException {
         String rest = url.substring(url.indexOf("://") + 3);
         int fragment = rest.indexOf('#');
         if (fragment >= 0) rest = rest.substring(0, fragment);
@@ -91,7 +100,7 @@ final class DatabaseBinder {
                 password = urlPassword;
             }
         }
-        return new DatabaseConfig("jdbc:postgresql://" + hostPort + after, schema, user, password, poolSize);
+        return new DatabaseConfig("jdbc:postgresql://" + hostPort + after, schema, user, password, poolSize, dataDir);
     }
 
     /** Percent-decoding as in URLs ({@code +} stays a plus); never echoes the input, it is a credential. */

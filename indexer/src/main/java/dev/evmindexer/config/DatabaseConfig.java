@@ -12,8 +12,10 @@ import java.util.Objects;
  * @param user     user for a URL without credentials, or {@code null}
  * @param password password for a URL without credentials, or {@code null}; never log it
  * @param poolSize maximum connections in the pool
+ * @param dataDir  {@code database.data_dir} as written (relative to the config file's directory), or {@code null}:
+ *                 where the embedded server keeps its data
  */
-public record DatabaseConfig(String url, String schema, String user, String password, int poolSize) {
+public record DatabaseConfig(String url, String schema, String user, String password, int poolSize, String dataDir) {
     public static final String DEFAULT_SCHEMA = "public";
     public static final int DEFAULT_POOL_SIZE = 8;
     /** The indexer's own tables; event tables may not go there. */
@@ -22,6 +24,11 @@ public record DatabaseConfig(String url, String schema, String user, String pass
     public DatabaseConfig {
         Objects.requireNonNull(schema, "schema");
         if (poolSize < 1) throw new IllegalArgumentException("poolSize must be >= 1, got " + poolSize);
+    }
+
+    /** Without {@code data_dir}. */
+    public DatabaseConfig(String url, String schema, String user, String password, int poolSize) {
+        this(url, schema, user, password, poolSize, null);
     }
 
     /** The embedded server with default settings. */
@@ -38,6 +45,6 @@ public record DatabaseConfig(String url, String schema, String user, String pass
     @Override
     public String toString() {
         return "DatabaseConfig[" + (embedded() ? "embedded" : Secrets.redactUrl(url)) + ", schema=" + schema
-                + ", user=" + user + ", password=" + (password == null ? "none" : "***") + ", poolSize=" + poolSize + "]";
+                + ", user=" + user + ", password=" + (password == null ? "none" : "***") + ", poolSize=" + poolSize + (dataDir == null ? "" : ", dataDir=" + dataDir) + "]";
     }
 }

@@ -26,7 +26,7 @@ public record IndexerConfig(DatabaseConfig database, List<ChainConfig> chains, L
 
     /** The sources on that chain, in config order; empty for an unknown chain. */
     public List<SourceConfig> sourcesOf(String chainName) {
-        return sources.stream().filter(s -> s.chain().equals(chainName)).toList();
+        return sources.stream().filter(s -> s.chains().contains(chainName)).toList();
     }
 
     /**
@@ -38,7 +38,7 @@ public record IndexerConfig(DatabaseConfig database, List<ChainConfig> chains, L
         sb.append("config ").append(origin).append('\n');
         sb.append("database: ");
         if (database.embedded()) {
-            sb.append("embedded PostgreSQL (data under .indexer/)");
+            sb.append("embedded PostgreSQL").append(database.dataDir() == null ? "" : " (data_dir " + database.dataDir() + ")");
         } else {
             sb.append(Secrets.redactUrl(database.url()));
             if (database.user() != null) sb.append(" as ").append(database.user());

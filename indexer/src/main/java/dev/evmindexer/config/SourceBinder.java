@@ -30,12 +30,7 @@ final class SourceBinder {
         Tree nameTree = m.required("name");
         String name = Identifiers.name(nameTree);
         claims.claim("source name", name, nameTree);
-        Tree chainTree = m.required("chain");
-        String chain = chainTree.text().strip();
-        if (!chains.contains(chain)) {
-            throw chainTree.error("unknown chain " + Tree.show(chain) + Mapping.suggestion(chain, List.copyOf(chains))
-                    + "; configured chains: " + String.join(", ", chains));
-        }
+        List<String> sourceChains = chains(m.required("chain"), chains);
         List<Address> addresses = addresses(m);
         long startBlock = 0;
         Optional<Tree> start = m.get("start_block");
@@ -65,11 +60,29 @@ final class SourceBinder {
                 throw pattern.get().error("with {event} replaced it must be a valid table name (lower-case letters, digits and _), got "
                         + Tree.show(p));
             }
-            return new SourceConfig(name, chain, addresses, startBlock, List.of(), t.line(), abi, true, p, endBlock);
+            return new SourceConfig(name, sourceChains, addresses, startBlock, List.of(), t.line(), abi, true, p, endBlock);
         }
         if (pattern.isPresent()) throw pattern.get().error("only used with events: all");
-        List<EventConfig> events = events(eventsTree, abi != null, claims);
-        return new SourceConfig(name, chain, addresses, startBlock, events, t.line(), abi, false, null, endBlock);
+        List<EventConfig> events = events(eventsTree, abi != null, sourceChains, claims);
+        return new SourceConfig(name, sourceChains, addresses, startBlock, events, t.line(), abi, false, null, endBlock);
+    }
+
+    /** {@code chain: mainnet}, or {@code chain: [mainnet, base]} for the same events on several chains. */
+    private static List<String> chains(Tree tree, Set<String> configured) throws ConfigException {
+        List<Tree> entries = tree.isScalar() ? List.of(tree) : tree.list();
+        if (entries.isEmpty()) throw tree.error("empty list: name at least one chain");
+        List<String> out = new ArrayList<>();
+        Claims seen = new Claims();
+        for (Tree entry : entries) {
+            String chain = entry.text().strip();
+            if (!configured.contains(chain)) {
+                throw entry.error("unknown chain " + Tree.show(chain) + Mapping.suggestion(chain, List.copyOf(configured))
+                        + "; configured chains: " + String.join(", ", configured));
+            }
+            seen.claim("chain", chain, entry);
+            out.add(chain);
+        }
+        return out;
     }
 
     /** Absent means every contract; an explicit empty list is refused as a likely mistake. */
@@ -90,7 +103,8 @@ final class SourceBinder {
         return out;
     }
 
-    private static List<EventConfig> events(Tree list, boolean sourceAbi, Claims claims) throws ConfigException {
+    private static List<EventConfig> events(Tree list, boolean sourceAbi, List<String> chains, Claims claims)
+            throws ConfigException {
         List<Tree> entries = list.list();
         if (entries.isEmpty()) throw list.error("must list at least one event");
         List<EventConfig> out = new ArrayList<>(entries.size());
@@ -125,7 +139,7 @@ final class SourceBinder {
                 throw tableTree.error("table names starting with pg_ are PostgreSQL's catalog names (" + table + " would "
                         + "shadow the catalog for unqualified queries); choose another one");
             }
-            claims.claimTable(table, tableTree);
+            for (String chain : chains) claims.claimTable(table, chain, tableTree);
             out.add(new EventConfig(signature, abi, eventName, table, columns(e.get("columns")), indexes(e.get("indexes")),
                     entry.line(), filter(e.get("filter"))));
         }

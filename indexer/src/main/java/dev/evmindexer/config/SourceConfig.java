@@ -6,8 +6,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * A set of events to index on one chain from {@code startBlock}.
+ * A set of events to index from {@code startBlock} on one chain, or on each of several ({@code chain: [a, b]}: the
+ * same addresses and events on every one, each chain with its own coverage of the same tables).
  *
+ * @param chains       the chains, at least one, each once
  * @param addresses    contracts whose logs are wanted; empty means the logs of every contract
  * @param events       the listed events; empty when {@code allEvents}
  * @param line         1-based line of this entry in the config
@@ -16,7 +18,7 @@ import java.util.Objects;
  * @param tablePattern with {@code allEvents}, the table name with {@code {event}} for the event's snake_case name
  * @param endBlock     the last block followed ({@link #NO_END}: none), at least {@code startBlock}
  */
-public record SourceConfig(String name, String chain, List<Address> addresses, long startBlock,
+public record SourceConfig(String name, List<String> chains, List<Address> addresses, long startBlock,
                            List<EventConfig> events, int line, Path abi, boolean allEvents, String tablePattern,
                            long endBlock) {
     /** {@link #endBlock} of a source followed for ever. */
@@ -27,7 +29,8 @@ public record SourceConfig(String name, String chain, List<Address> addresses, l
 
     public SourceConfig {
         Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(chain, "chain");
+        chains = List.copyOf(chains);
+        if (chains.isEmpty()) throw new IllegalArgumentException("a source needs a chain");
         addresses = List.copyOf(addresses);
         events = List.copyOf(events);
         if (startBlock < 0) throw new IllegalArgumentException("startBlock must be >= 0, got " + startBlock);
@@ -38,14 +41,14 @@ public record SourceConfig(String name, String chain, List<Address> addresses, l
     }
 
     /** A source followed for ever. */
-    public SourceConfig(String name, String chain, List<Address> addresses, long startBlock, List<EventConfig> events,
+    public SourceConfig(String name, List<String> chains, List<Address> addresses, long startBlock, List<EventConfig> events,
             int line, Path abi, boolean allEvents, String tablePattern) {
-        this(name, chain, addresses, startBlock, events, line, abi, allEvents, tablePattern, NO_END);
+        this(name, chains, addresses, startBlock, events, line, abi, allEvents, tablePattern, NO_END);
     }
 
     /** A source listing its events. */
     public SourceConfig(String name, String chain, List<Address> addresses, long startBlock, List<EventConfig> events, int line) {
-        this(name, chain, addresses, startBlock, events, line, null, false, null);
+        this(name, List.of(chain), addresses, startBlock, events, line, null, false, null);
     }
 
     /** True when the source takes the logs of every contract. */

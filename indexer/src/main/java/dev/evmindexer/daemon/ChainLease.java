@@ -118,14 +118,9 @@ public final class ChainLease implements AutoCloseable {
         return generation;
     }
 
+    /** Takes the lock if it is free; otherwise notes who holds it. */
     private boolean tryLock(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("SELECT pg_try_advisory_lock(?)")) {
-            ps.setLong(1, key(chainId));
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (rs.getBoolean(1)) return true;
-            }
-        }
+        if (tryLockQuietly(c)) return true;
         leader = holder(c);
         return false;
     }

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 public final class IndexerMetrics implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final Map<String, ChainMetrics> chains = new ConcurrentHashMap<>();
-    private final Map<String, String> chainOfTable = new ConcurrentHashMap<>();
+    private final Map<Long, String> chainNames = new ConcurrentHashMap<>();
     private final JvmGcMetrics gc = new JvmGcMetrics();
 
     public IndexerMetrics() {
@@ -60,7 +60,7 @@ public final class IndexerMetrics implements AutoCloseable {
     public ChainMetrics chain(String name, long chainId, List<EventTable> tables) {
         ChainMetrics m = new ChainMetrics(registry, name, chainId, tables);
         if (chains.putIfAbsent(name, m) != null) throw new IllegalArgumentException("chain " + name + " registered twice");
-        tables.forEach(t -> chainOfTable.put(t.qualifiedName(), name));
+        chainNames.put(chainId, name);
         return m;
     }
 
@@ -108,8 +108,8 @@ public final class IndexerMetrics implements AutoCloseable {
 
     /** An observer timing every COPY into an event table. */
     public CopyObserver copies() {
-        return (table, rows, nanos) -> {
-            Tags tags = Tags.of("chain", chainOfTable.getOrDefault(table, "unknown"), "table", table);
+        return (chainId, table, rows, nanos) -> {
+            Tags tags = Tags.of("chain", chainNames.getOrDefault(chainId, "unknown"), "table", table);
             Timer.builder("indexer.db.copy").tags(tags).register(registry).record(nanos, TimeUnit.NANOSECONDS);
             Counter.builder("indexer.db.copy.rows").tags(tags).register(registry).increment(rows);
         };

@@ -45,7 +45,8 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
     public static IndexPlan from(IndexerConfig config) throws ConfigException {
         Map<String, ChainPlan> chains = new LinkedHashMap<>();
         Map<Path, List<EventSignature>> abis = new HashMap<>();
-        Map<String, String> tableOwners = new HashMap<>();
+        Map<String, Claimed> tableOwners = new HashMap<>();
+        Map<String, Claimed> viewOwners = new HashMap<>();
         for (int si = 0; si < config.sources().size(); si++) {
             SourceConfig s = config.sources().get(si);
             // a source's abi file is read even when its events are given by signature: a missing one is a mistake
@@ -55,16 +56,21 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
             List<EventTable> tables = new ArrayList<>();
             for (int si = 0; si < config.sources().size(); si++) {
                 SourceConfig s = config.sources().get(si);
-                if (!s.chain().equals(c.name())) continue;
+                if (!s.chains().contains(c.name())) continue;
                 String sourceKey = "sources[" + si + "]";
                 if (s.allEvents()) {
-                    tables.addAll(allEvents(config, c, s, sourceKey, abis));
+                    for (EventTable t : allEvents(config, c, s, sourceKey, abis)) {
+                        claim(config, tableOwners, viewOwners, new Claimed(t, s.line(), sourceKey + ".table_pattern"));
+                        tables.add(t);
+                    }
                 }
                 for (int ei = 0; ei < s.events().size(); ei++) {
-                    tables.add(table(config, c, s, s.events().get(ei), sourceKey + ".events[" + ei + "]", abis));
+                    EventConfig e = s.events().get(ei);
+                    EventTable t = table(config, c, s, e, sourceKey + ".events[" + ei + "]", abis);
+                    claim(config, tableOwners, viewOwners, new Claimed(t, e.line(), sourceKey + ".events[" + ei + "].table"));
+                    tables.add(t);
                 }
             }
-            for (EventTable t : tables) claim(config, tableOwners, t);
             if (tables.isEmpty()) continue; // a chain no source uses is not followed
             OptionalInt depth = c.finality() instanceof Finality.Depth d ? OptionalInt.of(d.blocks()) : OptionalInt.empty();
             // the planning grid: units no longer than what every endpoint is allowed to serve in one call
@@ -90,16 +96,57 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
         return chains.values().stream().flatMap(c -> c.tables().stream()).toList();
     }
 
-    /** Tables named by {@code events: all} are only known here: they must not clash with one another or with listed ones. */
-    private static void claim(IndexerConfig config, Map<String, String> owners, EventTable t) throws ConfigException {
-        for (String name : List.of(t.name(), t.name() + VIEW_SUFFIX)) {
-            String other = owners.putIfAbsent(name, t.signature().canonical() + " of source " + t.sourceName());
-            if (other != null) {
-                throw new ConfigException(config.origin(), 0, "sources", "table " + t.name() + " for " + t.signature().canonical()
-                        + " of source " + t.sourceName() + " clashes with the table or view " + name + " of " + other
-                        + "; change a table or table_pattern");
+    /** A table as configured: where in the config it is named. */
+    private record Claimed(EventTable table, int line, String key) {
+        String where() {
+            return key + " (source " + table.sourceName() + ", line " + line + ")";
+        }
+    }
+
+    /**
+     * Table names are checked here once the events are known (those of {@code events: all} are only known here):
+     * a name is one table per chain, and several chains may share it only with the same definition (event,
+     * columns, indexes), since they write into one PostgreSQL table; no table may take another's view's name.
+     */
+    private static void claim(IndexerConfig config, Map<String, Claimed> tables, Map<String, Claimed> views, Claimed claimed)
+            throws ConfigException {
+        EventTable t = claimed.table();
+        Claimed same = tables.get(t.name());
+        Claimed clash = same != null && same.table().chainId() == t.chainId() ? same
+                : views.containsKey(t.name()) ? views.get(t.name()) : tables.get(t.name() + VIEW_SUFFIX);
+        if (clash != null) {
+            throw new ConfigException(config.origin(), claimed.line(), claimed.key(), "table " + t.name() + " for "
+                    + t.signature().canonical() + " clashes with the table or view of the same name of "
+                    + clash.table().signature().canonical() + " at " + clash.where() + "; change a table"
+                    + " or table_pattern");
+        }
+        if (same != null) {
+            String differs = differences(same.table(), t);
+            if (!differs.isEmpty()) {
+                throw new ConfigException(config.origin(), claimed.line(), claimed.key(), "table " + t.name() + " is also"
+                        + " written by " + same.where() + " on another chain, with another definition (" + differs
+                        + "); sources on different chains share a table only with the same event, columns and indexes");
             }
         }
+        tables.putIfAbsent(t.name(), claimed);
+        views.putIfAbsent(t.name() + VIEW_SUFFIX, claimed);
+    }
+
+    /** What makes two chains' tables of one name unable to share it; empty when they agree. */
+    private static String differences(EventTable a, EventTable b) {
+        List<String> out = new ArrayList<>();
+        if (!a.signature().canonical().equals(b.signature().canonical())) {
+            out.add("event " + a.signature().canonical() + " there, " + b.signature().canonical() + " here");
+        }
+        String ca = columnList(a);
+        String cb = columnList(b);
+        if (!ca.equals(cb)) out.add("columns " + ca + " there, " + cb + " here");
+        if (!a.indexes().equals(b.indexes())) out.add("indexes " + a.indexes() + " there, " + b.indexes() + " here");
+        return String.join("; ", out);
+    }
+
+    private static String columnList(EventTable t) {
+        return "(" + String.join(", ", t.columns().stream().map(c -> c.name() + " " + c.sqlType()).toList()) + ")";
     }
 
     private static List<EventTable> allEvents(IndexerConfig config, ChainConfig c, SourceConfig s, String key,

@@ -23,7 +23,7 @@ public final class LogRouter {
     private static final Logger log = LoggerFactory.getLogger(LogRouter.class);
 
     private final LongAdder rejected = new LongAdder();
-    /** Per table (qualified name), one counter per {@link RejectReason} ordinal; read by metrics. */
+    /** Per chain and table (a table may hold several chains' rows), one counter per {@link RejectReason} ordinal. */
     private final Map<String, LongAdder[]> rejectedByTable = new ConcurrentHashMap<>();
 
     /** Total logs rejected by a decoder since start. */
@@ -33,13 +33,13 @@ public final class LogRouter {
 
     /** Logs of {@code table} rejected for {@code reason} since start (metrics read this; pipeline stays metric-free). */
     public long rejected(EventTable table, RejectReason reason) {
-        LongAdder[] counts = rejectedByTable.get(table.qualifiedName());
+        LongAdder[] counts = rejectedByTable.get(key(table));
         return counts == null ? 0 : counts[reason.ordinal()].sum();
     }
 
     private void countReject(EventTable table, RejectReason reason) {
         rejected.increment();
-        rejectedByTable.computeIfAbsent(table.qualifiedName(), k -> {
+        rejectedByTable.computeIfAbsent(key(table), k -> {
             LongAdder[] a = new LongAdder[RejectReason.values().length];
             for (int i = 0; i < a.length; i++) a[i] = new LongAdder();
             return a;
@@ -86,5 +86,9 @@ public final class LogRouter {
         var topics = anyTopic ? List.<dev.evmindexer.eth.Hash>of()
                 : tables.stream().flatMap(t -> t.filter().topic0s().stream()).distinct().toList();
         return new LogFilter(addresses, topics);
+    }
+
+    private static String key(EventTable table) {
+        return table.chainId() + ":" + table.qualifiedName();
     }
 }

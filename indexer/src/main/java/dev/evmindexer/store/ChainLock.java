@@ -93,7 +93,7 @@ final class ChainLock {
             deleted += PgEventStore.update(c, "DELETE FROM " + Sql.qualified(t[0], t[1])
                     + " WHERE chain_id = ? AND block_number > ?", chainId, ancestor);
             PgEventStore.update(c, "UPDATE indexer.event_tables SET coverage = coverage - int8multirange(int8range(?, NULL)) "
-                    + "WHERE table_schema = ? AND table_name = ?", ancestor + 1, t[0], t[1]);
+                    + "WHERE table_schema = ? AND table_name = ? AND chain_id = ?", ancestor + 1, t[0], t[1], chainId);
         }
         PgEventStore.update(c, "DELETE FROM indexer.headers WHERE chain_id = ? AND block_number > ?", chainId, ancestor);
         PgEventStore.update(c, "UPDATE indexer.chains SET epoch = epoch + 1, halted_reason = NULL, halted_at = NULL, "

@@ -2,18 +2,14 @@ package dev.evmindexer.store;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -22,14 +18,15 @@ import org.slf4j.LoggerFactory;
 /**
  * A PostgreSQL 17 server run from the binaries zonky packages on Maven Central, for running the indexer with
  * nothing installed ({@code run} without a database URL, {@code demo}). It keeps its data in a directory of
- * the caller's choosing between runs and listens on 127.0.0.1 only, with trust authentication for role
- * {@code postgres} (no password).
+ * the caller's choosing between runs and listens on 127.0.0.1 only, for role {@code postgres} with a generated
+ * password (scram-sha-256; {@link EmbeddedPgAuth}).
  *
  * <h2>Why not zonky's {@code EmbeddedPostgres} class itself</h2>
  * zonky's {@code EmbeddedPostgres} runs {@code initdb} and {@code pg_ctl} as the JVM's user, which PostgreSQL
  * refuses when that user is root (as in most containers and CI), and its start fails when a server from a
  * killed JVM still holds the data directory. So this class takes zonky's binaries
- * ({@link EmbeddedPgBinaries}) and drives {@code initdb}/{@code pg_ctl} itself ({@link EmbeddedPgRunner}).
+ * ({@link EmbeddedPgBinaries}) and drives {@code initdb}/{@code pg_ctl} itself ({@link EmbeddedPgRunner},
+ * {@link EmbeddedPgCluster}).
  *
  * <h2>Running as root</h2>
  * When the JVM runs as root, {@code initdb} and {@code pg_ctl} run through {@code runuser -u nobody}, the data
@@ -38,12 +35,21 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Layout of the data directory</h2>
  * <ul>
- *   <li>{@code cluster/}: the PostgreSQL data directory ({@code PGDATA}), created by initdb into
- *       {@code cluster.initdb/} and renamed, so a run killed during initdb is simply redone;</li>
+ *   <li>{@code cluster/}: the PostgreSQL data directory ({@code PGDATA});</li>
+ *   <li>{@code password}, {@code pgpass}: the superuser's password, plain and in libpq's format (mode 0600);</li>
  *   <li>{@code port}: the port last used; reused by the next start so {@code psql} commands keep working;</li>
- *   <li>{@code server.log}: the server's log (rotated once past {@value #LOG_ROTATE_BYTES} bytes);</li>
- *   <li>{@code lock}: held (OS file lock) by the process owning the server; two processes never share one directory.</li>
+ *   <li>{@code server.log}: the server's log (rotated once past 16 MB);</li>
+ *   <li>{@code lock}: held (OS file lock) by the process owning the server, for as long as the server runs.</li>
  * </ul>
+ *
+ * <h2>Owners and attached processes</h2>
+ * {@link #start} makes this process the owner: it takes the lock (refusing a directory another process holds),
+ * starts the server and stops it in {@link #close}. {@link #startOrAttach} does the same when the lock is free;
+ * when another process holds it, it waits until that owner's server is ready (its {@code postmaster.pid} says
+ * {@code ready}) and attaches: it connects to the owner's server, and its {@link #close} leaves the server
+ * running. Should the owner exit (stopping its server) or die while an attached process still needs the
+ * server, a watcher thread blocked on the lock gets it and starts the server again on the same port: that
+ * process is the owner from then on, and its connection pool reconnects as after any database restart.
  *
  * <h2>Recovery after {@code kill -9}</h2>
  * A killed JVM cannot stop its server. On the next start, with the directory lock held (so no live owner
@@ -58,32 +64,26 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public static final int DEFAULT_PORT = 54329;
     public static final String USER = "postgres";
     public static final String DATABASE = "postgres";
-    static final long LOG_ROTATE_BYTES = 16L << 20;
-    private static final String MAJOR_VERSION = "17";
-    private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(5);
-    private static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(120);
-    private static final int START_ATTEMPTS = 3;
+    /** How long an attaching process waits for the lock holder's server to become ready (initdb included). */
+    private static final Duration ATTACH_WAIT = Duration.ofMinutes(5);
+    private static final Duration ATTACH_POLL = Duration.ofMillis(200);
 
     private final Path dataDir;
     private final Path cluster;
-    private final EmbeddedPgRunner runner;
     private final FileChannel lockChannel;
-    private final FileLock lock;
-    private final int port;
-    private final ReentrantLock closeLock = new ReentrantLock();
+    private final ReentrantLock stateLock = new ReentrantLock();
     private final Thread shutdownHook;
+    private volatile String password;
+    private volatile int port;
+    private FileLock lock;            // non-null while this process owns the server
+    private EmbeddedPgRunner runner;  // set with lock
     private boolean closed;
 
-    private EmbeddedPostgresServer(Path dataDir, EmbeddedPgRunner runner, FileChannel lockChannel, FileLock lock,
-                                   int port) {
+    private EmbeddedPostgresServer(Path dataDir, FileChannel lockChannel) {
         this.dataDir = dataDir;
         this.cluster = dataDir.resolve("cluster");
-        this.runner = runner;
         this.lockChannel = lockChannel;
-        this.lock = lock;
-        this.port = port;
         this.shutdownHook = Thread.ofPlatform().name("embedded-postgres-stop").unstarted(this::close);
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     /** Starts (creating it if needed) the server in {@code dataDir}, preferring port {@value #DEFAULT_PORT}. */
@@ -92,28 +92,75 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     /**
-     * Starts the server in {@code dataDir}. The port stored in the directory by an earlier run wins; otherwise
-     * {@code preferredPort} (0: any free port); a port that is taken is replaced by a free one and stored.
+     * Starts the server in {@code dataDir} as its owner. The port stored in the directory by an earlier run wins;
+     * otherwise {@code preferredPort} (0: any free port); a port that is taken is replaced by a free one and
+     * stored. A directory whose lock another process holds is refused.
      */
     public static EmbeddedPostgresServer start(Path dataDir, int preferredPort) {
         if (preferredPort < 0 || preferredPort > 65535) {
             throw new IllegalArgumentException("port must be 0..65535, got " + preferredPort);
         }
+        return open(dataDir, server -> {
+            FileLock held = tryLock(server.lockChannel, server.dataDir);
+            if (held == null) {
+                throw new IllegalStateException("embedded PostgreSQL data directory " + server.dataDir
+                        + " is in use by another running process (it holds " + server.dataDir.resolve("lock") + ")");
+            }
+            server.becomeOwner(held, preferredPort);
+        });
+    }
+
+    /**
+     * Uses the server in {@code dataDir}: starts it as owner when no process holds the directory, otherwise
+     * attaches to the holder's server (waiting up to 5 minutes for it to become ready).
+     */
+    public static EmbeddedPostgresServer startOrAttach(Path dataDir) {
+        return open(dataDir, server -> {
+            long deadline = System.nanoTime() + ATTACH_WAIT.toNanos();
+            boolean said = false;
+            while (true) {
+                FileLock held = tryLock(server.lockChannel, server.dataDir);
+                if (held != null) {
+                    server.becomeOwner(held, DEFAULT_PORT);
+                    return;
+                }
+                Optional<EmbeddedPgCluster.Running> running = EmbeddedPgCluster.running(server.cluster);
+                if (running.isPresent()) {
+                    server.attach(running.get());
+                    return;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("another process holds " + server.dataDir.resolve("lock")
+                            + " but no embedded PostgreSQL became ready in " + server.cluster + " within "
+                            + ATTACH_WAIT.toMinutes() + " minutes; see " + server.dataDir.resolve("server.log"));
+                }
+                if (!said) {
+                    LOG.info("Waiting for the process holding {} to start its embedded PostgreSQL", server.dataDir);
+                    said = true;
+                }
+                try {
+                    Thread.sleep(ATTACH_POLL);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for the embedded PostgreSQL", e);
+                }
+            }
+        });
+    }
+
+    private interface Opening {
+        void run(EmbeddedPostgresServer server) throws IOException;
+    }
+
+    private static EmbeddedPostgresServer open(Path dataDir, Opening opening) {
         Path dir = dataDir.toAbsolutePath().normalize();
         FileChannel channel = null;
         try {
             Files.createDirectories(dir);
             channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = tryLock(channel, dir);
-            EmbeddedPgRunner runner = EmbeddedPgRunner.forCurrentUser(EmbeddedPgBinaries.installDir());
-            runner.prepareDataDir(dir);
-            Path cluster = dir.resolve("cluster");
-            initdbIfMissing(runner, dir, cluster);
-            stopOrphanOrRemoveStalePid(runner, cluster);
-            int port = launch(runner, dir, cluster, preferredPort);
-            EmbeddedPostgresServer server = new EmbeddedPostgresServer(dir, runner, channel, lock, port);
-            LOG.info("Embedded PostgreSQL {} running on 127.0.0.1:{} as OS user '{}', data in {}; connect with: {}",
-                    MAJOR_VERSION, port, runner.osUser(), cluster, server.psqlCommand());
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(dir, channel);
+            opening.run(server);
+            Runtime.getRuntime().addShutdownHook(server.shutdownHook);
             return server;
         } catch (IOException e) {
             closeQuietly(channel);
@@ -124,7 +171,70 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
     }
 
-    /** {@code jdbc:postgresql://127.0.0.1:<port>/postgres}; connect as {@link #user()} with no password. */
+    /** With the directory lock held: create the cluster (or move it off trust authentication) and start it. */
+    private void becomeOwner(FileLock held, int preferredPort) throws IOException {
+        EmbeddedPgRunner pg = EmbeddedPgRunner.forCurrentUser(EmbeddedPgBinaries.installDir());
+        boolean exists = EmbeddedPgCluster.exists(cluster);
+        boolean trust = exists && EmbeddedPgAuth.trustsLocalUsers(cluster);
+        String secret = !exists || trust ? EmbeddedPgAuth.createOrKeepSecret(dataDir, USER)
+                : EmbeddedPgAuth.existingSecret(dataDir, USER);
+        pg.prepareDataDir(dataDir);
+        if (!exists) {
+            EmbeddedPgCluster.initdb(pg, dataDir, cluster, USER, dataDir.resolve(EmbeddedPgAuth.PASSWORD_FILE));
+            EmbeddedPgAuth.writeHba(cluster);
+        }
+        EmbeddedPgCluster.stopOrphanOrRemoveStalePid(pg, cluster);
+        int started = EmbeddedPgCluster.launch(pg, dataDir, cluster, preferredPort);
+        lock = held;
+        runner = pg;
+        password = secret;
+        port = started;
+        if (trust) {
+            EmbeddedPgAuth.migrateFromTrust(cluster, started, USER, secret);
+            LOG.info("Embedded PostgreSQL in {} was made by an earlier version that let every local user connect as"
+                    + " superuser (trust); it now takes password (scram-sha-256) connections only, the password"
+                    + " is in {} (mode 0600)", cluster, dataDir.resolve(EmbeddedPgAuth.PASSWORD_FILE));
+        }
+        LOG.info("Embedded PostgreSQL {} running on 127.0.0.1:{} as OS user '{}', data in {}; connect with: {}",
+                EmbeddedPgCluster.MAJOR_VERSION, started, pg.osUser(), cluster, psqlCommand());
+    }
+
+    private void attach(EmbeddedPgCluster.Running running) {
+        password = EmbeddedPgAuth.readSecret(dataDir);
+        port = running.port();
+        LOG.info("Embedded PostgreSQL in {} is run by another process (postmaster pid {}): using it on 127.0.0.1:{}",
+                cluster, running.pid(), port);
+        Thread.ofPlatform().daemon().name("embedded-postgres-watch").start(this::takeOverWhenTheOwnerLeaves);
+    }
+
+    /** Blocks on the directory lock; once the owner is gone, starts the server here (unless closed meanwhile). */
+    private void takeOverWhenTheOwnerLeaves() {
+        FileLock held;
+        try {
+            held = lockChannel.lock();
+        } catch (ClosedChannelException closedMeanwhile) { // close() while waiting (AsynchronousCloseException)
+            return;
+        } catch (IOException e) {
+            LOG.warn("Watching the lock of {} failed: {}; if its owner exits, this process loses the database",
+                    dataDir, e.getMessage());
+            return;
+        }
+        stateLock.lock();
+        try {
+            if (closed) {
+                return; // close() closes the channel, which releases the lock
+            }
+            LOG.info("The process that ran the embedded PostgreSQL in {} has exited; this process starts it again"
+                    + " and runs it until it exits", dataDir);
+            becomeOwner(held, port);
+        } catch (IOException | RuntimeException e) {
+            LOG.error("Starting the embedded PostgreSQL in {} again failed: {}", dataDir, e.getMessage());
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /** {@code jdbc:postgresql://127.0.0.1:<port>/postgres}; connect as {@link #user()} with {@link #password()}. */
     public String jdbcUrl() {
         return jdbcUrl(DATABASE);
     }
@@ -138,6 +248,11 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return USER;
     }
 
+    /** The superuser's password: pass it to the driver, never to a log. */
+    public String password() {
+        return password;
+    }
+
     public int port() {
         return port;
     }
@@ -146,37 +261,61 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return dataDir;
     }
 
-    /** A shell command an operator can paste to look at the data. */
-    public String psqlCommand() {
-        return "psql -h 127.0.0.1 -p " + port + " -U " + USER + " " + DATABASE;
+    /** True while this process runs the server (it started it, or took it over); false while attached. */
+    public boolean owner() {
+        stateLock.lock();
+        try {
+            return lock != null;
+        } finally {
+            stateLock.unlock();
+        }
     }
 
-    /** Stops the server (fast shutdown: open sessions are ended) and releases the directory; idempotent. */
+    /** The libpq password file holding the password, for {@code PGPASSFILE}. */
+    public Path passFile() {
+        return dataDir.resolve(EmbeddedPgAuth.PGPASS_FILE);
+    }
+
+    /** A shell command an operator can paste to look at the data (the password comes from {@link #passFile()}). */
+    public String psqlCommand() {
+        return psqlCommand(DATABASE);
+    }
+
+    /** {@link #psqlCommand()} for another database on this server. */
+    public String psqlCommand(String database) {
+        return "PGPASSFILE=" + passFile() + " psql -h 127.0.0.1 -p " + port + " -U " + USER + " " + database;
+    }
+
+    /**
+     * The owner stops the server (fast shutdown: open sessions, attached processes' too, are ended) and releases
+     * the directory; an attached process only lets go of it. Idempotent.
+     */
     @Override
     public void close() {
-        closeLock.lock();
+        stateLock.lock();
         try {
             if (closed) {
                 return;
             }
             closed = true;
-            EmbeddedPgRunner.Result stop = runner.run("pg_ctl",
-                    List.of("stop", "-D", cluster.toString(), "-m", "fast", "-w", "-t", "60"), PG_CTL_TIMEOUT);
-            if (stop.ok()) {
-                LOG.info("Embedded PostgreSQL on port {} stopped", port);
-            } else {
-                LOG.error("Stopping the embedded PostgreSQL in {} failed (exit {}): {}", cluster, stop.exitCode(),
-                        stop.output());
+            if (lock != null) {
+                EmbeddedPgRunner.Result stop = EmbeddedPgCluster.stop(runner, cluster);
+                if (stop.ok()) {
+                    LOG.info("Embedded PostgreSQL on port {} stopped", port);
+                } else {
+                    LOG.error("Stopping the embedded PostgreSQL in {} failed (exit {}): {}", cluster,
+                            stop.exitCode(), stop.output());
+                }
+                try {
+                    lock.release();
+                } catch (IOException e) {
+                    LOG.warn("Releasing the lock on {} failed: {}", dataDir, e.getMessage());
+                }
             }
-            try {
-                lock.release();
-            } catch (IOException e) {
-                LOG.warn("Releasing the lock on {} failed: {}", dataDir, e.getMessage());
-            }
-            closeQuietly(lockChannel);
+            closeQuietly(lockChannel); // also ends a watcher blocked on the lock
             removeShutdownHook();
         } finally {
-            closeLock.unlock();
+            stateLock.unlock();
         }
     }
 
@@ -186,149 +325,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
-        } catch (IllegalStateException shuttingDown) {
-            // the JVM is already running hooks; ours will find the server closed
+        } catch (IllegalStateException | IllegalArgumentException notRegistered) {
+            // the JVM is already running hooks (ours will find the server closed), or open() failed before adding it
         }
     }
 
+    /** The lock, or null when another process holds it. */
     private static FileLock tryLock(FileChannel channel, Path dir) throws IOException {
-        FileLock lock;
         try {
-            lock = channel.tryLock();
+            return channel.tryLock();
         } catch (OverlappingFileLockException e) {
             throw new IllegalStateException("embedded PostgreSQL data directory " + dir
                     + " is already in use by a server started in this process");
-        }
-        if (lock == null) {
-            throw new IllegalStateException("embedded PostgreSQL data directory " + dir
-                    + " is in use by another running process (it holds " + dir.resolve("lock") + ")");
-        }
-        return lock;
-    }
-
-    private static void initdbIfMissing(EmbeddedPgRunner runner, Path dir, Path cluster) throws IOException {
-        Path versionFile = cluster.resolve("PG_VERSION");
-        if (Files.exists(versionFile)) {
-            String version = Files.readString(versionFile, StandardCharsets.US_ASCII).strip();
-            if (!version.equals(MAJOR_VERSION)) {
-                throw new IllegalStateException("embedded PostgreSQL data directory " + cluster + " was created by"
-                        + " PostgreSQL " + version + " but this build embeds PostgreSQL " + MAJOR_VERSION
-                        + ": dump it with that version or move the directory away");
-            }
-            return;
-        }
-        if (Files.exists(cluster)) {
-            throw new IllegalStateException(cluster + " exists but holds no PostgreSQL data directory (no PG_VERSION):"
-                    + " move it away so a new one can be created");
-        }
-        Path staging = dir.resolve("cluster.initdb");
-        EmbeddedPgBinaries.deleteTree(staging);
-        LOG.info("Creating a new PostgreSQL {} data directory in {}", MAJOR_VERSION, cluster);
-        EmbeddedPgRunner.Result initdb = runner.run("initdb", List.of("-D", staging.toString(), "-U", USER,
-                "-A", "trust", "-E", "UTF8", "--locale=C", "--no-instructions"), INITDB_TIMEOUT);
-        if (!initdb.ok()) {
-            throw new IllegalStateException("initdb of " + staging + " failed (exit " + initdb.exitCode() + "): "
-                    + initdb.output());
-        }
-        Files.move(staging, cluster, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static void stopOrphanOrRemoveStalePid(EmbeddedPgRunner runner, Path cluster) throws IOException {
-        Path pidFile = cluster.resolve("postmaster.pid");
-        Optional<Long> pid = EmbeddedPgPidFile.readPid(pidFile);
-        if (pid.isEmpty()) {
-            return;
-        }
-        if (!EmbeddedPgPidFile.isRunningPostgres(pid.get())) {
-            LOG.info("Removing stale {} (process {} is gone; the previous run was killed)", pidFile, pid.get());
-            Files.deleteIfExists(pidFile);
-            return;
-        }
-        LOG.info("Stopping orphaned PostgreSQL server (pid {}) left running on {} by a killed process", pid.get(),
-                cluster);
-        for (String mode : List.of("fast", "immediate")) {
-            EmbeddedPgRunner.Result stop = runner.run("pg_ctl",
-                    List.of("stop", "-D", cluster.toString(), "-m", mode, "-w", "-t", "30"), PG_CTL_TIMEOUT);
-            if (stop.ok() || !Files.exists(pidFile)) {
-                return;
-            }
-            LOG.warn("pg_ctl stop -m {} of the orphaned server failed (exit {}): {}", mode, stop.exitCode(),
-                    stop.output());
-        }
-        throw new IllegalStateException("could not stop the orphaned PostgreSQL server (pid " + pid.get()
-                + ") running on " + cluster + "; stop it by hand and start again");
-    }
-
-    /** Starts the postmaster, moving to a free port if the chosen one turns out to be taken; returns the port. */
-    private static int launch(EmbeddedPgRunner runner, Path dir, Path cluster, int preferredPort) throws IOException {
-        Path portFile = dir.resolve("port");
-        Path logFile = dir.resolve("server.log");
-        int port = readPort(portFile).orElse(preferredPort);
-        for (int attempt = 1; ; attempt++) {
-            if (port == 0 || !isFree(port)) {
-                int free = freePort();
-                if (port != 0) {
-                    LOG.info("Port {} is taken; the embedded PostgreSQL moves to port {}", port, free);
-                }
-                port = free;
-            }
-            Files.writeString(portFile, port + "\n", StandardCharsets.US_ASCII);
-            rotate(logFile);
-            String options = "-p " + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=''";
-            EmbeddedPgRunner.Result start = runner.run("pg_ctl", List.of("start", "-D", cluster.toString(),
-                    "-l", logFile.toString(), "-o", options, "-w", "-t", "60"), PG_CTL_TIMEOUT);
-            if (start.ok()) {
-                return port;
-            }
-            if (attempt >= START_ATTEMPTS || isFree(port)) {
-                throw new IllegalStateException("pg_ctl start of " + cluster + " on port " + port + " failed (exit "
-                        + start.exitCode() + "): " + start.output() + "\nlast lines of " + logFile + ":\n"
-                        + tail(logFile, 20));
-            }
-            LOG.warn("Port {} was taken while the embedded PostgreSQL started; trying another", port);
-        }
-    }
-
-    private static Optional<Integer> readPort(Path portFile) throws IOException {
-        if (!Files.exists(portFile)) {
-            return Optional.empty();
-        }
-        String text = Files.readString(portFile, StandardCharsets.US_ASCII).strip();
-        try {
-            int port = Integer.parseInt(text);
-            return port > 0 && port <= 65535 ? Optional.of(port) : Optional.empty();
-        } catch (NumberFormatException e) {
-            LOG.warn("Ignoring {}: '{}' is not a port number", portFile, text);
-            return Optional.empty();
-        }
-    }
-
-    static boolean isFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            return true;
-        } catch (IOException taken) {
-            return false;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void rotate(Path logFile) throws IOException {
-        if (Files.exists(logFile) && Files.size(logFile) > LOG_ROTATE_BYTES) {
-            Files.move(logFile, logFile.resolveSibling(logFile.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
-        }
-    }
-
-    private static String tail(Path file, int lines) {
-        try {
-            List<String> all = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException e) {
-            return "(unreadable: " + e.getMessage() + ")";
         }
     }
 

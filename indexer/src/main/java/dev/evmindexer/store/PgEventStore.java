@@ -134,11 +134,12 @@ public final class PgEventStore implements EventStore {
         return Sql.inTransaction(ds, c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT lower(r), upper(r) - 1 FROM indexer.event_tables t, "
                     + "unnest(int8multirange(int8range(?, ?, '[]')) - t.coverage) r "
-                    + "WHERE t.table_schema = ? AND t.table_name = ? ORDER BY 1")) {
+                    + "WHERE t.table_schema = ? AND t.table_name = ? AND t.chain_id = ? ORDER BY 1")) {
                 ps.setLong(1, from);
                 ps.setLong(2, to);
                 ps.setString(3, table.schema());
                 ps.setString(4, table.name());
+                ps.setLong(5, table.chainId());
                 List<Span> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) out.add(new Span(rs.getLong(1), rs.getLong(2)));
@@ -185,11 +186,11 @@ public final class PgEventStore implements EventStore {
         });
     }
 
-    /** The parts of {@code span} the table's coverage lacks, ascending. */
+    /** The parts of {@code span} the table's coverage (on its chain) lacks, ascending. */
     private static List<Span> uncovered(Connection c, EventTable t, Span span) throws SQLException {
         try (PreparedStatement ps = bind(c.prepareStatement("SELECT lower(r), upper(r) - 1 FROM indexer.event_tables e, "
                 + "unnest(int8multirange(int8range(?, ?, '[]')) - e.coverage) r WHERE e.table_schema = ? AND e.table_name = ? "
-                + "ORDER BY 1"), span.from(), span.to(), t.schema(), t.name());
+                + "AND e.chain_id = ? ORDER BY 1"), span.from(), span.to(), t.schema(), t.name(), t.chainId());
                 ResultSet rs = ps.executeQuery()) {
             List<Span> out = new ArrayList<>();
             while (rs.next()) out.add(new Span(rs.getLong(1), rs.getLong(2)));
@@ -202,7 +203,7 @@ public final class PgEventStore implements EventStore {
 
     private static boolean registered(Connection c, EventTable t) throws SQLException {
         try (PreparedStatement ps = bind(c.prepareStatement("SELECT 1 FROM indexer.event_tables WHERE table_schema = ? "
-                + "AND table_name = ?"), t.schema(), t.name()); ResultSet rs = ps.executeQuery()) {
+                + "AND table_name = ? AND chain_id = ?"), t.schema(), t.name(), t.chainId()); ResultSet rs = ps.executeQuery()) {
             return rs.next();
         }
     }
@@ -298,9 +299,10 @@ public final class PgEventStore implements EventStore {
                 + " WHERE chain_id = ? AND block_number BETWEEN ? AND ?", chainId, span.from(), span.to());
         long start = System.nanoTime();
         long copied = CopyRows.copy(c, chainId, tr);
-        if (copied > 0) copies.copied(t.qualifiedName(), copied, System.nanoTime() - start);
+        if (copied > 0) copies.copied(chainId, t.qualifiedName(), copied, System.nanoTime() - start);
         int n = update(c, "UPDATE indexer.event_tables SET coverage = coverage + int8multirange(int8range(?, ?, '[]')) "
-                + "WHERE table_schema = ? AND table_name = ?", span.from(), span.to(), t.schema(), t.name());
+                + "WHERE table_schema = ? AND table_name = ? AND chain_id = ?", span.from(), span.to(), t.schema(), t.name(),
+                chainId);
         if (n != 1) throw new StoreException("table " + t.qualifiedName() + " is not registered in indexer.event_tables");
         Outbox.write(c, chainId, t.qualifiedName(), "commit", span.from(), span.to());
     }

@@ -45,7 +45,7 @@ final class RangeClaims {
         // transaction, so coverage read here (after the lock) shows every span that is no longer anyone's to fetch.
         try (PreparedStatement ps = PgEventStore.bind(c.prepareStatement("SELECT lower(r), upper(r) - 1 FROM "
                 + "indexer.event_tables e, unnest(e.coverage) r WHERE e.table_schema = ? AND e.table_name = ? "
-                + "AND r && int8range(?, ?, '[]')"), t.schema(), t.name(), lo, hi);
+                + "AND e.chain_id = ? AND r && int8range(?, ?, '[]')"), t.schema(), t.name(), chainId, lo, hi);
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) held.add(new Span(rs.getLong(1), rs.getLong(2)));
         }
@@ -80,7 +80,8 @@ final class RangeClaims {
     static void dropCovered(Connection c, long chainId, EventTable t) throws SQLException {
         PgEventStore.update(c, "DELETE FROM indexer.range_claims r USING indexer.event_tables e WHERE r.chain_id = ? "
                 + "AND r.table_schema = ? AND r.table_name = ? AND e.table_schema = r.table_schema "
-                + "AND e.table_name = r.table_name AND e.coverage @> int8range(r.from_block, r.to_block, '[]')",
+                + "AND e.table_name = r.table_name AND e.chain_id = r.chain_id "
+                + "AND e.coverage @> int8range(r.from_block, r.to_block, '[]')",
                 chainId, t.schema(), t.name());
     }
 }

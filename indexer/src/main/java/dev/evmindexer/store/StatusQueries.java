@@ -62,7 +62,7 @@ public final class StatusQueries {
 
     private static List<TableStatus> tables(Connection c, long chainId) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT table_schema || '.' || table_name, start_block, "
-                + "coverage::text, coalesce(indexer.finalized_through(table_schema, table_name), -1) "
+                + "coverage::text, coalesce(indexer.finalized_through(table_schema, table_name, chain_id), -1) "
                 + "FROM indexer.event_tables WHERE chain_id = ? ORDER BY 1")) {
             ps.setLong(1, chainId);
             List<TableStatus> out = new ArrayList<>();

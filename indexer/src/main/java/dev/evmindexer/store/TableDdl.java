@@ -30,8 +30,11 @@ public final class TableDdl {
 
     /** The DDL the indexer runs for {@code t} (also printed by the {@code schema} command). */
     public static String createTable(EventTable t) {
-        StringBuilder sb = new StringBuilder("CREATE TABLE IF NOT EXISTS ")
-                .append(Sql.qualified(t.schema(), t.name())).append(" (\n");
+        return createTable("CREATE TABLE IF NOT EXISTS " + Sql.qualified(t.schema(), t.name()), t);
+    }
+
+    private static String createTable(String head, EventTable t) {
+        StringBuilder sb = new StringBuilder(head).append(" (\n");
         for (String c : STANDARD_COLUMNS) sb.append("    ").append(c).append(",\n");
         for (Column c : t.columns()) {
             sb.append("    ").append(Sql.quoted(c.name())).append(' ').append(c.sqlType()).append(",\n");
@@ -40,11 +43,17 @@ public final class TableDdl {
         return sb.toString();
     }
 
-    /** Rows at or below the table's finalized-and-contiguously-covered block. */
+    /**
+     * Each chain's rows at or below that chain's finalized-and-contiguously-covered block
+     * ({@code indexer.finalized_through}, per chain: a table may hold several chains' rows, each with its own F
+     * and coverage). Bounded per chain, the primary key {@code (chain_id, block_number, ...)} serves it.
+     */
     public static String createView(EventTable t) {
-        return "CREATE OR REPLACE VIEW " + Sql.qualified(t.schema(), t.name() + "_finalized") + " AS SELECT * FROM "
-                + Sql.qualified(t.schema(), t.name()) + " WHERE block_number <= indexer.finalized_through("
-                + literal(t.schema()) + ", " + literal(t.name()) + ")";
+        return "CREATE OR REPLACE VIEW " + Sql.qualified(t.schema(), t.name() + "_finalized") + " AS SELECT r.* FROM "
+                + "indexer.event_tables e CROSS JOIN LATERAL (SELECT * FROM " + Sql.qualified(t.schema(), t.name())
+                + " x WHERE x.chain_id = e.chain_id AND x.block_number <= indexer.finalized_through(e.table_schema, "
+                + "e.table_name, e.chain_id)) r WHERE e.table_schema = " + literal(t.schema()) + " AND e.table_name = "
+                + literal(t.name());
     }
 
     /**
@@ -89,13 +98,17 @@ public final class TableDdl {
     private static void ensureOne(Connection c, EventTable t) throws SQLException {
         String stored = storedHash(c, t);
         if (stored != null && !stored.equals(t.definitionHash())) {
-            throw new StoreException("table " + t.qualifiedName() + " holds rows of a different definition (event, "
-                    + "addresses or columns changed since it was created); refusing to mix them. Drop its rows and "
-                    + "coverage with `indexer reset --config FILE --table " + t.name() + "`, or choose a new table name");
+            throw new StoreException("table " + t.qualifiedName() + " holds rows of chain " + t.chainId() + " of a "
+                    + "different definition (event, addresses or columns changed since it was created); refusing to mix"
+                    + " them. Drop its rows and coverage with `indexer reset --config FILE --table " + t.name()
+                    + "` (add --chain to drop only this chain's), or choose a new table name");
         }
         if (stored == null && exists(c, t)) {
-            throw new StoreException("table " + t.qualifiedName() + " already exists but was not created by the indexer; "
-                    + "choose another table name or drop it");
+            if (!registered(c, t.schema(), t.name())) {
+                throw new StoreException("table " + t.qualifiedName() + " already exists but was not created by the "
+                        + "indexer; choose another table name or drop it");
+            }
+            sameColumns(c, t); // another chain's rows are there: this chain's must fit the same columns
         }
         try (Statement s = c.createStatement()) {
             s.execute(createTable(t));
@@ -115,31 +128,70 @@ public final class TableDdl {
             }
         } else {
             try (PreparedStatement ps = c.prepareStatement("UPDATE indexer.event_tables SET start_block = ?, source_name = ? "
-                    + "WHERE table_schema = ? AND table_name = ?")) {
+                    + "WHERE table_schema = ? AND table_name = ? AND chain_id = ?")) {
                 ps.setLong(1, t.startBlock());
                 ps.setString(2, t.sourceName());
                 ps.setString(3, t.schema());
                 ps.setString(4, t.name());
+                ps.setLong(5, t.chainId());
                 ps.executeUpdate();
             }
         }
     }
 
     /**
-     * Drops an event table, its view, and its registration (and so its coverage), in one transaction
-     * under the DDL lock. The next start creates it again from the config and backfills it. Returns the
-     * number of rows that were dropped, or -1 when no such table is registered.
+     * Refuses {@code t} when the existing table's columns (names and types, in order) are not those {@code t}
+     * would create. PostgreSQL spells the types: the expected table is created as a temporary one and compared.
      */
-    public static long reset(DataSource ds, String schema, String table) {
+    private static void sameColumns(Connection c, EventTable t) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(createTable("CREATE TEMPORARY TABLE evm_indexer_expected", t));
+        }
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS_OF + "?::regclass), " + COLUMNS_OF
+                + "'pg_temp.evm_indexer_expected'::regclass)")) {
+            ps.setString(1, Sql.qualified(t.schema(), t.name()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                if (!rs.getString(1).equals(rs.getString(2))) {
+                    throw new StoreException("table " + t.qualifiedName() + " holds another chain's rows with columns ("
+                            + rs.getString(1) + "), but chain " + t.chainId() + "'s source " + t.sourceName()
+                            + " defines (" + rs.getString(2) + "); sources on different chains share a table only with"
+                            + " the same event and columns");
+                }
+            }
+        } finally {
+            try (Statement s = c.createStatement()) {
+                s.execute("DROP TABLE pg_temp.evm_indexer_expected");
+            }
+        }
+    }
+
+    /** An expression over a regclass: its columns as {@code name type, ...} in order. */
+    private static final String COLUMNS_OF = "(SELECT string_agg(quote_ident(attname) || ' ' || format_type(atttypid, "
+            + "atttypmod), ', ' ORDER BY attnum) FROM pg_attribute WHERE attnum > 0 AND NOT attisdropped AND attrelid = ";
+
+    /**
+     * Drops an event table, its view and its registrations (and so its coverage), in one transaction under the DDL
+     * lock; or, with {@code chainId}, only that chain's rows and registration (the table and view stay while another
+     * chain's rows are in it). The next start creates and backfills what is gone. Returns the number of rows
+     * dropped, or -1 when no such table is registered (for that chain).
+     */
+    public static long reset(DataSource ds, String schema, String table, Long chainId) {
         return Sql.inTransaction(ds, c -> {
             try (Statement s = c.createStatement()) {
                 s.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
             }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "DELETE FROM indexer.event_tables WHERE table_schema = ? AND table_name = ?")) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM indexer.event_tables WHERE table_schema = ? "
+                    + "AND table_name = ? AND (?::int8 IS NULL OR chain_id = ?::int8)")) {
                 ps.setString(1, schema);
                 ps.setString(2, table);
+                ps.setObject(3, chainId, java.sql.Types.BIGINT);
+                ps.setObject(4, chainId, java.sql.Types.BIGINT);
                 if (ps.executeUpdate() == 0) return -1L;
+            }
+            if (registered(c, schema, table)) { // another chain's rows stay
+                return (long) PgEventStore.update(c, "DELETE FROM " + Sql.qualified(schema, table) + " WHERE chain_id = ?",
+                        chainId);
             }
             long rows;
             try (Statement s = c.createStatement();
@@ -156,11 +208,25 @@ public final class TableDdl {
 
     private static String storedHash(Connection c, EventTable t) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
-                "SELECT definition_hash FROM indexer.event_tables WHERE table_schema = ? AND table_name = ?")) {
+                "SELECT definition_hash FROM indexer.event_tables WHERE table_schema = ? AND table_name = ? AND chain_id = ?")) {
             ps.setString(1, t.schema());
             ps.setString(2, t.name());
+            ps.setLong(3, t.chainId());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+
+    /** Whether any chain has the table registered. */
+    private static boolean registered(Connection c, String schema, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT EXISTS (SELECT FROM indexer.event_tables WHERE table_schema = ? AND table_name = ?)")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
             }
         }
     }

@@ -149,6 +149,37 @@ class AnvilIndexingIT {
     }
 
     @Test
+    void forcedBackfillsBesideTheTipDaemonWhileReorgsHappenEndEqualToTheNode() throws Exception {
+        for (int i = 0; i < 20; i++) traffic(3);
+        Daemon[] d = new Daemon[1];
+        try (Wiring w = startDaemon("12", d)) {
+            sync();
+            String cfg = dir.resolve("indexer.yaml").toString();
+            List<Integer> exits = new java.util.concurrent.CopyOnWriteArrayList<>();
+            // a second process's work, over and over: rewrites [0, head] up to F (the daemon's F: it leads the chain)
+            Thread backfills = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 4; i++) {
+                    exits.add(Main.execute("backfill", "--config", cfg, "--from", "0", "--to",
+                            Long.toString(anvil.blockNumber()), "--force"));
+                }
+            });
+            for (int round = 0; round < 4; round++) { // reorgs just above F, rolled back by the daemon meanwhile
+                traffic(3);
+                anvil.reorg(8, List.of(replacement(0), replacement(4)));
+            }
+            backfills.join();
+            traffic(1);
+            sync();
+            assertEquals(4, exits.size());
+            assertTrue(exits.stream().allMatch(e -> e == 0 || e == BackfillCommand.EXIT_NOT_COVERED), "backfill exits: " + exits);
+            assertTrue(d[0].loops().get(0).status().reorgs.get() >= 1, "the daemon rolled reorgs back meanwhile");
+            assertTrue(d[0].loops().get(0).status().leading(), "the daemon led the chain throughout");
+        } finally {
+            if (d[0] != null) d[0].close();
+        }
+    }
+
+    @Test
     void backfillTwiceGivesTheSameRowsAndStopsAtFinality() throws Exception {
         for (int i = 0; i < 20; i++) traffic(5);
         Path cfg = ChainCheck.config(dir, url, user, anvil, token.address(), "finalized");

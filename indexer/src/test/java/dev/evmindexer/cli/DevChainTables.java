@@ -45,15 +45,7 @@ final class DevChainTables {
 
     /** Asserts {@code transfers} holds exactly the chain's canonical token transfers: no gap, no duplicate. */
     static void assertEqualsChain(String url, String user, DevChain chain) throws Exception {
-        Set<String> expected = new HashSet<>();
-        for (long from = 0; from <= chain.head(); from += 500) {
-            for (var l : chain.logs(from, Math.min(chain.head(), from + 499))) {
-                if (DevChain.TOKENS.contains(l.address()) && l.topics().size() == 3
-                        && l.topics().get(0).equals(DevChain.TRANSFER_TOPIC)) {
-                    expected.add(l.blockNumber() + "/" + l.logIndex() + "/" + l.blockHash());
-                }
-            }
-        }
+        Set<String> expected = canonicalTransfers(chain, chain.head());
         Set<String> actual = new HashSet<>();
         try (Connection c = DriverManager.getConnection(url, user, null); ResultSet rs = c.createStatement()
                 .executeQuery("SELECT block_number, log_index, block_hash FROM transfers")) {
@@ -63,5 +55,20 @@ final class DevChainTables {
         }
         assertEquals(expected.size(), actual.size(), "rows");
         assertEquals(expected, actual);
+    }
+
+    /** The chain's canonical token transfers up to block {@code through}, as {@code block/logIndex/blockHash}. */
+    static Set<String> canonicalTransfers(DevChain chain, long through) {
+        Set<String> out = new HashSet<>();
+        long last = Math.min(chain.head(), through);
+        for (long from = 0; from <= last; from += 500) {
+            for (var l : chain.logs(from, Math.min(last, from + 499))) {
+                if (DevChain.TOKENS.contains(l.address()) && l.topics().size() == 3
+                        && l.topics().get(0).equals(DevChain.TRANSFER_TOPIC)) {
+                    out.add(l.blockNumber() + "/" + l.logIndex() + "/" + l.blockHash());
+                }
+            }
+        }
+        return out;
     }
 }

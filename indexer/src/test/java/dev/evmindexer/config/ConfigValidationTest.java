@@ -396,6 +396,12 @@ class ConfigValidationTest {
     }
 
     @Test
+    void dataDirMustNameADirectory() {
+        assertFails("database:\n  data_dir: \"  \"\n" + MINIMAL, 2, "database.data_dir",
+                "expected a directory for the embedded PostgreSQL's data");
+    }
+
+    @Test
     void poolSizeAtLeastOne() {
         assertFails("database:\n  pool_size: 0\n" + MINIMAL, 2, "database.pool_size", "must be between 1 and 1000, got 0");
     }

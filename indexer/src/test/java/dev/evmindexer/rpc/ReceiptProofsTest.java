@@ -85,8 +85,12 @@ class ReceiptProofsTest {
             SourceException e = assertThrows(SourceException.class, () -> onlyLiar.blockLogs(h, TOKENS));
             assertTrue(e.getMessage().contains("is not the header's receiptsRoot"), e.getMessage());
 
-            for (int i = 0; i < 5; i++) assertEquals(canonical(h.number(), h.number()), both.blockLogs(h, TOKENS));
+            // calls go to either endpoint at random: ask until the liar has been asked (bounded), every answer right
+            for (int i = 0; i < 200 && both.endpointMetrics().get(0).errors("bad_answer") == 0; i++) {
+                assertEquals(canonical(h.number(), h.number()), both.blockLogs(h, TOKENS));
+            }
             assertTrue(both.endpointMetrics().get(0).errors("bad_answer") > 0, both.endpointMetrics().get(0).toString());
+            assertEquals(canonical(h.number(), h.number()), both.blockLogs(h, TOKENS));
             // without proofs the same lie passes where no bloom can see it: what receipts_proof is for
             try (RpcChainSource plain = source(false, liar.url())) {
                 assertEquals(canonical(h.number(), h.number()), plain.blockLogs(h, TOKENS), "eth_getLogs is not tampered");

@@ -61,6 +61,7 @@ class DatabaseIT {
     void waitsForAServerThatStartsLateAndNeverLogsCredentials(@TempDir Path dataDir) throws Exception {
         int port = freePort();
         Files.writeString(dataDir.resolve("port"), port + "\n"); // the server will come up exactly there
+        Files.writeString(dataDir.resolve("password"), "url-secret\n"); // and with this password
         String url = "jdbc:postgresql://127.0.0.1:" + port + "/postgres?password=url-secret&ApplicationName=x";
         ListAppender<ILoggingEvent> logs = captureLogs();
         try (ExecutorService background = Executors.newVirtualThreadPerTaskExecutor()) {

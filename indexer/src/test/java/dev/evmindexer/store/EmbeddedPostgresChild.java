@@ -16,6 +16,7 @@ public final class EmbeddedPostgresChild {
         EmbeddedPostgresServer server = EmbeddedPostgresServer.start(Path.of(args[0]), 0);
         Properties props = new Properties();
         props.setProperty("user", server.user());
+        props.setProperty("password", server.password());
         try (Connection c = new Driver().connect(server.jdbcUrl(), props); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE written_by_child (x int)");
             s.execute("INSERT INTO written_by_child VALUES (42)");

@@ -42,7 +42,8 @@ class EmbeddedPostgresServerIT {
             port = server.port();
             assertEquals("jdbc:postgresql://127.0.0.1:" + port + "/postgres", server.jdbcUrl());
             assertEquals("postgres", server.user());
-            assertEquals("psql -h 127.0.0.1 -p " + port + " -U postgres postgres", server.psqlCommand());
+            assertEquals("PGPASSFILE=" + dataDir.resolve("pgpass") + " psql -h 127.0.0.1 -p " + port
+                    + " -U postgres postgres", server.psqlCommand());
             assertEquals(Integer.toString(port), Files.readString(dataDir.resolve("port")).strip());
             try (Connection c = connect(server); Statement s = c.createStatement()) {
                 s.execute("CREATE TABLE kept (v text)");
@@ -51,7 +52,8 @@ class EmbeddedPostgresServerIT {
                 assertEquals(dataDir.resolve("cluster").toString(), queryOne(s, "SHOW data_directory"));
             }
         }
-        assertThrows(SQLException.class, () -> connect("jdbc:postgresql://127.0.0.1:" + port + "/postgres"),
+        String password = Files.readString(dataDir.resolve("password")).strip();
+        assertThrows(SQLException.class, () -> connect("jdbc:postgresql://127.0.0.1:" + port + "/postgres", password),
                 "the server must be down after close()");
 
         try (EmbeddedPostgresServer again = EmbeddedPostgresServer.start(dataDir, 0)) {
@@ -76,9 +78,7 @@ class EmbeddedPostgresServerIT {
 
     @Test
     void recoversWhenTheOwningJvmWasKilledAndLeftItsServerRunning() throws Exception {
-        Process child = new ProcessBuilder(javaExecutable(), "-cp", System.getProperty("java.class.path"),
-                EmbeddedPostgresChild.class.getName(), dataDir.toString())
-                .redirectErrorStream(true).start();
+        Process child = startChild();
         int childPort = awaitReady(child);
         long orphanPid = EmbeddedPgPidFile.readPid(dataDir.resolve("cluster/postmaster.pid")).orElseThrow();
 
@@ -144,6 +144,105 @@ class EmbeddedPostgresServerIT {
         assertTrue(e.getMessage().contains(hidden + " is not searchable by other users"), e.getMessage());
     }
 
+    @Test
+    void aSecondProcessAttachesToTheRunningServerAndItsCloseLeavesTheServerRunning() throws Exception {
+        Process owner = startChild();
+        try {
+            int ownerPort = awaitReady(owner);
+            try (EmbeddedPostgresServer attached = EmbeddedPostgresServer.startOrAttach(dataDir)) {
+                assertFalse(attached.owner(), "another process runs the server");
+                assertEquals(ownerPort, attached.port());
+                try (Connection c = connect(attached); Statement s = c.createStatement()) {
+                    assertEquals(42, ((Number) queryOne(s, "SELECT x FROM written_by_child")).intValue());
+                }
+                attached.close();
+                try (Connection c = connect(attached); Statement s = c.createStatement()) {
+                    assertEquals(42, ((Number) queryOne(s, "SELECT x FROM written_by_child")).intValue(),
+                            "the owner's server still runs after the attached process let go");
+                }
+            }
+        } finally {
+            owner.destroyForcibly();
+            owner.waitFor();
+        }
+    }
+
+    @Test
+    void anAttachedProcessRunsTheServerOnWhenItsOwnerStopsItOrIsKilled() throws Exception {
+        for (boolean kill : new boolean[] {false, true}) {
+            Process owner = startChild();
+            int ownerPort = awaitReady(owner);
+            try (EmbeddedPostgresServer attached = EmbeddedPostgresServer.startOrAttach(dataDir)) {
+                assertFalse(attached.owner());
+                if (kill) {
+                    owner.destroyForcibly(); // SIGKILL: the orphaned server is stopped and started again
+                } else {
+                    owner.destroy(); // SIGTERM: the owner's shutdown hook stops its server
+                }
+                owner.waitFor();
+                long deadline = System.nanoTime() + 120_000_000_000L;
+                while (!attached.owner() && System.nanoTime() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertTrue(attached.owner(), "the attached process took the server over (kill -9: " + kill + ")");
+                assertEquals(ownerPort, attached.port(), "on the same port, so its connection URL stays valid");
+                try (Connection c = connect(attached); Statement s = c.createStatement()) {
+                    assertEquals(42, ((Number) queryOne(s, "SELECT x FROM written_by_child")).intValue());
+                    s.execute("DROP TABLE written_by_child"); // the next child creates it again
+                }
+                attached.close();
+                assertThrows(SQLException.class, () -> connect(attached), "the new owner stops it at close");
+            }
+        }
+    }
+
+    @Test
+    void onlyPasswordConnectionsOverLoopbackAndTheSecretFilesArePrivate() throws Exception {
+        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir, 0)) {
+            for (String file : new String[] {"password", "pgpass"}) {
+                assertEquals("rw-------", PosixFilePermissions.toString(
+                        Files.getPosixFilePermissions(dataDir.resolve(file))), file);
+            }
+            assertEquals(server.password(), Files.readString(dataDir.resolve("password")).strip());
+            assertEquals("127.0.0.1:*:*:postgres:" + server.password(), Files.readString(server.passFile()).strip());
+            assertThrows(SQLException.class, () -> connect(server.jdbcUrl(), null), "no password");
+            SQLException wrong = assertThrows(SQLException.class, () -> connect(server.jdbcUrl(), "wrong"));
+            assertEquals("28P01", wrong.getSQLState(), wrong.getMessage());
+            try (Connection c = connect(server); Statement s = c.createStatement()) {
+                assertEquals("127.0.0.1", queryOne(s, "SHOW listen_addresses"));
+                assertEquals(0L, ((Number) queryOne(s, "SELECT count(*) FROM pg_hba_file_rules"
+                        + " WHERE auth_method NOT IN ('scram-sha-256')")).longValue(), "no trust rule is left");
+            }
+        }
+    }
+
+    @Test
+    void aClusterMadeWithTrustByAnEarlierVersionIsMovedToPasswordAuthentication() throws Exception {
+        EmbeddedPostgresServer.start(dataDir, 0).close();
+        // what earlier versions left: initdb -A trust, no password file
+        Files.writeString(dataDir.resolve("cluster/pg_hba.conf"), """
+                local   all   all                 trust
+                host    all   all   127.0.0.1/32  trust
+                host    all   all   ::1/128       trust
+                """);
+        Files.delete(dataDir.resolve("password"));
+        Files.delete(dataDir.resolve("pgpass"));
+        try (EmbeddedPostgresServer server = EmbeddedPostgresServer.start(dataDir, 0)) {
+            assertEquals(server.password(), Files.readString(dataDir.resolve("password")).strip());
+            assertThrows(SQLException.class, () -> connect(server.jdbcUrl(), null), "trust is gone");
+            try (Connection c = connect(server); Statement s = c.createStatement()) {
+                assertEquals(1, ((Number) queryOne(s, "SELECT 1")).intValue());
+            }
+            assertFalse(Files.readString(dataDir.resolve("cluster/pg_hba.conf")).contains("trust"));
+        }
+    }
+
+    private Process startChild() throws IOException {
+        return new ProcessBuilder(javaExecutable(), "-cp", System.getProperty("java.class.path"),
+                EmbeddedPostgresChild.class.getName(), dataDir.toString())
+                .redirectErrorStream(true).start();
+    }
+
     private static int awaitReady(Process child) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
         StringBuilder seen = new StringBuilder();
@@ -162,12 +261,15 @@ class EmbeddedPostgresServerIT {
     }
 
     static Connection connect(EmbeddedPostgresServer server) throws SQLException {
-        return connect(server.jdbcUrl());
+        return connect(server.jdbcUrl(), server.password());
     }
 
-    static Connection connect(String url) throws SQLException {
+    static Connection connect(String url, String password) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", "postgres");
+        if (password != null) {
+            props.setProperty("password", password);
+        }
         return new Driver().connect(url, props);
     }
 

@@ -229,4 +229,23 @@ class PgEventStoreIT extends StoreTestBase {
                 () -> TableDdl.ensure(db.dataSource(), List.of(changed), Map.of(1L, "test")));
         assertTrue(e.getMessage().contains("public.transfers") && e.getMessage().contains("reset"), e.getMessage());
     }
+
+    @Test
+    void anotherChainSharesTheTableOnlyWithTheSameColumns() throws Exception {
+        EventTable secondChain = new EventTable("public", "transfers", 2, "token_2", 0, TABLE.filter(), TRANSFER,
+                new EventDecoder(TRANSFER), "def-chain-2");
+        TableDdl.ensure(db.dataSource(), List.of(secondChain), Map.of(2L, "second"));
+        try (Connection c = db.dataSource().getConnection(); ResultSet rs = c.createStatement().executeQuery(
+                "SELECT string_agg(chain_id::text, ',' ORDER BY chain_id) FROM indexer.event_tables")) {
+            rs.next();
+            assertEquals("1,2", rs.getString(1), "one registration per chain, one table");
+        }
+        EventSignature narrower = EventSignature.parse("event Transfer(address indexed from, address indexed to, uint64 value)");
+        EventTable thirdChain = new EventTable("public", "transfers", 3, "token_3", 0, TABLE.filter(), narrower,
+                new EventDecoder(narrower), "def-chain-3");
+        StoreException e = assertThrows(StoreException.class,
+                () -> TableDdl.ensure(db.dataSource(), List.of(thirdChain), Map.of(3L, "third")));
+        assertTrue(e.getMessage().contains("holds another chain's rows with columns (") && e.getMessage().contains(
+                "value numeric(78,0)") && e.getMessage().contains("value numeric(20,0)"), e.getMessage());
+    }
 }

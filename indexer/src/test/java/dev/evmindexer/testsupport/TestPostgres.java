@@ -51,25 +51,34 @@ public final class TestPostgres {
         }
     }
 
-    /** Creates an empty database with a name unique to this JVM and returns its JDBC URL. */
+    /**
+     * Creates an empty database with a name unique to this JVM and returns its JDBC URL. The URL carries the
+     * server's generated password ({@code ?password=}), so that test configs and plain connections given only the
+     * URL and {@link #user()} authenticate; the indexer redacts URL parameters in its logs.
+     */
     public static String newDatabase() {
         String name = "test_" + RUN_ID + "_" + DATABASES.incrementAndGet();
         EmbeddedPostgresServer s = server();
-        try (Connection c = connect(s.jdbcUrl()); Statement st = c.createStatement()) {
+        try (Connection c = connect(withPassword(s.jdbcUrl())); Statement st = c.createStatement()) {
             st.execute("CREATE DATABASE \"" + name + "\"");
         } catch (SQLException e) {
             throw new IllegalStateException("creating test database " + name + ": " + e.getMessage(), e);
         }
-        return s.jdbcUrl(name);
+        return withPassword(s.jdbcUrl(name));
+    }
+
+    /** {@code url} with the embedded server's password as a parameter. */
+    public static String withPassword(String url) {
+        return url + (url.contains("?") ? "&" : "?") + "password=" + server().password();
     }
 
     public static String user() {
         return EmbeddedPostgresServer.USER;
     }
 
-    /** The embedded server uses trust authentication: any password, including this empty one, is accepted. */
+    /** The embedded server's generated password (scram-sha-256 authentication). */
     public static String password() {
-        return "";
+        return server().password();
     }
 
     /** A small pool on {@code url} that gives up after 30 s if the server is away. */
@@ -81,6 +90,7 @@ public final class TestPostgres {
     public static Connection connect(String url) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", user());
+        props.setProperty("password", password());
         return new Driver().connect(url, props);
     }
 
