@@ -21,11 +21,24 @@ final class SchemaCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         try (Wiring w = Wiring.load(config.file, true)) { // no node, no database: their variables need not be set
             for (EventTable t : w.plan.allTables()) {
-                spec.commandLine().getOut().printf("-- %s: %s (chain %d, source %s, from block %d)%n%s;%n%s;%n%n",
+                spec.commandLine().getOut().printf("-- %s: %s (chain %d, source %s, from block %d%s)%n%s%s;%n%s;%n%n",
                         t.qualifiedName(), t.signature().canonical(), t.chainId(), t.sourceName(), t.startBlock(),
+                        t.endBlock() == EventTable.NO_END ? "" : " to block " + t.endBlock(), filters(t),
                         TableDdl.createTable(t), TableDdl.createView(t));
             }
             return 0;
         }
+    }
+
+    /** One comment line per parameter filter: its name and how many values (a long list is not printed). */
+    private static String filters(EventTable t) {
+        StringBuilder sb = new StringBuilder();
+        for (var p : t.params()) {
+            sb.append("-- filter ").append(p.param()).append(": one of ").append(p.values().size()).append(p.values().size() == 1 ? " value" : " values")
+                    .append(p.indexed() ? (p.slot() >= 1 && t.filter().topics().size() >= p.slot() && !t.filter().topics().get(p.slot() - 1).isEmpty()
+                            ? " (in the eth_getLogs topics)" : " (checked after decoding: over the topic-list limit)") : " (checked after decoding)")
+                    .append(System.lineSeparator());
+        }
+        return sb.toString();
     }
 }

@@ -16,15 +16,33 @@ import java.util.Objects;
  * @param columns   generated column name to the name to use instead (in config order)
  * @param indexes   secondary indexes, each a list of column names (checked against the table's columns by the caller)
  * @param line      1-based line of this entry in the config
+ * @param filter    conditions on parameters, in config order (checked against the event by the caller)
  */
 public record EventConfig(String signature, Path abi, String name, String table, Map<String, String> columns,
-                          java.util.List<java.util.List<String>> indexes, int line) {
+                          java.util.List<java.util.List<String>> indexes, int line, java.util.List<Filter> filter) {
+    /**
+     * {@code filter: {param: value}} or {@code {param: [v1, v2]}}: the parameter must equal one of the values, kept as
+     * written (parsed against the parameter's type by the caller, which names {@code line}).
+     */
+    public record Filter(String param, java.util.List<String> values, int line) {
+        public Filter {
+            Objects.requireNonNull(param, "param");
+            values = java.util.List.copyOf(values);
+        }
+    }
+
+    public EventConfig(String signature, Path abi, String name, String table, Map<String, String> columns,
+            java.util.List<java.util.List<String>> indexes, int line) {
+        this(signature, abi, name, table, columns, indexes, line, java.util.List.of());
+    }
+
     public EventConfig(String signature, Path abi, String name, String table, Map<String, String> columns, int line) {
         this(signature, abi, name, table, columns, java.util.List.of(), line);
     }
 
     public EventConfig {
         indexes = indexes == null ? java.util.List.of() : indexes.stream().map(java.util.List::copyOf).toList();
+        filter = filter == null ? java.util.List.of() : java.util.List.copyOf(filter);
         Objects.requireNonNull(table, "table");
         if ((signature == null) == (name == null)) {
             throw new IllegalArgumentException("an event needs exactly one of signature and name");

@@ -11,8 +11,9 @@ import java.util.Set;
 
 /** One entry of {@code sources}, with its events. */
 final class SourceBinder {
-    static final List<String> KEYS = List.of("name", "chain", "addresses", "start_block", "abi", "events", "table_pattern");
-    static final List<String> EVENT_KEYS = List.of("signature", "abi", "name", "table", "columns", "indexes");
+    static final List<String> KEYS = List.of("name", "chain", "addresses", "start_block", "end_block", "abi", "events",
+            "table_pattern");
+    static final List<String> EVENT_KEYS = List.of("signature", "abi", "name", "table", "columns", "indexes", "filter");
     /** What {@code events: all} is spelled as. */
     static final String ALL = "all";
     /** Suffix of the view the store creates next to each event table. */
@@ -34,6 +35,12 @@ final class SourceBinder {
         long startBlock = 0;
         Optional<Tree> start = m.get("start_block");
         if (start.isPresent()) startBlock = start.get().integer(0, Long.MAX_VALUE);
+        long endBlock = SourceConfig.NO_END;
+        Optional<Tree> end = m.get("end_block");
+        if (end.isPresent()) {
+            endBlock = end.get().integer(0, Long.MAX_VALUE - 1);
+            if (endBlock < startBlock) throw end.get().error("end_block " + endBlock + " is before start_block " + startBlock);
+        }
         Path abi = m.get("abi").isPresent() ? path(m.get("abi").get()) : null;
         Tree eventsTree = m.required("events");
         Optional<Tree> pattern = m.get("table_pattern");
@@ -53,11 +60,11 @@ final class SourceBinder {
                 throw pattern.get().error("with {event} replaced it must be a valid table name (lower-case letters, digits and _), got "
                         + Tree.show(p));
             }
-            return new SourceConfig(name, sourceChains, addresses, startBlock, List.of(), t.line(), abi, true, p);
+            return new SourceConfig(name, sourceChains, addresses, startBlock, List.of(), t.line(), abi, true, p, endBlock);
         }
         if (pattern.isPresent()) throw pattern.get().error("only used with events: all");
         List<EventConfig> events = events(eventsTree, abi != null, sourceChains, claims);
-        return new SourceConfig(name, sourceChains, addresses, startBlock, events, t.line(), abi, false, null);
+        return new SourceConfig(name, sourceChains, addresses, startBlock, events, t.line(), abi, false, null, endBlock);
     }
 
     /** {@code chain: mainnet}, or {@code chain: [mainnet, base]} for the same events on several chains. */
@@ -134,7 +141,7 @@ final class SourceBinder {
             }
             for (String chain : chains) claims.claimTable(table, chain, tableTree);
             out.add(new EventConfig(signature, abi, eventName, table, columns(e.get("columns")), indexes(e.get("indexes")),
-                    entry.line()));
+                    entry.line(), filter(e.get("filter"))));
         }
         return out;
     }
@@ -149,6 +156,36 @@ final class SourceBinder {
             out.put(key, Identifiers.sql(to));
         }
         return out;
+    }
+
+    /**
+     * {@code filter: {to: 0x.., value: [1, 2]}}: parameter name to one value or a non-empty list of them, kept as text
+     * (checked against the event's parameters and types by the caller).
+     */
+    private static List<EventConfig.Filter> filter(Optional<Tree> tree) throws ConfigException {
+        if (tree.isEmpty()) return List.of();
+        Mapping m = tree.get().mapping(null);
+        if (m.keys().isEmpty()) throw tree.get().error("empty filter: omit filter to keep every log of the event");
+        List<EventConfig.Filter> out = new ArrayList<>();
+        for (String param : m.keys()) {
+            Tree v = m.required(param);
+            List<String> values = new ArrayList<>();
+            if (v.isScalar()) {
+                values.add(filterValue(v));
+            } else {
+                for (Tree item : v.list()) values.add(filterValue(item));
+                if (values.isEmpty()) throw v.error("empty list: give at least one value");
+            }
+            out.add(new EventConfig.Filter(param, values, v.line()));
+        }
+        return out;
+    }
+
+    /** A filter value as text; one written as an address must carry a valid EIP-55 checksum if mixed-case, as addresses do. */
+    private static String filterValue(Tree t) throws ConfigException {
+        String s = t.text().strip();
+        if (s.matches("0[xX][0-9a-fA-F]{40}")) Identifiers.address(t);
+        return s;
     }
 
     /** {@code indexes: [[from], [to, block_number]]}: each a non-empty list of column names, no duplicates. */

@@ -16,9 +16,14 @@ import java.util.Objects;
  * @param abi          the source's ABI file (resolved against the config's directory), or null
  * @param allEvents    {@code events: all}: every event of {@code abi}, each in the table {@code tablePattern} names
  * @param tablePattern with {@code allEvents}, the table name with {@code {event}} for the event's snake_case name
+ * @param endBlock     the last block followed ({@link #NO_END}: none), at least {@code startBlock}
  */
 public record SourceConfig(String name, List<String> chains, List<Address> addresses, long startBlock,
-                           List<EventConfig> events, int line, Path abi, boolean allEvents, String tablePattern) {
+                           List<EventConfig> events, int line, Path abi, boolean allEvents, String tablePattern,
+                           long endBlock) {
+    /** {@link #endBlock} of a source followed for ever. */
+    public static final long NO_END = Long.MAX_VALUE;
+
     /** The placeholder of {@link #tablePattern}. */
     public static final String EVENT_PLACEHOLDER = "{event}";
 
@@ -29,9 +34,16 @@ public record SourceConfig(String name, List<String> chains, List<Address> addre
         addresses = List.copyOf(addresses);
         events = List.copyOf(events);
         if (startBlock < 0) throw new IllegalArgumentException("startBlock must be >= 0, got " + startBlock);
+        if (endBlock < startBlock) throw new IllegalArgumentException("endBlock " + endBlock + " < startBlock " + startBlock);
         if (allEvents && (abi == null || tablePattern == null)) {
             throw new IllegalArgumentException("events: all needs an abi and a table pattern");
         }
+    }
+
+    /** A source followed for ever. */
+    public SourceConfig(String name, List<String> chains, List<Address> addresses, long startBlock, List<EventConfig> events,
+            int line, Path abi, boolean allEvents, String tablePattern) {
+        this(name, chains, addresses, startBlock, events, line, abi, allEvents, tablePattern, NO_END);
     }
 
     /** A source listing its events. */

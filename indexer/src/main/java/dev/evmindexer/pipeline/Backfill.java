@@ -61,8 +61,9 @@ public final class Backfill {
         long total = blocks.get();
         for (EventTable t : tables) {
             long start = Math.max(force ? forcedFrom : from, t.startBlock());
-            if (start > limit) continue;
-            total += force ? limit - start + 1 : store.uncovered(t, start, limit).stream().mapToLong(Span::size).sum();
+            long last = t.through(limit);
+            if (start > last) continue;
+            total += force ? last - start + 1 : store.uncovered(t, start, last).stream().mapToLong(Span::size).sum();
         }
         long planned = total;
         RangePhase.PieceListener listener = (b, r) -> {
@@ -87,7 +88,7 @@ public final class Backfill {
             }
         }
         // a table's indexes are built once its coverage reaches F from its start block, by whichever process gets there
-        store.ensureIndexes(tables.stream().filter(t -> t.startBlock() > f || store.uncovered(t, t.startBlock(), f).isEmpty())
+        store.ensureIndexes(tables.stream().filter(t -> t.startBlock() > f || store.uncovered(t, t.startBlock(), t.through(f)).isEmpty())
                 .toList());
         log.info("backfill.done chain={} from={} to={} filled_to={} rows={}", settings.name(), from, to, limit, rows.get());
         return new Result(limit, blocks.get(), rows.get());
@@ -120,8 +121,8 @@ public final class Backfill {
         for (long a = from; a <= limit && units.size() < settings.rangesPerStep(); a += settings.rangeSize()) {
             Span span = new Span(a, Math.min(limit, a + settings.rangeSize() - 1));
             for (EventTable t : tables) {
-                if (span.to() < t.startBlock()) continue;
-                units.add(new RangePhase.Unit(t, new Span(Math.max(span.from(), t.startBlock()), span.to())));
+                if (span.to() < t.startBlock() || span.from() > t.endBlock()) continue;
+                units.add(new RangePhase.Unit(t, new Span(Math.max(span.from(), t.startBlock()), t.through(span.to()))));
             }
         }
         return units;

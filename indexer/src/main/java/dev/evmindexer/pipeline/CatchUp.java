@@ -48,8 +48,8 @@ final class CatchUp {
     Result run(List<EventTable> tables, long f, BlockHeader tip, long epoch) {
         for (EventTable t : tables) {
             long from = Math.max(f + 1, t.startBlock());
-            if (from > tip.number()) continue;
-            List<Span> gaps = store.uncovered(t, from, tip.number());
+            if (from > t.through(tip.number())) continue;
+            List<Span> gaps = store.uncovered(t, from, t.through(tip.number()));
             if (gaps.isEmpty()) continue;
             Span gap = gaps.get(0);
             Span span = new Span(gap.from(), Math.min(gap.to(), gap.from() + MAX_BLOCKS - 1));

@@ -9,7 +9,12 @@ import java.util.Objects;
 /**
  * One configured event of one source: the PostgreSQL table it lands in and how to find and decode its
  * logs. {@code definitionHash} covers everything that shapes the rows (chain, event, addresses,
- * columns) but not {@code startBlock}: a changed definition is refused, never silently migrated.
+ * columns, parameter filters) but not {@code startBlock} nor {@code endBlock}: a changed definition is
+ * refused, never silently migrated.
+ *
+ * @param params   conditions on parameters, all of which a row meets ({@link ParamFilter}); those on indexed
+ *                 parameters are also in {@code filter}'s topics when they fit the node's topic lists
+ * @param endBlock the last block followed ({@link #NO_END}: none); the table is complete once covered up to it
  */
 public record EventTable(
         String schema,
@@ -21,7 +26,17 @@ public record EventTable(
         EventSignature signature,
         EventDecoder decoder,
         String definitionHash,
-        List<List<String>> indexes) {
+        List<List<String>> indexes,
+        List<ParamFilter> params,
+        long endBlock) {
+    /** {@link #endBlock} of a table followed for ever. */
+    public static final long NO_END = Long.MAX_VALUE;
+
+    /** A table without parameter filters nor end block. */
+    public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,
+            EventSignature signature, EventDecoder decoder, String definitionHash, List<List<String>> indexes) {
+        this(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash, indexes, List.of(), NO_END);
+    }
 
     /** A table without secondary indexes. */
     public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,
@@ -31,10 +46,12 @@ public record EventTable(
 
     public EventTable {
         indexes = indexes == null ? List.of() : indexes.stream().map(List::copyOf).toList();
+        params = params == null ? List.of() : List.copyOf(params);
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(decoder, "decoder");
         if (startBlock < 0) throw new IllegalArgumentException("negative start block for " + name);
+        if (endBlock < startBlock) throw new IllegalArgumentException("end block " + endBlock + " before start block of " + name);
     }
 
     public List<Column> columns() {
@@ -46,9 +63,23 @@ public record EventTable(
         return schema + "." + name;
     }
 
-    /** True when this table wants {@code log}: the filter matches and the block is at or above the start. */
+    /**
+     * True when this table may want {@code log}: its block is within {@code [startBlock, endBlock]} and the filter
+     * matches. The parameter filters are checked on decoded logs ({@link #keeps}).
+     */
     public boolean wants(dev.evmindexer.eth.Log log) {
-        return log.blockNumber() >= startBlock && filter.matches(log);
+        return log.blockNumber() >= startBlock && log.blockNumber() <= endBlock && filter.matches(log);
+    }
+
+    /** True when {@code log}, which this table's decoder accepted, meets every parameter filter. */
+    public boolean keeps(dev.evmindexer.eth.Log log) {
+        for (ParamFilter p : params) if (!p.matches(log)) return false;
+        return true;
+    }
+
+    /** The last block of {@code [.., limit]} this table follows: {@code min(limit, endBlock)}. */
+    public long through(long limit) {
+        return Math.min(limit, endBlock);
     }
 
     @Override

@@ -163,7 +163,7 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
         List<EventTable> out = new ArrayList<>();
         for (EventSignature sig : events) {
             String table = s.tablePattern().replace(SourceConfig.EVENT_PLACEHOLDER, Names.snakeCase(sig.name()));
-            out.add(build(config, c, s, sig, table, Map.of(), List.of(), s.line(), key + ".events", key + ".table_pattern"));
+            out.add(build(config, c, s, sig, table, Map.of(), List.of(), List.of(), s.line(), key + ".events", key + ".table_pattern"));
         }
         return out;
     }
@@ -189,12 +189,12 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
                 throw new ConfigException(config.origin(), e.line(), sigKey, ex.getMessage() + " (" + abi + ")");
             }
         }
-        return build(config, c, s, sig, e.table(), e.columns(), e.indexes(), e.line(), sigKey, key + ".table");
+        return build(config, c, s, sig, e.table(), e.columns(), e.indexes(), e.filter(), e.line(), sigKey, key + ".table");
     }
 
     private static EventTable build(IndexerConfig config, ChainConfig c, SourceConfig s, EventSignature sig, String table,
-            Map<String, String> renames, List<List<String>> indexes, int line, String sigKey, String tableKey)
-            throws ConfigException {
+            Map<String, String> renames, List<List<String>> indexes, List<EventConfig.Filter> filters, int line, String sigKey,
+            String tableKey) throws ConfigException {
         EventDecoder decoder;
         try {
             decoder = new EventDecoder(sig);
@@ -218,7 +218,8 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
                     + (MAX_IDENTIFIER_BYTES - VIEW_SUFFIX.length()) + " bytes");
         }
         var topics = sig.anonymous() ? List.<dev.evmindexer.eth.Hash>of() : List.of(sig.topic0());
-        LogFilter filter = new LogFilter(s.addresses(), topics);
+        List<ParamFilter> params = ParamFilters.of(sig, filters, config.origin(), tableKey.substring(0, tableKey.lastIndexOf('.')));
+        LogFilter filter = new LogFilter(s.addresses(), topics, ParamFilters.topics(sig, params));
         var known = new java.util.HashSet<>(dev.evmindexer.abi.Names.STANDARD_COLUMNS);
         decoder.columns().forEach(col -> known.add(col.name()));
         for (List<String> index : indexes) {
@@ -230,7 +231,8 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
             }
         }
         return new EventTable(config.database().schema(), table, c.chainId(), s.name(), s.startBlock(), filter,
-                sig, decoder, definitionHash(c.chainId(), sig, s.addresses(), decoder.columns()), indexes);
+                sig, decoder, definitionHash(c.chainId(), sig, s.addresses(), decoder.columns(), params), indexes, params,
+                s.endBlock());
     }
 
     private static List<EventSignature> readAbi(IndexerConfig config, Path file, int line, String key,
@@ -256,11 +258,18 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
 
     /** Everything that shapes the rows, but not the start block. */
     static String definitionHash(long chainId, EventSignature sig, List<Address> addresses, List<Column> columns) {
+        return definitionHash(chainId, sig, addresses, columns, List.of());
+    }
+
+    /** Everything that shapes the rows, with parameter filters (none: the hash tables had before filters existed). */
+    static String definitionHash(long chainId, EventSignature sig, List<Address> addresses, List<Column> columns,
+            List<ParamFilter> params) {
         StringBuilder sb = new StringBuilder().append("chain=").append(chainId).append(";event=").append(sig.canonical());
         sig.params().forEach(p -> sb.append(";param=").append(p.name()).append(':').append(p.type()).append(p.indexed() ? ":i" : ""));
         sb.append(";anonymous=").append(sig.anonymous());
         addresses.stream().map(Address::hex).sorted(Comparator.naturalOrder()).forEach(a -> sb.append(";address=").append(a));
         columns.forEach(col -> sb.append(";column=").append(col.name()).append(':').append(col.sqlType()));
+        sb.append(ParamFilters.describe(params));
         try {
             return Hex.encode(MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8)))
                     .substring(2, 34);

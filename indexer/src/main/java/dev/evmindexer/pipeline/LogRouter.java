@@ -57,8 +57,10 @@ public final class LogRouter {
             for (EventTable t : tables) {
                 if (!t.wants(l)) continue;
                 switch (t.decoder().decode(l)) {
-                    case Decoded.Row row -> byTable.get(t).add(
-                            new EventRow(l, headerOf.apply(l.blockNumber()).timestamp(), row.values()));
+                    case Decoded.Row row -> {
+                        // several tables may share one call (union): each keeps only what its own filters allow
+                        if (t.keeps(l)) byTable.get(t).add(new EventRow(l, headerOf.apply(l.blockNumber()).timestamp(), row.values()));
+                    }
                     case Decoded.Rejected r -> {
                         countReject(t, r.reason());
                         log.debug("decode.reject source={} table={} {} reason={} {}", t.sourceName(), t.qualifiedName(), l,
@@ -72,7 +74,10 @@ public final class LogRouter {
         return out;
     }
 
-    /** The union filter for fetching one block's logs for all {@code tables} in one call. */
+    /**
+     * The union filter for fetching one block's logs for all {@code tables} in one call. Topic positions after topic0
+     * are dropped (tables' topic filters do not combine into one call): {@link #route} applies each table's own.
+     */
     public static LogFilter union(List<EventTable> tables) {
         boolean anyAddress = tables.stream().anyMatch(t -> t.filter().addresses().isEmpty());
         boolean anyTopic = tables.stream().anyMatch(t -> t.filter().topic0s().isEmpty());

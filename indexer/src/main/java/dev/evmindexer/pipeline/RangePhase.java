@@ -72,9 +72,10 @@ final class RangePhase {
         List<Unit> units = new ArrayList<>();
         for (EventTable t : tables) {
             long start = Math.max(t.startBlock(), from);
-            if (start > limit) continue;
+            long last = t.through(limit); // a table with end_block is not followed past it
+            if (start > last) continue;
             List<Span> batch = new ArrayList<>();
-            for (Span gap : store.uncovered(t, start, limit)) {
+            for (Span gap : store.uncovered(t, start, last)) {
                 for (long a = gap.from(); a <= gap.to() && units.size() < max; ) {
                     long end = Math.min(gap.to(), (a / settings.rangeSize() + 1) * settings.rangeSize() - 1);
                     batch.add(new Span(a, end));
@@ -98,7 +99,7 @@ final class RangePhase {
     boolean pending(List<EventTable> tables, long from, long limit) {
         for (EventTable t : tables) {
             long start = Math.max(t.startBlock(), from);
-            if (start <= limit && !store.uncovered(t, start, limit).isEmpty()) return true;
+            if (start <= t.through(limit) && !store.uncovered(t, start, t.through(limit)).isEmpty()) return true;
         }
         return false;
     }

@@ -94,7 +94,7 @@ final class LogChecks {
 
     /**
      * True when a block with this (known, non-empty) bloom may hold a log matching {@code filter}: one of its
-     * addresses and one of its topic0s may both be present. False for an unknown (empty) or all-zero bloom, since
+     * addresses, one of its topic0s and one value of each constrained topic position may all be present. False for an unknown (empty) or all-zero bloom, since
      * then nothing says the block should have had a log.
      */
     static boolean mayMatch(byte[] bloom, LogFilter filter) {
@@ -111,6 +111,10 @@ final class LogChecks {
                 || filter.addresses().stream().anyMatch(a -> Bloom.mightContain(bloom, a.unsafeBytes()));
         boolean topic = filter.topic0s().isEmpty()
                 || filter.topic0s().stream().anyMatch(t -> Bloom.mightContain(bloom, t.unsafeBytes()));
-        return address && topic;
+        if (!address || !topic) return false;
+        for (List<Hash> position : filter.topics()) {
+            if (!position.isEmpty() && position.stream().noneMatch(t -> Bloom.mightContain(bloom, t.unsafeBytes()))) return false;
+        }
+        return true;
     }
 }

@@ -65,7 +65,15 @@ final class Requests {
 
     private static void addFilter(Map<String, Object> f, List<Address> addresses, LogFilter filter) {
         if (!addresses.isEmpty()) f.put("address", addresses.stream().map(Address::hex).toList());
-        if (!filter.topic0s().isEmpty()) f.put("topics", List.of(filter.topic0s().stream().map(Hash::hex).toList()));
+        if (!filter.topic0s().isEmpty() || !filter.topics().isEmpty()) f.put("topics", topics(filter));
+    }
+
+    /** The {@code topics} array: per position null (any) or the list of alternatives; trailing wildcards left out. */
+    private static List<Object> topics(LogFilter filter) {
+        List<Object> out = new java.util.ArrayList<>();
+        out.add(filter.topic0s().isEmpty() ? null : filter.topic0s().stream().map(Hash::hex).toList());
+        for (List<Hash> position : filter.topics()) out.add(position.isEmpty() ? null : position.stream().map(Hash::hex).toList());
+        return out;
     }
 
     static boolean isRangeTooLarge(RpcResult r) {

@@ -63,6 +63,21 @@ class ConfigValidationTest {
     }
 
     @Test
+    void endBlockBeforeStartBlockIsRefused() {
+        bad("start_block: 5", "start_block: 5\n    end_block: 4", 13, "sources[0].end_block", "end_block 4 is before start_block 5");
+    }
+
+    @Test
+    void filterMustNameValues() {
+        bad("table: transfers", "table: transfers\n        filter: {}", 16, "sources[0].events[0].filter",
+                "empty filter: omit filter to keep every log of the event");
+        bad("table: transfers", "table: transfers\n        filter: {to: []}", 16, "sources[0].events[0].filter.to",
+                "empty list: give at least one value");
+        bad("table: transfers", "table: transfers\n        filter: {to: [0xA0b86991c6218b36c1d19d4a2e9eb0ce3606eb48]}", 16,
+                "sources[0].events[0].filter.to[0]", "bad EIP-55 checksum");
+    }
+
+    @Test
     void unknownOpsKey() {
         assertFails(MINIMAL + "ops:\n  hots: 0.0.0.0\n", 17, "ops.hots", "allowed keys in ops: host, port");
     }

@@ -1,5 +1,6 @@
 package dev.evmindexer.rpc;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,5 +43,32 @@ class BloomMatchTest {
         assertFalse(LogChecks.mayMatch(bloom, new LogFilter(List.of(FakeChain.OTHER), List.of(FakeChain.TRANSFER))));
         assertFalse(LogChecks.mayMatch(new byte[256], new LogFilter(List.of(), List.of())));
         assertFalse(LogChecks.mayMatch(new byte[0], new LogFilter(List.of(), List.of())), "unknown bloom");
+    }
+
+    @Test
+    void aFilterWithTopicPositionsMatchesOnlyWhenOneValueOfEachMayBeThere() {
+        byte[] bloom = new byte[256];
+        Bloom.add(bloom, TOKEN.unsafeBytes());
+        Bloom.add(bloom, FakeChain.TRANSFER.unsafeBytes());
+        Bloom.add(bloom, Hash.ZERO.unsafeBytes());
+        // an empty answer for "transfers to X" is no contradiction when X is not in the bloom
+        assertFalse(LogChecks.mayMatch(bloom, new LogFilter(List.of(TOKEN), List.of(FakeChain.TRANSFER),
+                List.of(List.of(), List.of(FakeChain.APPROVAL)))));
+        assertTrue(LogChecks.mayMatch(bloom, new LogFilter(List.of(TOKEN), List.of(FakeChain.TRANSFER),
+                List.of(List.of(), List.of(FakeChain.APPROVAL, Hash.ZERO)))));
+    }
+
+    @Test
+    void topicPositionsGoIntoTheRequestWithNullForAnOpenPosition() {
+        LogFilter f = new LogFilter(List.of(TOKEN), List.of(FakeChain.TRANSFER), List.of(List.of(), List.of(Hash.ZERO)));
+        @SuppressWarnings("unchecked")
+        var params = (java.util.Map<String, Object>) Requests.logsOfRange(1, 2, f).params().get(0);
+        assertEquals(java.util.Arrays.asList(List.of(FakeChain.TRANSFER.hex()), null, List.of(Hash.ZERO.hex())), params.get("topics"));
+        var plain = (java.util.Map<?, ?>) Requests.logsOfRange(1, 2, new LogFilter(List.of(TOKEN), List.of(FakeChain.TRANSFER)))
+                .params().get(0);
+        assertEquals(List.of(List.of(FakeChain.TRANSFER.hex())), plain.get("topics"), "without filters the request is as before");
+        assertTrue(f.matches(log(TOKEN, FakeChain.TRANSFER, FakeChain.APPROVAL, Hash.ZERO)));
+        assertFalse(f.matches(log(TOKEN, FakeChain.TRANSFER, FakeChain.APPROVAL, FakeChain.APPROVAL)));
+        assertFalse(f.matches(log(TOKEN, FakeChain.TRANSFER, FakeChain.APPROVAL)), "too few topics for a constrained position");
     }
 }
