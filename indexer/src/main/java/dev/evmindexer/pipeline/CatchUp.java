@@ -69,7 +69,7 @@ final class CatchUp {
                 headers.add(h);
                 byNumber.put(n, h);
             }
-            List<TableRows> routed = router.route(List.of(t), logs, byNumber::get);
+            List<TableRows> routed = TxColumns.attach(source, router.route(List.of(t), logs, byNumber::get));
             TableRows rows = routed.get(0);
             store.commitCatchUp(settings.chainId(), epoch, headers, rows);
             log.info("catchup.done chain={} source={} table={} span={} rows={}", settings.name(), t.sourceName(), t,

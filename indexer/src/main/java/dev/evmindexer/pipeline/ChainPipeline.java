@@ -210,7 +210,7 @@ public final class ChainPipeline {
             }
             Map<Long, BlockHeader> one = new HashMap<>();
             one.put(h.number(), h);
-            List<TableRows> routed = router.route(tables, logs, one::get);
+            List<TableRows> routed = TxColumns.attach(source, router.route(tables, logs, one::get));
             rows += routed.stream().mapToLong(r -> r.rows().size()).sum();
             blocks.add(new TipBlock(h, routed));
         }

@@ -3,6 +3,7 @@ package dev.evmindexer.pipeline;
 import dev.evmindexer.abi.Column;
 import dev.evmindexer.abi.EventDecoder;
 import dev.evmindexer.abi.EventSignature;
+import dev.evmindexer.config.TxField;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,6 +16,8 @@ import java.util.Objects;
  * @param params   conditions on parameters, all of which a row meets ({@link ParamFilter}); those on indexed
  *                 parameters are also in {@code filter}'s topics when they fit the node's topic lists
  * @param endBlock the last block followed ({@link #NO_END}: none); the table is complete once covered up to it
+ * @param fields   extra columns from each row's transaction, receipt or block ({@code fields:}), after the
+ *                 parameters' columns, filled by {@link TxColumns}
  */
 public record EventTable(
         String schema,
@@ -28,9 +31,18 @@ public record EventTable(
         String definitionHash,
         List<List<String>> indexes,
         List<ParamFilter> params,
-        long endBlock) {
+        long endBlock,
+        List<TxField> fields) {
     /** {@link #endBlock} of a table followed for ever. */
     public static final long NO_END = Long.MAX_VALUE;
+
+    /** A table without transaction fields. */
+    public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,
+            EventSignature signature, EventDecoder decoder, String definitionHash, List<List<String>> indexes,
+            List<ParamFilter> params, long endBlock) {
+        this(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash, indexes, params,
+                endBlock, List.of());
+    }
 
     /** A table without parameter filters nor end block. */
     public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,
@@ -47,6 +59,7 @@ public record EventTable(
     public EventTable {
         indexes = indexes == null ? List.of() : indexes.stream().map(List::copyOf).toList();
         params = params == null ? List.of() : List.copyOf(params);
+        fields = fields == null ? List.of() : List.copyOf(fields);
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(decoder, "decoder");
@@ -54,8 +67,23 @@ public record EventTable(
         if (endBlock < startBlock) throw new IllegalArgumentException("end block " + endBlock + " before start block of " + name);
     }
 
+    /** The columns after the standard ones: one per parameter, then one per transaction or block field. */
     public List<Column> columns() {
-        return decoder.columns();
+        if (fields.isEmpty()) return decoder.columns();
+        List<Column> out = new java.util.ArrayList<>(decoder.columns());
+        for (TxField f : fields) out.add(fieldColumn(f));
+        return List.copyOf(out);
+    }
+
+    /** The column of a transaction or block field; its "solidity type" names where the value comes from. */
+    public static Column fieldColumn(TxField f) {
+        return new Column(f.column(), f.sqlType(), f.origin() == TxField.Origin.BLOCK ? "block" : "transaction", false);
+    }
+
+    /** This table with another schema and name, for a scratch table shaped like it. */
+    public EventTable renamed(String schema, String name) {
+        return new EventTable(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash,
+                indexes, params, endBlock, fields);
     }
 
     /** {@code schema.table}, unquoted, for messages and the coverage key. */

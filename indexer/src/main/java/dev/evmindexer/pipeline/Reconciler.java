@@ -158,7 +158,7 @@ public final class Reconciler {
         pacer.await();
         ChainSource.AttributedLogs got = source.rangeLogsOn(endpoint, span.from(), span.to(), LogRouter.union(List.of(t)));
         RangeLogs logs = got.logs();
-        TableRows rows = router.route(List.of(t), logs.logs(), n -> logs.headers().get(n)).get(0);
+        TableRows rows = TxColumns.attach(source, router.route(List.of(t), logs.logs(), n -> logs.headers().get(n))).get(0);
         return new Answer(rows, got.endpoints());
     }
 
