@@ -15,12 +15,19 @@ import java.util.Map;
 /**
  * Fetches what tables' {@code fields} need of the blocks holding some logs (ARCHITECTURE.md, "Transaction and block
  * fields"): per block, {@code eth_getBlockReceipts} and/or {@code eth_getBlockByHash} (with full transactions, or the
- * block alone), by the block's hash, in JSON-RPC batches of at most the endpoint's {@code max_batch} requests, all on
- * one endpoint. Every answer is checked like the others (invariant 6): each receipt and transaction names the block and
+ * block alone), by the block's hash, in JSON-RPC batches of at most the endpoint's {@code max_batch} requests and
+ * {@link #MAX_BLOCKS_PER_BATCH} blocks, all on one endpoint. Every answer is checked like the others (invariant 6): each receipt and transaction names the block and
  * its own index, and each log's transaction is there with the log's transaction hash; anything else is a bad answer,
  * retried on another endpoint.
  */
 final class TxFetch {
+    /**
+     * Most blocks per JSON-RPC batch: a full mainnet block's receipts are about 300 KB of JSON, read whole into a tree,
+     * so a batch holds at most a few MB per fetcher whatever {@code max_batch} allows (invariant 7: the range phase's
+     * budget does not count these answers).
+     */
+    static final int MAX_BLOCKS_PER_BATCH = 10;
+
     private TxFetch() {}
 
     /** A block holding logs: its number and hash, and the logs. */
@@ -43,7 +50,7 @@ final class TxFetch {
 
     private static TxData fetchOn(Endpoint ep, List<Block> blocks, TxData.Needs needs) {
         int perBlock = needs.callsPerBlock();
-        int blocksPerBatch = Math.max(1, ep.spec().maxBatch() / perBlock);
+        int blocksPerBatch = Math.max(1, Math.min(MAX_BLOCKS_PER_BATCH, ep.spec().maxBatch() / perBlock));
         Map<Hash, TxData.Tx> txs = new HashMap<>();
         Map<Hash, TxData.Block> blockFields = new HashMap<>();
         for (int i = 0; i < blocks.size(); i += blocksPerBatch) {
