@@ -80,9 +80,15 @@ final class TxFetch {
         return new TxData(txs, blockFields);
     }
 
-    /** A result that must be there: a null or "unknown block" is a bad answer (the block is canonical: logs name it). */
+    /**
+     * A result that must be there: the logs name the block. A null or "unknown block" answer is taken for an endpoint
+     * that has not seen it yet (tip blocks), asked elsewhere; a block reorged away meanwhile fails everywhere, and the
+     * next step's parent-hash check finds the reorg.
+     */
     private static JsonNode result(RpcResult r, Block b, Endpoint ep) {
-        if (r.isNull() || Requests.isUnknownBlock(r)) throw Answers.bad(ep, "nothing for block " + b.name() + " whose logs it served");
+        if (r.isNull() || Requests.isUnknownBlock(r)) {
+            throw new RpcFault(RpcFault.Kind.LAGGING, ep.name() + " has nothing for block " + b.name() + " (lagging, or reorged away)");
+        }
         return r.required();
     }
 

@@ -23,24 +23,12 @@ import org.junit.jupiter.api.Test;
 
 /** {@code fields:}: config errors, the columns and their types, what each set of fields costs, and filling the rows. */
 class TxFieldsTest {
-    private static final String YAML = """
-            chains:
-              - name: c
-                chain_id: 1
-                rpc: [http://127.0.0.1:8545]
-            sources:
-              - name: s
-                chain: c
-                addresses: [0x00000000000000000000000000000000000000aa]
-                events:
-                  - signature: "%s"
-                    table: transfers
-            %s
-            """;
     private static final String TRANSFER = "event Transfer(address indexed from, address indexed to, uint256 value)";
 
+    /** {@link ParamFilterTest}'s config with another event signature and lines added to the event. */
     private static EventTable table(String signature, String eventExtra) throws ConfigException {
-        return IndexPlan.from(ConfigLoader.parse(YAML.formatted(signature, eventExtra), "test.yaml", Map.of())).allTables().get(0);
+        String yaml = ParamFilterTest.YAML.replace(TRANSFER, signature).formatted("", eventExtra);
+        return IndexPlan.from(ConfigLoader.parse(yaml, "test.yaml", Map.of())).allTables().get(0);
     }
 
     private static ConfigException refused(String signature, String eventExtra) {
@@ -50,9 +38,9 @@ class TxFieldsTest {
     @Test
     void anUnknownFieldIsRefusedNamingFileLineAndKeyWithTheKnownNames() {
         ConfigException e = refused(TRANSFER, "        fields: [tx_from, tx_form]");
-        assertEquals(12, e.line());
+        assertEquals(13, e.line());
         assertEquals("sources[0].events[0].fields[1]", e.path());
-        assertTrue(e.getMessage().startsWith("test.yaml:12: sources[0].events[0].fields[1]: unknown field \"tx_form\" (did you mean \"tx_from\"?)"),
+        assertTrue(e.getMessage().startsWith("test.yaml:13: sources[0].events[0].fields[1]: unknown field \"tx_form\" (did you mean \"tx_from\"?)"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("known fields: " + String.join(", ", TxField.names())), e.getMessage());
     }
@@ -67,7 +55,7 @@ class TxFieldsTest {
         assertTrue(empty.getMessage().contains("empty list"), empty.getMessage());
         ConfigException clash = refused("event Paid(address indexed tx_from, uint256 value)", "        fields: [tx_from]");
         assertEquals("sources[0].events[0].fields", clash.path());
-        assertEquals(10, clash.line(), "the event's line, as for its other keys checked against the event");
+        assertEquals(11, clash.line(), "the event's line, as for its other keys checked against the event");
         assertTrue(clash.getMessage().contains("field tx_from clashes with the column of the same name"), clash.getMessage());
     }
 
