@@ -73,6 +73,7 @@ final class TxFetch {
                 for (Log l : b.logs()) {
                     TxData.Tx r = fromReceipts.get(l.txIndex());
                     TxData.Tx t = fromTxs.get(l.txIndex());
+                    if (t == null && r == null) continue; // block fields only
                     txs.put(l.txHash(), t == null ? r : r == null ? t : merged(t, r, l, ep));
                 }
             }
@@ -92,47 +93,47 @@ final class TxFetch {
         return r.required();
     }
 
-    /** The receipts of the logs' transactions, by index, each checked against the block and the log. */
-    private static Map<Integer, TxData.Tx> receipts(JsonNode receipts, Block b, Endpoint ep) {
-        if (!receipts.isArray()) throw Answers.bad(ep, "eth_getBlockReceipts of block " + b.name() + " that is not an array");
+    /** Reads one receipt or transaction object, already checked to be the log's, into its values. */
+    private interface Reader {
+        TxData.Tx read(JsonNode o, String where, Endpoint ep);
+    }
+
+    /**
+     * The entries of {@code list} (receipts, or full transactions, in transaction order) of the logs' transactions, by
+     * index, each checked against the block and its log; one missing is a bad answer.
+     */
+    private static Map<Integer, TxData.Tx> perLog(JsonNode list, String kind, Block b, Endpoint ep, Reader reader) {
+        if (!list.isArray()) throw Answers.bad(ep, "block " + b.name() + " whose " + kind + "s are not an array");
         Map<Integer, TxData.Tx> out = new HashMap<>();
         for (Log l : b.logs()) {
             if (out.containsKey(l.txIndex())) continue;
-            JsonNode r = l.txIndex() < receipts.size() ? receipts.get(l.txIndex()) : null;
-            String where = "the receipt of transaction " + l.txIndex() + " of block " + b.name();
-            if (r == null || !r.isObject()) throw Answers.bad(ep, "no receipt for " + l + " (" + where + ")");
-            position(r, b, l, where, ep);
-            Boolean status = null;
-            JsonNode s = r.get("status");
-            if (s != null && !s.isNull()) {
-                long v = Answers.quantity(s, "status", ep);
-                if (v > 1) throw Answers.bad(ep, where + " with status " + v);
-                status = v == 1;
-            }
-            out.put(l.txIndex(), new TxData.Tx(address(r, "from", where, ep), recipient(r, where, ep), type(r, ep), null, null,
-                    null, status, Answers.quantityField(r, "gasUsed", ep), optionalBig(r, "effectiveGasPrice", ep)));
+            JsonNode o = l.txIndex() < list.size() ? list.get(l.txIndex()) : null;
+            String where = kind + " " + l.txIndex() + " of block " + b.name();
+            if (o == null || !o.isObject()) throw Answers.bad(ep, "no " + kind + " object for " + l + " (" + where + ")");
+            position(o, b, l, where, ep);
+            out.put(l.txIndex(), reader.read(o, where, ep));
         }
         return out;
     }
 
-    /** The full transactions of the logs, by index, each checked against the block and the log. */
-    private static Map<Integer, TxData.Tx> transactions(JsonNode block, Block b, Endpoint ep) {
-        JsonNode list = Answers.field(block, "transactions", ep);
-        if (!list.isArray()) throw Answers.bad(ep, "block " + b.name() + " whose transactions are not an array");
-        Map<Integer, TxData.Tx> out = new HashMap<>();
-        for (Log l : b.logs()) {
-            if (out.containsKey(l.txIndex())) continue;
-            JsonNode t = l.txIndex() < list.size() ? list.get(l.txIndex()) : null;
-            String where = "transaction " + l.txIndex() + " of block " + b.name();
-            if (t == null || !t.isObject()) {
-                throw Answers.bad(ep, "no transaction object for " + l + " (" + where + "; asked for full transactions)");
+    private static Map<Integer, TxData.Tx> receipts(JsonNode receipts, Block b, Endpoint ep) {
+        return perLog(receipts, "receipt", b, ep, (r, where, e) -> {
+            Boolean status = null;
+            JsonNode s = r.get("status");
+            if (s != null && !s.isNull()) {
+                long v = Answers.quantity(s, "status", e);
+                if (v > 1) throw Answers.bad(e, where + " with status " + v);
+                status = v == 1;
             }
-            position(t, b, l, where, ep);
-            out.put(l.txIndex(), new TxData.Tx(address(t, "from", where, ep), nullableAddress(t, "to", where, ep), type(t, ep),
-                    big(Answers.field(t, "value", ep), "value", ep), Answers.bytes(Answers.field(t, "input", ep), "input", ep),
-                    Answers.quantityField(t, "nonce", ep), null, null, null));
-        }
-        return out;
+            return new TxData.Tx(address(r, "from", where, e), recipient(r, where, e), type(r, e), null, null, null, status,
+                    Answers.quantityField(r, "gasUsed", e), optionalBig(r, "effectiveGasPrice", e));
+        });
+    }
+
+    private static Map<Integer, TxData.Tx> transactions(JsonNode block, Block b, Endpoint ep) {
+        return perLog(Answers.field(block, "transactions", ep), "transaction", b, ep, (t, where, e) -> new TxData.Tx(
+                address(t, "from", where, e), nullableAddress(t, "to", where, e), type(t, e), big(Answers.field(t, "value", e), "value", e),
+                Answers.bytes(Answers.field(t, "input", e), "input", e), Answers.quantityField(t, "nonce", e), null, null, null));
     }
 
     /** A receipt's or transaction's block, index and hash must be the log's. */

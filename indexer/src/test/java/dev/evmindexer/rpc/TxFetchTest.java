@@ -87,6 +87,11 @@ class TxFetchTest {
             long receiptsOnly = counter.requests();
             s.txData(logs, new TxData.Needs(true, false, false));
             assertEquals(blocks.size(), counter.requests() - receiptsOnly, "tx_from alone: one eth_getBlockReceipts per block");
+            long blockOnly = counter.requests();
+            TxData miner = s.txData(logs, new TxData.Needs(false, false, true));
+            assertEquals(blocks.size(), counter.requests() - blockOnly, "block fields alone: one eth_getBlockByHash per block");
+            assertEquals(Set.of(), miner.txs().keySet());
+            for (Log l : logs) assertEquals(BigInteger.valueOf(1_000_000_000L), miner.blocks().get(l.blockHash()).baseFee());
         }
     }
 
