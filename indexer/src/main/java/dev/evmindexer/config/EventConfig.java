@@ -17,9 +17,12 @@ import java.util.Objects;
  * @param indexes   secondary indexes, each a list of column names (checked against the table's columns by the caller)
  * @param line      1-based line of this entry in the config
  * @param filter    conditions on parameters, in config order (checked against the event by the caller)
+ * @param reconciledView {@code finalized_view: reconciled}: the table's {@code _finalized} view shows only rows
+ *                  reconciliation has confirmed (checked against the chain's {@code reconcile} by the caller)
  */
 public record EventConfig(String signature, Path abi, String name, String table, Map<String, String> columns,
-                          java.util.List<java.util.List<String>> indexes, int line, java.util.List<Filter> filter) {
+                          java.util.List<java.util.List<String>> indexes, int line, java.util.List<Filter> filter,
+                          boolean reconciledView) {
     /**
      * {@code filter: {param: value}} or {@code {param: [v1, v2]}}: the parameter must equal one of the values, kept as
      * written (parsed against the parameter's type by the caller, which names {@code line}).
@@ -29,6 +32,11 @@ public record EventConfig(String signature, Path abi, String name, String table,
             Objects.requireNonNull(param, "param");
             values = java.util.List.copyOf(values);
         }
+    }
+
+    public EventConfig(String signature, Path abi, String name, String table, Map<String, String> columns,
+            java.util.List<java.util.List<String>> indexes, int line, java.util.List<Filter> filter) {
+        this(signature, abi, name, table, columns, indexes, line, filter, false);
     }
 
     public EventConfig(String signature, Path abi, String name, String table, Map<String, String> columns,

@@ -15,6 +15,8 @@ import java.util.Objects;
  * @param params   conditions on parameters, all of which a row meets ({@link ParamFilter}); those on indexed
  *                 parameters are also in {@code filter}'s topics when they fit the node's topic lists
  * @param endBlock the last block followed ({@link #NO_END}: none); the table is complete once covered up to it
+ * @param reconciledView the {@code _finalized} view shows only the rows below the first block not yet reconciled
+ *                 ({@code finalized_view: reconciled}; ARCHITECTURE.md, invariant 9), not all finalized rows
  */
 public record EventTable(
         String schema,
@@ -28,9 +30,18 @@ public record EventTable(
         String definitionHash,
         List<List<String>> indexes,
         List<ParamFilter> params,
-        long endBlock) {
+        long endBlock,
+        boolean reconciledView) {
     /** {@link #endBlock} of a table followed for ever. */
     public static final long NO_END = Long.MAX_VALUE;
+
+    /** A table whose {@code _finalized} view shows every finalized row. */
+    public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,
+            EventSignature signature, EventDecoder decoder, String definitionHash, List<List<String>> indexes,
+            List<ParamFilter> params, long endBlock) {
+        this(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash, indexes, params,
+                endBlock, false);
+    }
 
     /** A table without parameter filters nor end block. */
     public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,

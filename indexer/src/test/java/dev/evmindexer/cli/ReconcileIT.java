@@ -33,7 +33,7 @@ class ReconcileIT {
                     Map.of("url", faithful.url(), "max_block_range", "20")),
                     Map.of("reconcile", "all", "reconcile_rps", "200"), metrics);
             run.awaitTipPhase(0, Duration.ofSeconds(60));
-            awaitReconciled(run, Duration.ofSeconds(90));
+            run.awaitReconciled(Duration.ofSeconds(90));
             run.awaitInSync(Duration.ofSeconds(30));
             assertNull(run.halted(), run.status());
             assertTrue(faulty.injected(Fault.DROPPED_LOG) > 0, "the fault was injected: " + faulty);
@@ -65,7 +65,7 @@ class ReconcileIT {
             run.startDaemon(List.of(Map.of("url", faulty.url(), "max_block_range", "20")),
                     Map.of("reconcile", "all", "reconcile_rps", "200"), metrics);
             run.awaitTipPhase(0, Duration.ofSeconds(60));
-            awaitReconciled(run, Duration.ofSeconds(90));
+            run.awaitReconciled(Duration.ofSeconds(90));
             run.awaitInSync(Duration.ofSeconds(30));
             assertTrue(faulty.injected(Fault.DROPPED_LOG) > 0, "the fault was injected: " + faulty);
             Map<String, Double> byEndpoint = new HashMap<>();
@@ -77,23 +77,5 @@ class ReconcileIT {
             assertTrue(byEndpoint.values().stream().mapToDouble(Double::doubleValue).sum() > 0,
                     "differences were found: " + byEndpoint);
         }
-    }
-
-    /** Waits (bounded) until the table's reconciled multirange, as {@code status} reads it, is all of [0, F]. */
-    private static void awaitReconciled(DevChainRun run, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        String[] r = {"{}", "-1"};
-        while (System.nanoTime() < deadline) {
-            try {
-                r = run.reconciled();
-                long f = Long.parseLong(r[1]);
-                if (f > 0 && r[0].equals("{[0," + (f + 1) + ")}")) return;
-            } catch (RuntimeException notYet) {
-                // not migrated yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("not reconciled up to the finalized block within " + timeout + ": reconciled "
-                + r[0] + ", finalized " + r[1] + ", " + run.status());
     }
 }
