@@ -69,9 +69,9 @@ class ReconciledViewIT {
             }
             assertNull(run.halted(), run.status());
             Map<String, Double> byEndpoint = mismatches(metrics);
-            System.out.printf("reconciled-view blocks=%d logs_per_block=%d drop=%.2f injected=%s samples=%d "
+            System.out.printf("reconciled-view blocks=%d logs_per_block=%d drop=%.2f faulty_getlogs=%d faithful_getlogs=%d injected=%s samples=%d "
                     + "reconciled_view_reads_missing_rows=%d default_view_reads_missing_rows=%d mismatches=%s seconds=%.1f%n",
-                    run.chain.head(), logs, drop, faulty.injected(), sampler.samples.get(), sampler.violations.size(),
+                    run.chain.head(), logs, drop, faulty.getLogsRanges().size(), faithful.getLogsRanges().size(), faulty.injected(), sampler.samples.get(), sampler.violations.size(),
                     sampler.plainMissing.get(), byEndpoint, (System.nanoTime() - started) / 1e9);
             assertEquals(List.of(), sampler.violations, "no read of the reconciled view missed a row");
             assertTrue(faulty.injected(Fault.DROPPED_LOG) > 0, "the fault was injected: " + faulty);
