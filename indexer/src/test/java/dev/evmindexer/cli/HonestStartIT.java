@@ -10,7 +10,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.evmindexer.daemon.Daemon;
 import dev.evmindexer.devchain.DevChain;
 import dev.evmindexer.devchain.DevChainServer;
-import dev.evmindexer.eth.Address;
 import dev.evmindexer.ops.IndexerMetrics;
 import dev.evmindexer.ops.OpsRuntime;
 import dev.evmindexer.testsupport.TestPostgres;
@@ -60,29 +59,12 @@ class HonestStartIT {
         try (DevChainServer server = DevChainServer.start(chain, new InetSocketAddress("127.0.0.1", 0))) {
             String htmlUrl = "http://127.0.0.1:" + html.getAddress().getPort() + "/v2/SECRETKEY";
             String unavailableUrl = "http://127.0.0.1:" + unavailable.getAddress().getPort() + "/key/SECRETKEY";
-            Path cfg = dir.resolve("indexer.yaml");
-            Files.writeString(cfg, """
-                    database:
-                      url: "%s"
-                      user: %s
-                    chains:
-                      - name: dev
-                        chain_id: 1337
-                        rpc: ["%s", "%s", "%s"]
-                        finality: 0
-                        poll_interval: 100ms
-                    sources:
-                      - name: tokens
-                        chain: dev
-                        addresses: [%s]
-                        events:
-                          - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
-                            table: transfers
-                    """.formatted(url, TestPostgres.user(), htmlUrl, unavailableUrl, server.url(),
-                    String.join(", ", DevChain.TOKENS.stream().map(Address::hex).toList())));
+            Path cfg = DevChainTables.config(dir, url, TestPostgres.user(), htmlUrl, "      - url: " + unavailableUrl
+                    + "\n      - url: " + server.url() + "\n    poll_interval: 100ms\n");
             Process daemon = launch(cfg);
             try {
                 ChainCheck.await(Duration.ofSeconds(90), () -> daemon.isAlive() && tip(url) == chain.head());
+                DevChainTables.assertEqualsChain(url, TestPostgres.user(), chain);
                 ChainCheck.await(Duration.ofSeconds(30), () -> warnings(htmlUrl).size() == 1 && warnings(unavailableUrl).size() == 1);
             } finally {
                 daemon.destroy();
