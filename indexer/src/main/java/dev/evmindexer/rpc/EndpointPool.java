@@ -410,7 +410,7 @@ final class EndpointPool implements AutoCloseable {
         }
         if (served != chainId) {
             String reason = "endpoint " + e.name() + " of chain " + chainName + " serves chain id " + served
-                    + " (its eth_chainId answer: \"" + Hex.quantity(served) + "\"), expected " + chainId;
+                    + ", expected " + chainId;
             e.health().disable(reason);
             log.error("chain {}: {}; it is never used", chainName, reason);
             return reason;
