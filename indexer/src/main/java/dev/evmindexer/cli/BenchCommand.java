@@ -105,6 +105,14 @@ final class BenchCommand implements Callable<Integer> {
             + "table, e.g. tx_from (see the README: each costs calls per block with rows); default none")
     List<String> fields = List.of();
 
+    @Option(names = "--reconcile", description = "devchain mode: after the backfill, the daemon with reconcile: all in "
+            + "its own JVM, timed until every backfilled block is reconciled (re-fetched and compared)")
+    boolean reconcile;
+
+    @Option(names = "--reconcile-rps", paramLabel = "R", defaultValue = "" + dev.evmindexer.config.Reconcile.DEFAULT_RPS,
+            description = "with --reconcile: reconcile_rps of the chain (default ${DEFAULT-VALUE})")
+    double reconcileRps;
+
     @Spec
     CommandSpec spec;
 
@@ -167,6 +175,12 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 double rate = events / run.seconds;
                 double copyRate = events / ceiling;
+                if (reconcile) {
+                    Files.writeString(cfg, config(jdbc, pg, chainId, url, range > 0 ? "        max_block_range: " + range + "\n" : "",
+                            "    reconcile: all\n    reconcile_rps: " + reconcileRps + "\n", addresses) + "ops:\n  port: 0\n");
+                    return BenchReconcile.report(out, BenchReconcile.run(cfg, jdbc, pg, work.resolve("reconcile.log"), heap()),
+                            run.seconds, run.peakRssKb, events, reconcileRps);
+                }
                 out.printf("bench: events=%d seconds=%.2f events_per_s=%.0f copy_rows_per_s=%.0f ratio=%.2f peak_rss_mb=%d%s%n",
                         events, run.seconds, rate, copyRate, rate / copyRate, run.peakRssKb / 1024, fieldsNote());
                 return 0;
@@ -391,14 +405,19 @@ final class BenchCommand implements Callable<Integer> {
 
     /** {@code backfill --from 0 --to last} of this jar in its own JVM with heap {@code xmx}, output to {@code log}. */
     static Process startBackfill(Path cfg, long last, Path log, String xmx) throws Exception {
+        return start(log, xmx, "backfill", "--config", cfg.toString(), "--from", "0", "--to", Long.toString(last));
+    }
+
+    /** This jar's command {@code args} in its own JVM with heap {@code xmx}, output and errors to {@code log}. */
+    static Process start(Path log, String xmx, String... args) throws Exception {
         Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = List.of(java, "-Xmx" + xmx, "-jar", jar.toString(), "backfill", "--config", cfg.toString(),
-                "--from", "0", "--to", Long.toString(last));
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Xmx" + xmx, "-jar", jar.toString()));
+        cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    private static long vmHwmKb(Path status) {
+    static long vmHwmKb(Path status) {
         try {
             for (String line : Files.readAllLines(status)) {
                 if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));

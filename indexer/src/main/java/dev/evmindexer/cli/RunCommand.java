@@ -131,9 +131,12 @@ final class RunCommand implements Callable<Integer> {
             if (c.chain().reconcile().enabled()) daemon.add(reconcileLoop(w, c, rpc, router, metrics));
             if (metrics != null) {
                 metrics.bindLoop(loop.status());
-                // every endpoint down: steps fail and no call has been answered for a few polls (at least 10 s)
+                // every endpoint down: steps fail and no call has been answered for a few polls (at least 10 s); steps
+                // failing on the database make no calls, so they say nothing about the endpoints
                 long quietNanos = Math.max(java.time.Duration.ofSeconds(10).toNanos(), 3 * c.chain().pollInterval().toNanos());
-                m.rpcAnswering(() -> loop.status().lastError() == null || rpc.sinceLastAnswer().toNanos() < quietNanos);
+                m.rpcAnswering(() -> loop.status().lastError() == null
+                        || loop.status().lastErrorKind() == dev.evmindexer.daemon.Failures.Kind.DATABASE
+                        || rpc.sinceLastAnswer().toNanos() < quietNanos);
             }
         }
         daemon.start();

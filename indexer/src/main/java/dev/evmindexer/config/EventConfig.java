@@ -18,10 +18,12 @@ import java.util.Objects;
  * @param line      1-based line of this entry in the config
  * @param filter    conditions on parameters, in config order (checked against the event by the caller)
  * @param fields    extra columns from the log's transaction, receipt or block ({@code fields:}), in config order, each once
+ * @param reconciledView {@code finalized_view: reconciled}: the table's {@code _finalized} view shows only rows
+ *                  reconciliation has confirmed (checked against the chain's {@code reconcile} by the caller)
  */
 public record EventConfig(String signature, Path abi, String name, String table, Map<String, String> columns,
                           java.util.List<java.util.List<String>> indexes, int line, java.util.List<Filter> filter,
-                          java.util.List<TxField> fields) {
+                          java.util.List<TxField> fields, boolean reconciledView) {
     /**
      * {@code filter: {param: value}} or {@code {param: [v1, v2]}}: the parameter must equal one of the values, kept as
      * written (parsed against the parameter's type by the caller, which names {@code line}).
@@ -33,10 +35,10 @@ public record EventConfig(String signature, Path abi, String name, String table,
         }
     }
 
-    /** An event without transaction fields. */
+    /** An event without transaction fields, its {@code _finalized} view showing every finalized row. */
     public EventConfig(String signature, Path abi, String name, String table, Map<String, String> columns,
             java.util.List<java.util.List<String>> indexes, int line, java.util.List<Filter> filter) {
-        this(signature, abi, name, table, columns, indexes, line, filter, java.util.List.of());
+        this(signature, abi, name, table, columns, indexes, line, filter, java.util.List.of(), false);
     }
 
     public EventConfig(String signature, Path abi, String name, String table, Map<String, String> columns,

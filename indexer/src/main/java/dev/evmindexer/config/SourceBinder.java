@@ -14,7 +14,9 @@ final class SourceBinder {
     static final List<String> KEYS = List.of("name", "chain", "addresses", "start_block", "end_block", "abi", "events",
             "table_pattern");
     static final List<String> EVENT_KEYS = List.of("signature", "abi", "name", "table", "columns", "indexes", "filter",
-            "fields");
+            "fields", "finalized_view");
+    /** {@code finalized_view}: what the table's {@code _finalized} view shows (the default first). */
+    static final List<String> FINALIZED_VIEWS = List.of("finalized", "reconciled");
     /** What {@code events: all} is spelled as. */
     static final String ALL = "all";
     /** Suffix of the view the store creates next to each event table. */
@@ -142,9 +144,20 @@ final class SourceBinder {
             }
             for (String chain : chains) claims.claimTable(table, chain, tableTree);
             out.add(new EventConfig(signature, abi, eventName, table, columns(e.get("columns")), indexes(e.get("indexes")),
-                    entry.line(), filter(e.get("filter")), fields(e.get("fields"))));
+                    entry.line(), filter(e.get("filter")), fields(e.get("fields")), reconciledView(e.get("finalized_view"))));
         }
         return out;
+    }
+
+    /** {@code finalized_view: finalized} (the default) or {@code reconciled}. */
+    private static boolean reconciledView(Optional<Tree> tree) throws ConfigException {
+        if (tree.isEmpty()) return false;
+        String v = tree.get().text().strip();
+        if (!FINALIZED_VIEWS.contains(v)) {
+            throw tree.get().error("expected \"finalized\" (rows at or below the finalized block, the default) or "
+                    + "\"reconciled\" (only rows reconciliation confirmed), got " + Tree.show(v));
+        }
+        return v.equals("reconciled");
     }
 
     /** {@code columns:}: generated column name to the name to use instead. Both are checked when the event is known. */

@@ -119,8 +119,8 @@ public final class ChainLoop implements Runnable {
 
     private void onFailure(String chain, Throwable e) {
         status.errors.incrementAndGet();
-        status.lastError(Failures.describe(e));
         Failures.Kind kind = Failures.classify(e);
+        status.lastError(Failures.describe(e), kind);
         if (kind == Failures.Kind.LEASE) {
             log.warn("lease.fenced chain={} cause=\"{}\"", chain, Failures.describe(e));
             lease.fenced();

@@ -13,6 +13,7 @@ public final class ChainStatus {
     public final AtomicLong errors = new AtomicLong();
     private volatile String halted;
     private volatile String lastError;
+    private volatile Failures.Kind lastErrorKind;
     private volatile long lastProgressNanos = System.nanoTime();
     private volatile long stepStartedNanos;
     private volatile boolean inStep;
@@ -52,7 +53,17 @@ public final class ChainStatus {
         return lastError;
     }
 
+    /** What the last error was (null with it): a database error says nothing about the chain's nodes. */
+    public Failures.Kind lastErrorKind() {
+        return lastErrorKind;
+    }
+
     void lastError(String e) {
+        lastError(e, null);
+    }
+
+    void lastError(String e, Failures.Kind kind) {
+        this.lastErrorKind = e == null ? null : kind;
         this.lastError = e;
     }
 

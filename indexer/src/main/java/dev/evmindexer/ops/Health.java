@@ -124,7 +124,7 @@ public final class Health {
         for (ChainMetrics m : chains.values()) {
             String leader = leaderOf(m);
             if (leader != null) standby = true; // another process leads the chain: nothing here to lag, nothing wrong
-            List<String> why = chainProblems(m);
+            List<String> why = chainProblems(m, db);
             Map<String, Object> c = new LinkedHashMap<>();
             c.put("ready", why.isEmpty());
             c.put("role", leader == null ? "leader" : "standby");
@@ -150,10 +150,19 @@ public final class Health {
      * lately, no head yet or too far behind, its loop stopped; then the loop's last error, if any.
      */
     List<String> chainProblems(ChainMetrics m) {
+        return chainProblems(m, true);
+    }
+
+    /**
+     * As {@link #chainProblems(ChainMetrics)}; with the database away ({@code !dbAnswers}) the chain waits for it, which
+     * is said instead of judging the RPC endpoints: a loop failing on the database makes no calls to them.
+     */
+    private List<String> chainProblems(ChainMetrics m, boolean dbAnswers) {
         List<String> why = new ArrayList<>();
         if (leaderOf(m) == null) { // a standby has nothing to lag and nothing wrong
             if (m.haltedReason() != null) why.add("halted: " + m.haltedReason());
-            if (!m.rpcAnswering()) why.add("no RPC endpoint has answered lately: every endpoint is down or failing");
+            if (!dbAnswers) why.add("waiting for the database, which does not answer");
+            else if (!m.rpcAnswering()) why.add("no RPC endpoint has answered lately: every endpoint is down or failing");
             if (m.head() < 0) why.add("no head seen from the node yet");
             else if (m.lagBlocks() > maxLagBlocks) why.add(m.lagBlocks() + " blocks behind the head (limit " + maxLagBlocks + ")");
         }

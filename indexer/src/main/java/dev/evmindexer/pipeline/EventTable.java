@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param endBlock the last block followed ({@link #NO_END}: none); the table is complete once covered up to it
  * @param fields   extra columns from each row's transaction, receipt or block ({@code fields:}), after the
  *                 parameters' columns, filled by {@link TxColumns}
+ * @param reconciledView the {@code _finalized} view shows only the rows below the first block not yet reconciled
+ *                 ({@code finalized_view: reconciled}; ARCHITECTURE.md, invariant 9), not all finalized rows
  */
 public record EventTable(
         String schema,
@@ -32,16 +34,17 @@ public record EventTable(
         List<List<String>> indexes,
         List<ParamFilter> params,
         long endBlock,
-        List<TxField> fields) {
+        List<TxField> fields,
+        boolean reconciledView) {
     /** {@link #endBlock} of a table followed for ever. */
     public static final long NO_END = Long.MAX_VALUE;
 
-    /** A table without transaction fields. */
+    /** A table without transaction fields whose {@code _finalized} view shows every finalized row. */
     public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,
             EventSignature signature, EventDecoder decoder, String definitionHash, List<List<String>> indexes,
             List<ParamFilter> params, long endBlock) {
         this(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash, indexes, params,
-                endBlock, List.of());
+                endBlock, List.of(), false);
     }
 
     /** A table without parameter filters nor end block. */
@@ -83,7 +86,7 @@ public record EventTable(
     /** This table with another schema and name, for a scratch table shaped like it. */
     public EventTable renamed(String schema, String name) {
         return new EventTable(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash,
-                indexes, params, endBlock, fields);
+                indexes, params, endBlock, fields, reconciledView);
     }
 
     /** {@code schema.table}, unquoted, for messages and the coverage key. */

@@ -143,6 +143,10 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
         String cb = columnList(b);
         if (!ca.equals(cb)) out.add("columns " + ca + " there, " + cb + " here");
         if (!a.indexes().equals(b.indexes())) out.add("indexes " + a.indexes() + " there, " + b.indexes() + " here");
+        if (a.reconciledView() != b.reconciledView()) {
+            out.add("finalized_view " + (a.reconciledView() ? "reconciled" : "finalized") + " there, "
+                    + (b.reconciledView() ? "reconciled" : "finalized") + " here (one view serves both)");
+        }
         return String.join("; ", out);
     }
 
@@ -164,7 +168,7 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
         List<EventTable> out = new ArrayList<>();
         for (EventSignature sig : events) {
             String table = s.tablePattern().replace(SourceConfig.EVENT_PLACEHOLDER, Names.snakeCase(sig.name()));
-            out.add(build(config, c, s, sig, table, Map.of(), List.of(), List.of(), List.of(), s.line(), key + ".events",
+            out.add(build(config, c, s, sig, table, Map.of(), List.of(), List.of(), List.of(), false, s.line(), key + ".events",
                     key + ".table_pattern"));
         }
         return out;
@@ -191,13 +195,19 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
                 throw new ConfigException(config.origin(), e.line(), sigKey, ex.getMessage() + " (" + abi + ")");
             }
         }
-        return build(config, c, s, sig, e.table(), e.columns(), e.indexes(), e.filter(), e.fields(), e.line(), sigKey,
-                key + ".table");
+        if (e.reconciledView() && c.reconcile().fraction() < 1) {
+            throw new ConfigException(config.origin(), e.line(), key + ".finalized_view", "reconciled shows the rows "
+                    + "reconciliation confirmed, so it needs every range reconciled: chain " + c.name() + " has reconcile: "
+                    + c.reconcile().describe() + "; set reconcile: all there (with two or more endpoints for exact data), "
+                    + "or drop finalized_view");
+        }
+        return build(config, c, s, sig, e.table(), e.columns(), e.indexes(), e.filter(), e.fields(), e.reconciledView(),
+                e.line(), sigKey, key + ".table");
     }
 
     private static EventTable build(IndexerConfig config, ChainConfig c, SourceConfig s, EventSignature sig, String table,
             Map<String, String> renames, List<List<String>> indexes, List<EventConfig.Filter> filters, List<TxField> fields,
-            int line, String sigKey, String tableKey) throws ConfigException {
+            boolean reconciledView, int line, String sigKey, String tableKey) throws ConfigException {
         EventDecoder decoder;
         try {
             decoder = new EventDecoder(sig);
@@ -245,7 +255,7 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
         fields.forEach(f -> columns.add(EventTable.fieldColumn(f)));
         return new EventTable(config.database().schema(), table, c.chainId(), s.name(), s.startBlock(), filter,
                 sig, decoder, definitionHash(c.chainId(), sig, s.addresses(), columns, params), indexes, params,
-                s.endBlock(), fields);
+                s.endBlock(), fields, reconciledView);
     }
 
     private static List<EventSignature> readAbi(IndexerConfig config, Path file, int line, String key,

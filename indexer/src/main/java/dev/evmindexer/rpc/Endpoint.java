@@ -257,8 +257,14 @@ final class Endpoint implements AutoCloseable {
         } catch (IOException e) {
             throw new TransportException(e);
         }
-        try (in) {
-            return reader.read(in);
+        AnswerPrefix answer = new AnswerPrefix(in);
+        try (answer) {
+            return reader.read(answer);
+        } catch (RpcFault f) {
+            // not JSON-RPC at all (an HTML page, plain text): say what came instead, so the operator sees the proxy's
+            // or provider's own words (the URL's path, where keys live, scrubbed as in every message)
+            if (f.getClass() != RpcFault.class || answer.looksLikeJson()) throw f;
+            throw new RpcFault(f.kind(), f.getMessage() + "; its answer began " + HttpErrors.scrub(answer.shown(), spec.url(), name));
         } catch (IOException e) {
             if (HttpErrors.isTimeout(e)) throw new TransportException(e);
             throw new RpcFault(RpcFault.Kind.CUT_OFF, name + " cut its answer off mid-way (" + e.getClass().getSimpleName()

@@ -63,6 +63,8 @@ final class EndpointPool implements AutoCloseable {
     private final OkHttpClient http;
     private final Hedging hedging;
     private final AtomicLong lastAllDownLog = new AtomicLong(Long.MIN_VALUE);
+    /** Per endpoint, the last bad {@code eth_chainId} answer logged at WARN (the same one again only at DEBUG). */
+    private final java.util.Map<String, String> warned = new java.util.concurrent.ConcurrentHashMap<>();
     /** When a call last succeeded (clock nanos). */
     private final AtomicLong lastSuccess;
     private volatile boolean stopping;
@@ -395,8 +397,14 @@ final class EndpointPool implements AutoCloseable {
         } catch (RuntimeException ex) {
             String cause = ex instanceof RpcFault ? ex.getMessage() : e.name() + " gave a malformed eth_chainId";
             Duration out = e.health().failed();
-            log.debug("chain {}: endpoint {} not reachable (next try in {} ms): {}", chainName, e.name(),
-                    out.toMillis(), cause);
+            if (answeredGarbage(ex) && !cause.equals(warned.put(e.name(), cause))) {
+                // it answers, but not as a node: a proxy's error page, a login form, another service on that port
+                log.warn("chain {}: endpoint {} answered eth_chainId, but not as a node does: {}; kept out of rotation, "
+                        + "tried again in {} ms", chainName, e.name(), cause, out.toMillis());
+            } else {
+                log.debug("chain {}: endpoint {} not reachable (next try in {} ms): {}", chainName, e.name(),
+                        out.toMillis(), cause);
+            }
             if (unreachable != null) unreachable.add(cause);
             return null;
         }
@@ -410,6 +418,16 @@ final class EndpointPool implements AutoCloseable {
         e.health().verified();
         log.info("chain {}: endpoint {} serves chain id {}, in rotation", chainName, e.name(), chainId);
         return null;
+    }
+
+    /**
+     * Whether a failed {@code eth_chainId} had an answer that is not a node's: not JSON-RPC, or an HTTP error status
+     * with a body (its first bytes are in the message), as opposed to no answer at all (refused, timed out).
+     */
+    private static boolean answeredGarbage(RuntimeException ex) {
+        if (!(ex instanceof RpcFault f)) return true;
+        return f.kind() == RpcFault.Kind.ERROR_ANSWER || f.kind() == RpcFault.Kind.BAD_ANSWER
+                || f.kind() == RpcFault.Kind.TRANSPORT && f.getMessage().contains(": HTTP ");
     }
 
     private void verifyAtStart() {

@@ -46,14 +46,21 @@ public final class TableDdl {
     /**
      * Each chain's rows at or below that chain's finalized-and-contiguously-covered block
      * ({@code indexer.finalized_through}, per chain: a table may hold several chains' rows, each with its own F
-     * and coverage). Bounded per chain, the primary key {@code (chain_id, block_number, ...)} serves it.
+     * and coverage). With {@code finalized_view: reconciled} ({@link EventTable#reconciledView}), only up to the
+     * block before the first one not yet reconciled from {@code start_block} (ARCHITECTURE.md, invariant 9): rows a
+     * node may have left out are never shown as final before another answer confirmed them. Either way a prefix,
+     * bounded per chain, so the primary key {@code (chain_id, block_number, ...)} serves it.
      */
     public static String createView(EventTable t) {
+        String through = "indexer.finalized_through(e.table_schema, e.table_name, e.chain_id)";
+        if (t.reconciledView()) {
+            through = "least(" + through + ", coalesce((SELECT upper(g) - 1 FROM unnest(e.reconciled) g "
+                    + "WHERE g @> e.start_block), e.start_block - 1))";
+        }
         return "CREATE OR REPLACE VIEW " + Sql.qualified(t.schema(), t.name() + "_finalized") + " AS SELECT r.* FROM "
                 + "indexer.event_tables e CROSS JOIN LATERAL (SELECT * FROM " + Sql.qualified(t.schema(), t.name())
-                + " x WHERE x.chain_id = e.chain_id AND x.block_number <= indexer.finalized_through(e.table_schema, "
-                + "e.table_name, e.chain_id)) r WHERE e.table_schema = " + literal(t.schema()) + " AND e.table_name = "
-                + literal(t.name());
+                + " x WHERE x.chain_id = e.chain_id AND x.block_number <= " + through + ") r WHERE e.table_schema = "
+                + literal(t.schema()) + " AND e.table_name = " + literal(t.name());
     }
 
     /**

@@ -38,8 +38,13 @@ final class DevChainRun implements AutoCloseable {
     private Daemon daemon;
 
     DevChainRun(int finalityDepth, int blocks, long seed) throws Exception {
+        this(finalityDepth, blocks, 3, seed);
+    }
+
+    /** A devchain of {@code blocks} blocks of {@code logsPerBlock} logs each (about 9 in 10 of them transfers). */
+    DevChainRun(int finalityDepth, int blocks, int logsPerBlock, long seed) throws Exception {
         chain = new DevChain(CHAIN_ID, finalityDepth);
-        chain.pregenerate(blocks, 3, new Random(seed));
+        chain.pregenerate(blocks, logsPerBlock, new Random(seed));
         server = DevChainServer.start(chain, new InetSocketAddress("127.0.0.1", 0));
     }
 
@@ -56,6 +61,16 @@ final class DevChainRun implements AutoCloseable {
     /** As {@link #startDaemon(List, Map)}, reporting to {@code metrics} (null: none). */
     void startDaemon(List<Map<String, String>> rpcs, Map<String, String> chainKeys,
             dev.evmindexer.ops.IndexerMetrics metrics) throws Exception {
+        startDaemon(rpcs, chainKeys, metrics, "");
+    }
+
+    /**
+     * As {@link #startDaemon(List, Map, dev.evmindexer.ops.IndexerMetrics)}, with {@code events} (YAML lines indented
+     * for the source's events list, e.g. more keys of the {@code transfers} entry, or more entries) after the
+     * {@code transfers} entry.
+     */
+    void startDaemon(List<Map<String, String>> rpcs, Map<String, String> chainKeys,
+            dev.evmindexer.ops.IndexerMetrics metrics, String events) throws Exception {
         StringBuilder extra = new StringBuilder();
         chainKeys.forEach((k, v) -> extra.append("    ").append(k).append(": ").append(v).append('\n'));
         StringBuilder rpc = new StringBuilder();
@@ -87,7 +102,7 @@ final class DevChainRun implements AutoCloseable {
                     events:
                       - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
                         table: transfers
-                """.formatted(dbUrl, user, CHAIN_ID, rpc, extra, addresses);
+                %s""".formatted(dbUrl, user, CHAIN_ID, rpc, extra, addresses, events);
         wiring = Wiring.of(ConfigLoader.parse(yaml, "fault-test", Map.of()));
         wiring.openDatabase("fault test");
         daemon = RunCommand.start(wiring, metrics);
@@ -109,9 +124,15 @@ final class DevChainRun implements AutoCloseable {
 
     /** The canonical transfers the table must hold, up to the head. */
     List<String> expectedRows() {
+        return expectedRows(chain.head());
+    }
+
+    /** The canonical transfers of blocks up to {@code to}, as {@link #rows} shows them. */
+    List<String> expectedRows(long to) {
         EventTable table = wiring.plan.allTables().get(0);
         List<String> out = new ArrayList<>();
-        for (Log l : chain.logs(0, chain.head())) {
+        if (to < 0) return out;
+        for (Log l : chain.logs(0, to)) {
             if (!table.wants(l) || l.topics().size() != 3) continue;
             out.add(l.blockNumber() + "/" + l.logIndex() + " " + l.blockHash().hex() + " " + l.txHash().hex() + " "
                     + l.address().hex() + " 0x" + l.topics().get(1).hex().substring(26) + " 0x"
@@ -121,9 +142,19 @@ final class DevChainRun implements AutoCloseable {
     }
 
     List<String> tableRows() throws SQLException {
-        try (Connection c = DriverManager.getConnection(dbUrl, user, null);
-                ResultSet rs = c.createStatement().executeQuery("SELECT block_number, log_index, block_hash, tx_hash, "
-                        + "address, \"from\", \"to\", value FROM transfers ORDER BY block_number, log_index")) {
+        try (Connection c = connect()) {
+            return rows(c, "transfers");
+        }
+    }
+
+    Connection connect() throws SQLException {
+        return DriverManager.getConnection(dbUrl, user, null);
+    }
+
+    /** The rows of {@code relation} (the table or a view of it), in the form of {@link #expectedRows}. */
+    static List<String> rows(Connection c, String relation) throws SQLException {
+        try (ResultSet rs = c.createStatement().executeQuery("SELECT block_number, log_index, block_hash, tx_hash, "
+                        + "address, \"from\", \"to\", value FROM " + relation + " ORDER BY block_number, log_index")) {
             List<String> out = new ArrayList<>();
             while (rs.next()) {
                 out.add(rs.getLong(1) + "/" + rs.getLong(2) + " " + Hex.encode(rs.getBytes(3)) + " " + Hex.encode(rs.getBytes(4))
@@ -188,6 +219,24 @@ final class DevChainRun implements AutoCloseable {
         var s = dev.evmindexer.store.StatusQueries.snapshot(wiring.database.dataSource(), List.of(CHAIN_ID)).get(0);
         return s.tables().isEmpty() ? new String[] {"{}", "-1"}
                 : new String[] {s.tables().get(0).reconciled(), Long.toString(s.finalized())};
+    }
+
+    /** Waits (bounded) until the table's reconciled multirange, as {@code status} reads it, is all of [0, F]. */
+    void awaitReconciled(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        String[] r = {"{}", "-1"};
+        while (System.nanoTime() < deadline) {
+            try {
+                r = reconciled();
+                long f = Long.parseLong(r[1]);
+                if (f > 0 && r[0].equals("{[0," + (f + 1) + ")}")) return;
+            } catch (RuntimeException notYet) {
+                // not migrated yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("not reconciled up to the finalized block within " + timeout + ": reconciled "
+                + r[0] + ", finalized " + r[1] + ", " + status());
     }
 
     String status() {

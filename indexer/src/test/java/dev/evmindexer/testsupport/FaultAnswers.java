@@ -171,6 +171,13 @@ final class FaultAnswers {
         }
         dropBloomVisibleLogs(request.path("params").path(0), logs);
         dropOneLog(request.path("params").path(0), logs);
+        dropOneTipLog(request.path("params").path(0), logs);
+    }
+
+    /** Leaves one log out of an answer by block hash that has two or more (the rest still fits the bloom). */
+    private void dropOneTipLog(JsonNode filter, ArrayNode logs) {
+        if (!filter.has("blockHash") || logs.size() < 2 || !proxy.draw(FaultProxy.Fault.DROPPED_TIP_LOG)) return;
+        logs.remove(proxy.nextInt(logs.size()));
     }
 
     /**

@@ -35,8 +35,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * wrong {@code blockHash} or miss logs; each {@code eth_getBlockReceipts} answer may miss a log (the later logs renumbered,
  * so that only a receipts-root proof can tell); each {@code eth_getLogs} answer may silently leave one log out
  * ({@link Fault#DROPPED_LOG}, outside the range's last block: no bloom check sees it, only reconciliation does);
- * each {@code eth_getBlockReceipts} or {@code eth_getBlockByHash} answer may name other transaction hashes
- * ({@link Fault#WRONG_TX_HASH}) than the block's logs. Two faults are not random: {@link #lag} makes the node look N blocks behind
+ * each answer by block hash with two or more logs may leave one out ({@link Fault#DROPPED_TIP_LOG}: the tip phase's,
+ * found only once the block is final and reconciled); each {@code eth_getBlockReceipts} or {@code eth_getBlockByHash}
+ * answer may name other transaction hashes ({@link Fault#WRONG_TX_HASH}) than the block's logs. Two faults are not random: {@link #lag} makes the node look N blocks behind
  * (consistently: head, blocks, logs), and {@link #rangeLimit} refuses {@code eth_getLogs} ranges over K blocks in
  * a given provider's words. Every injected fault is counted ({@link #injected}). Thread-safe.
  *
@@ -48,7 +49,7 @@ public final class FaultProxy implements AutoCloseable {
     /** The faults this proxy can inject. */
     public enum Fault {
         TOO_MANY_REQUESTS, TIMEOUT, DROP_MID_BODY, INVALID_JSON, FORK_HEADER, WRONG_LOG_BLOCK_HASH, MISSING_LOGS,
-        LAG, RANGE_LIMIT, DROPPED_RECEIPT_LOG, DROPPED_LOG, WRONG_TX_HASH
+        LAG, RANGE_LIMIT, DROPPED_RECEIPT_LOG, DROPPED_LOG, DROPPED_TIP_LOG, WRONG_TX_HASH
     }
 
     private final URI upstream;
@@ -241,7 +242,10 @@ public final class FaultProxy implements AutoCloseable {
         return List.copyOf(spans);
     }
 
-    /** {@code [fromBlock, toBlock]} of every {@code eth_getLogs} request passed on, in arrival order. */
+    /**
+     * {@code [fromBlock, toBlock, arrival]} of every {@code eth_getLogs} request passed on, in arrival order
+     * ({@code arrival}: {@link System#nanoTime} when the request came in).
+     */
     public List<long[]> getLogsRanges() {
         return List.copyOf(ranges);
     }
@@ -257,7 +261,7 @@ public final class FaultProxy implements AutoCloseable {
             JsonNode filter = r.path("params").path(0);
             if (r.path("method").asText().equals("eth_getLogs") && filter.has("fromBlock") && filter.has("toBlock")) {
                 spans.add(quantity(filter.get("toBlock")) - quantity(filter.get("fromBlock")) + 1);
-                ranges.add(new long[] {quantity(filter.get("fromBlock")), quantity(filter.get("toBlock"))});
+                ranges.add(new long[] {quantity(filter.get("fromBlock")), quantity(filter.get("toBlock")), System.nanoTime()});
             }
         }
     }
