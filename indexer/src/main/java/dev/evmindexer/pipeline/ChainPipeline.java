@@ -71,7 +71,13 @@ public final class ChainPipeline {
 
         Heads heads = source.heads();
         long f = Math.max(state.finalized(), settings.finalizedFrom(heads));
-        if (f > state.finalized()) store.advanceFinalized(chainId, f);
+        if (f > state.finalized()) {
+            store.advanceFinalized(chainId, f);
+            // The stored headers F just passed become final, and the highest of them the anchor every walk-back stops
+            // at. They were the node's when written, but a daemon that fell behind may have missed a reorg of them
+            // since (a reorg above the old F): the one at min(F, tip) must still be the node's before it is final.
+            tipVerified = false;
+        }
 
         Optional<BlockHeader> tip = store.tip(chainId);
         if (tip.isPresent() && tip.get().number() < f) {
