@@ -109,7 +109,7 @@ public final class AbiJson {
                 throw new AbiException("bad array suffix " + suffix + " in " + TypeParser.describe(paramName));
             }
             String digits = suffix.substring(i + 1, close);
-            if (!digits.isEmpty() && (!digits.matches("[1-9][0-9]{0,8}"))) {
+            if (!digits.isEmpty() && !digits.matches("[1-9][0-9]{0,8}")) {
                 throw new AbiException("bad array length " + digits + " in " + TypeParser.describe(paramName));
             }
             t = new AbiType.ArrayType(t, digits.isEmpty() ? AbiType.ArrayType.DYNAMIC : Integer.parseInt(digits));

@@ -39,23 +39,23 @@ public sealed interface AbiType {
     }
 
     record AddressType() implements AbiType {
-        public String canonical() { return "address"; }
-        public boolean dynamic() { return false; }
-        public String sqlType() { return "bytea"; }
+        @Override public String canonical() { return "address"; }
+        @Override public boolean dynamic() { return false; }
+        @Override public String sqlType() { return "bytea"; }
     }
 
     record BoolType() implements AbiType {
-        public String canonical() { return "bool"; }
-        public boolean dynamic() { return false; }
-        public String sqlType() { return "boolean"; }
+        @Override public String canonical() { return "bool"; }
+        @Override public boolean dynamic() { return false; }
+        @Override public String sqlType() { return "boolean"; }
     }
 
     /** uintN, N in 8..256 step 8. Up to 56 bits fits int8; uint64 needs numeric(20,0). */
     record UintType(int bits) implements AbiType {
         public UintType { checkBits(bits); }
-        public String canonical() { return "uint" + bits; }
-        public boolean dynamic() { return false; }
-        public String sqlType() { return bits <= 56 ? "int8" : bits == 64 ? "numeric(20,0)" : "numeric(78,0)"; }
+        @Override public String canonical() { return "uint" + bits; }
+        @Override public boolean dynamic() { return false; }
+        @Override public String sqlType() { return bits <= 56 ? "int8" : bits == 64 ? "numeric(20,0)" : "numeric(78,0)"; }
         /** True when values are {@code Long}, false when {@code BigInteger}. */
         public boolean fitsLong() { return bits <= 56; }
     }
@@ -63,9 +63,9 @@ public sealed interface AbiType {
     /** intN, N in 8..256 step 8, two's complement. Up to 64 bits fits int8. */
     record IntType(int bits) implements AbiType {
         public IntType { checkBits(bits); }
-        public String canonical() { return "int" + bits; }
-        public boolean dynamic() { return false; }
-        public String sqlType() { return bits <= 64 ? "int8" : "numeric(78,0)"; }
+        @Override public String canonical() { return "int" + bits; }
+        @Override public boolean dynamic() { return false; }
+        @Override public String sqlType() { return bits <= 64 ? "int8" : "numeric(78,0)"; }
         /** True when values are {@code Long}, false when {@code BigInteger}. */
         public boolean fitsLong() { return bits <= 64; }
     }
@@ -75,21 +75,21 @@ public sealed interface AbiType {
         public FixedBytesType {
             if (size < 1 || size > 32) throw new AbiException("bytesN needs N from 1 to 32, got " + size);
         }
-        public String canonical() { return "bytes" + size; }
-        public boolean dynamic() { return false; }
-        public String sqlType() { return "bytea"; }
+        @Override public String canonical() { return "bytes" + size; }
+        @Override public boolean dynamic() { return false; }
+        @Override public String sqlType() { return "bytea"; }
     }
 
     record BytesType() implements AbiType {
-        public String canonical() { return "bytes"; }
-        public boolean dynamic() { return true; }
-        public String sqlType() { return "bytea"; }
+        @Override public String canonical() { return "bytes"; }
+        @Override public boolean dynamic() { return true; }
+        @Override public String sqlType() { return "bytea"; }
     }
 
     record StringType() implements AbiType {
-        public String canonical() { return "string"; }
-        public boolean dynamic() { return true; }
-        public String sqlType() { return "text"; }
+        @Override public String canonical() { return "string"; }
+        @Override public boolean dynamic() { return true; }
+        @Override public String sqlType() { return "text"; }
     }
 
     /**
@@ -110,10 +110,10 @@ public sealed interface AbiType {
             }
         }
         public boolean fixed() { return length != DYNAMIC; }
-        public String canonical() { return element.canonical() + (fixed() ? "[" + length + "]" : "[]"); }
-        public boolean dynamic() { return !fixed() || element.dynamic(); }
-        public int headSize() { return dynamic() ? 32 : length * element.headSize(); }
-        public String sqlType() { return postgresArray() ? innermost().sqlType() + "[]".repeat(dimensions()) : "jsonb"; }
+        @Override public String canonical() { return element.canonical() + (fixed() ? "[" + length + "]" : "[]"); }
+        @Override public boolean dynamic() { return !fixed() || element.dynamic(); }
+        @Override public int headSize() { return dynamic() ? 32 : length * element.headSize(); }
+        @Override public String sqlType() { return postgresArray() ? innermost().sqlType() + "[]".repeat(dimensions()) : "jsonb"; }
         /** True when values go to a PostgreSQL array: elementary innermost elements, inner dimensions fixed. */
         public boolean postgresArray() {
             AbiType t = element;
@@ -144,22 +144,22 @@ public sealed interface AbiType {
             components = java.util.List.copyOf(components);
             if (components.isEmpty()) throw new AbiException("a tuple needs at least one component");
         }
-        public String canonical() {
+        @Override public String canonical() {
             StringBuilder sb = new StringBuilder("(");
             for (int i = 0; i < components.size(); i++) sb.append(i > 0 ? "," : "").append(components.get(i).type().canonical());
             return sb.append(')').toString();
         }
-        public boolean dynamic() {
+        @Override public boolean dynamic() {
             for (Component c : components) if (c.type().dynamic()) return true;
             return false;
         }
-        public int headSize() {
+        @Override public int headSize() {
             if (dynamic()) return 32;
             int n = 0;
             for (Component c : components) n += c.type().headSize();
             return n;
         }
-        public String sqlType() { return "jsonb"; }
+        @Override public String sqlType() { return "jsonb"; }
     }
 
     /**

@@ -209,7 +209,7 @@ public final class EventDecoder {
                     if (budget == null) budget = new ValueReader.Budget(data.length);
                     try {
                         put(types[i], readers[i].readSlot(data, 0, off, budget), values, firstColumns[i]);
-                        yield Boolean.TRUE;
+                        yield true;
                     } catch (ValueReader.Malformed m) {
                         yield reject(m.reason, m.getMessage());
                     }

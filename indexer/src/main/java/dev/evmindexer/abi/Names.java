@@ -28,7 +28,7 @@ public final class Names {
         if (s == null || s.isEmpty()) return false;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            boolean ok = c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '$'
+            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '$'
                     || (i > 0 && c >= '0' && c <= '9');
             if (!ok) return false;
         }

@@ -55,7 +55,7 @@ final class BackfillCommand implements Callable<Integer> {
             w.openDatabase("evm-indexer backfill");
             Backfill backfill = new Backfill(w.source(c.settings().name()), w.store, c.tables(), c.settings(), new LogRouter());
             long started = System.nanoTime();
-            ProgressLine progress = new ProgressLine(out, System.console() != null, started);
+            ProgressLine progress = new ProgressLine(out, Tty.interactive(), started);
             Backfill.Result r = RetryingBackfill.run(backfill, c.settings().name(), from, to, force, progress::report,
                     progress::waiting);
             progress.finish();

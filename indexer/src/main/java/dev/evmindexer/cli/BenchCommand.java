@@ -203,7 +203,7 @@ final class BenchCommand implements Callable<Integer> {
                 Runtime.getRuntime().availableProcessors());
         List<BenchWorkers.Result> results = BenchWorkers.run(out, pg, workers, last, expected, work, jdbc -> {
             try {
-                Path cfg = work.resolve("workers-" + Math.abs(jdbc.hashCode()) + ".yaml");
+                Path cfg = work.resolve("workers-" + Integer.toHexString(jdbc.hashCode()) + ".yaml");
                 Files.writeString(cfg, config(jdbc, pg, chainId, url, rangeLine, "", addresses));
                 return cfg;
             } catch (java.io.IOException e) {

@@ -1,5 +1,7 @@
 package dev.evmindexer.cli;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -85,7 +87,7 @@ final class BenchRpc {
             StringBuilder seen = new StringBuilder();
             while (matched < marker.length) {
                 int b = in.read();
-                if (b < 0) throw new IOException(method + " answered without a hex result: " + seen + new String(in.readAllBytes()));
+                if (b < 0) throw new IOException(method + " answered without a hex result: " + seen + new String(in.readAllBytes(), UTF_8));
                 if (seen.length() < 400) seen.append((char) b);
                 matched = b == marker[matched] ? matched + 1 : (b == marker[0] ? 1 : 0);
             }

@@ -70,7 +70,7 @@ final class BenchWorkers {
     /** Busy and total jiffies of all cores, from /proc/stat (zeros where there is none). */
     private static long[] cpuJiffies() {
         try {
-            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+", -1);
             long total = 0;
             for (int i = 1; i < f.length; i++) total += Long.parseLong(f[i]);
             long idle = Long.parseLong(f[4]) + (f.length > 5 ? Long.parseLong(f[5]) : 0);

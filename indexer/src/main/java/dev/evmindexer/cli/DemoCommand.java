@@ -90,7 +90,7 @@ final class DemoCommand implements Callable<Integer> {
                 out.flush();
                 ChainStatus s = daemon.loops().get(0).status();
                 long deadline = seconds > 0 ? System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds) : Long.MAX_VALUE;
-                boolean tty = System.console() != null;
+                boolean tty = Tty.interactive();
                 LiveLine live = new LiveLine(out);
                 java.io.PrintStream logStream = System.err;
                 if (tty) System.setErr(live.wrap(logStream)); // log lines clear the progress line, never glue onto it

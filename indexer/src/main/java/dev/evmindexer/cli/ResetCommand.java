@@ -51,7 +51,7 @@ final class ResetCommand implements Callable<Integer> {
         }
         String what = schema + "." + table + (chain == null ? "" : " of chain " + chain);
         if (!yes) {
-            Console console = System.console();
+            Console console = Tty.interactive() ? System.console() : null;
             if (console == null) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "reset drops every row of " + what
                         + "; without a terminal to confirm, pass --yes");

@@ -15,7 +15,6 @@ import dev.evmindexer.store.Migrations;
 import dev.evmindexer.store.PgEventStore;
 import dev.evmindexer.store.TableDdl;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,9 +33,6 @@ final class Wiring implements AutoCloseable {
     static final Path EMBEDDED_DATA = Path.of(".indexer", "pgdata");
     /** Environment variable placing the embedded data when the config has no {@code database.data_dir}. */
     static final String DATA_DIR_ENV = "INDEXER_DATA_DIR";
-    static final Duration DEFAULT_RPC_TIMEOUT = Duration.ofSeconds(10);
-    static final int DEFAULT_MAX_BATCH = 50;
-    static final long DEFAULT_MAX_BLOCK_RANGE = 2_000;
 
     final IndexPlan plan;
     EmbeddedPostgresServer embedded;
@@ -148,8 +144,8 @@ final class Wiring implements AutoCloseable {
     private static List<EndpointSpec> specs(ChainConfig c) {
         List<EndpointSpec> specs = new ArrayList<>();
         for (RpcEndpointConfig e : c.rpc()) {
-            specs.add(new EndpointSpec(e.url(), e.timeout().orElse(DEFAULT_RPC_TIMEOUT),
-                    e.maxBatch().orElse(DEFAULT_MAX_BATCH), e.maxBlockRange().orElse(DEFAULT_MAX_BLOCK_RANGE),
+            specs.add(new EndpointSpec(e.url(), e.timeout().orElse(EndpointSpec.DEFAULT_TIMEOUT),
+                    e.maxBatch().orElse(EndpointSpec.DEFAULT_MAX_BATCH), e.maxBlockRange().orElse(EndpointSpec.DEFAULT_MAX_BLOCK_RANGE),
                     e.maxRps().orElse(0), e.maxConcurrency().orElse(EndpointSpec.DEFAULT_MAX_CONCURRENCY),
                     e.weight(), e.logsPerCall().orElse(EndpointSpec.DEFAULT_LOGS_PER_CALL)));
         }

@@ -75,13 +75,18 @@ final class Tree {
     String text() throws ConfigException {
         if (text != null) return text;
         if (!(node instanceof ScalarNode scalar)) throw error("expected a single value, got " + kind(node));
-        if (scalar.getTag().equals(Tag.NULL)) return text = "";
+        text = interpolated(scalar);
+        return text;
+    }
+
+    private String interpolated(ScalarNode scalar) throws ConfigException {
+        if (scalar.getTag().equals(Tag.NULL)) return "";
         try {
-            return text = ctx.env().apply(scalar.getValue());
+            return ctx.env().apply(scalar.getValue());
         } catch (Interpolator.BadReference e) {
             String standIn = ctx.nodeless() && e.unsetVariable() ? standIn(path) : null;
             if (standIn == null) throw error(e.getMessage());
-            return text = standIn;
+            return standIn;
         }
     }
 

@@ -1,24 +1,25 @@
 package dev.evmindexer.daemon;
 
+import dev.evmindexer.pipeline.BackoffPolicy;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** Capped exponential backoff with full jitter; reset after a success. Not thread-safe: one per loop. */
+/**
+ * A loop's retries: the {@link BackoffPolicy} from {@code base} doubling to {@code cap}, with equal jitter (each delay
+ * in [step/2, step]), counting attempts until {@link #reset} after a success. Not thread-safe: one per loop.
+ */
 public final class Backoff {
-    private final long baseMillis;
-    private final long capMillis;
+    private final BackoffPolicy policy;
     private int attempt;
 
     public Backoff(Duration base, Duration cap) {
-        this.baseMillis = base.toMillis();
-        this.capMillis = cap.toMillis();
+        this.policy = new BackoffPolicy(base, cap);
     }
 
-    /** The delay before the next attempt; each call doubles the ceiling up to the cap. */
+    /** The delay before the next attempt; each call doubles the step up to the cap. */
     public Duration next() {
-        long ceiling = Math.min(capMillis, baseMillis << Math.min(attempt, 20));
         attempt++;
-        return Duration.ofMillis(ceiling / 2 + ThreadLocalRandom.current().nextLong(ceiling / 2 + 1));
+        return policy.delay(attempt, ThreadLocalRandom.current());
     }
 
     public int attempts() {

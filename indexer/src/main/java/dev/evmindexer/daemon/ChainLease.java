@@ -68,7 +68,7 @@ public final class ChainLease implements AutoCloseable {
     /** "evmi" in the high half, mixed with the whole chain id (ids above 2^32 exist). */
     static long key(long chainId) {
         long mixed = chainId * 0x9E3779B97F4A7C15L;
-        return KEY_PREFIX ^ (mixed ^ (mixed >>> 32)) & 0xffffffffL;
+        return KEY_PREFIX ^ ((mixed ^ (mixed >>> 32)) & 0xffffffffL);
     }
 
     /**

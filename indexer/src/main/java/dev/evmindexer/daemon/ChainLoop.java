@@ -28,7 +28,6 @@ public final class ChainLoop implements Runnable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Backoff backoff = new Backoff(BACKOFF_BASE, BACKOFF_CAP);
     private volatile boolean stopping;
-    private volatile Thread thread;
 
     public ChainLoop(ChainPipeline pipeline, ChainLease lease, Duration pollInterval, ChainStatus status) {
         this(pipeline, lease, pollInterval, status, null);
@@ -53,7 +52,6 @@ public final class ChainLoop implements Runnable {
 
     @Override
     public void run() {
-        thread = Thread.currentThread();
         String chain = pipeline.settings().name();
         boolean connected = connect == null;
         try {

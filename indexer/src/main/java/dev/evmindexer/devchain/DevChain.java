@@ -51,7 +51,7 @@ public final class DevChain {
     /** An immutable view of the canonical chain: {@code blocks[0..size)}, genesis first. */
     record Snapshot(DevBlock[] blocks, int size, int finalityDepth) {
         long head() {
-            return size - 1;
+            return size - 1L;
         }
 
         long finalized() {
@@ -63,6 +63,7 @@ public final class DevChain {
             return number >= 0 && number < size ? blocks[(int) number] : null;
         }
 
+        @SuppressWarnings("ReferenceEquality") // identity is the point: a reorged-out block of the same number is not canonical
         boolean isCanonical(DevBlock block) {
             return block(block.number()) == block;
         }

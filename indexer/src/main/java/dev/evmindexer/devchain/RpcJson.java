@@ -163,6 +163,7 @@ final class RpcJson {
     }
 
     /** Log {@code i} of {@code logs}, which are the logs of block {@code b}, as an {@code eth_getLogs} entry. */
+    @SuppressWarnings("ReferenceEquality") // a cache keyed on the block object: identity is the cheap, exact test
     void log(DevBlock b, LogTable logs, int i) throws IOException {
         if (b != cachedBlock) {
             encode(b.hash().unsafeBytes(), 0, 32, blockHashHex);

@@ -36,6 +36,7 @@ abstract sealed class FixedBytes permits Hash, Address {
     }
 
     @Override
+    @SuppressWarnings("EqualsGetClass") // by design: a Hash never equals an Address or Topic of the same bytes
     public final boolean equals(Object o) {
         return o != null && o.getClass() == getClass() && Arrays.equals(bytes, ((FixedBytes) o).bytes);
     }

@@ -141,7 +141,6 @@ public final class ChainMetrics {
         nodeTime.accumulateAndGet(timestamp, Math::max);
     }
 
-    /** Why the chain is halted, or null. */
     /** Tells readiness whether the chain's RPC endpoints answer (false while every one of them is down). */
     public void rpcAnswering(java.util.function.BooleanSupplier answering) {
         this.rpcAnswering = answering;
@@ -151,6 +150,7 @@ public final class ChainMetrics {
         return rpcAnswering.getAsBoolean();
     }
 
+    /** Why the chain is halted, or null. */
     public String haltedReason() {
         return haltedReason;
     }
@@ -168,7 +168,7 @@ public final class ChainMetrics {
 
     void sawEpoch(long e) {
         long before = epoch.getAndSet(e);
-        if (before >= 0 && e > before) rollbacks.increment(e - before);
+        if (before >= 0 && e > before) rollbacks.increment((double) (e - before));
     }
 
     void sawTip(long number, long timestamp) {
@@ -186,15 +186,15 @@ public final class ChainMetrics {
     void reorged(RollbackResult r) {
         reorgs.increment();
         long depth = Math.max(0, r.previousTip() - r.ancestor());
-        reorgDepth.record(depth);
-        rowsRolledBack.increment(r.rowsDeleted());
+        reorgDepth.record((double) depth);
+        rowsRolledBack.increment((double) r.rowsDeleted());
         tip.set(r.ancestor());
     }
 
     void written(EventTable t, long blocks, long rows, String phase) {
         Tags tt = tableTags(t);
-        registry.counter("indexer.blocks.written", tt.and("phase", phase)).increment(blocks);
-        registry.counter("indexer.events.written", tt.and("phase", phase)).increment(rows);
+        registry.counter("indexer.blocks.written", tt.and("phase", phase)).increment((double) blocks);
+        registry.counter("indexer.events.written", tt.and("phase", phase)).increment((double) rows);
         if (phase.equals("range")) registry.counter("indexer.backfill.ranges.done", tt).increment();
     }
 

@@ -36,6 +36,7 @@ public final class Housekeeping implements AutoCloseable {
         this.retention = retention;
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // both tasks catch their own failures; close() cancels them
     public static Housekeeping start(DataSource ds, IndexerMetrics metrics, Duration retention) {
         Housekeeping h = new Housekeeping(ds, metrics, retention);
         h.timer.scheduleWithFixedDelay(h::pruneOutbox, 0, PRUNE_EVERY.toMillis(), TimeUnit.MILLISECONDS);

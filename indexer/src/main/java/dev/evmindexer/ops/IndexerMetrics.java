@@ -137,13 +137,13 @@ public final class IndexerMetrics implements AutoCloseable {
         return (chainId, table, rows, nanos) -> {
             Tags tags = Tags.of("chain", chainNames.getOrDefault(chainId, "unknown"), "table", table);
             Timer.builder("indexer.db.copy").tags(tags).register(registry).record(nanos, TimeUnit.NANOSECONDS);
-            Counter.builder("indexer.db.copy.rows").tags(tags).register(registry).increment(rows);
+            Counter.builder("indexer.db.copy.rows").tags(tags).register(registry).increment((double) rows);
         };
     }
 
     /** Outbox rows removed by retention. */
     void pruned(long rows) {
-        registry.counter("indexer.outbox.pruned").increment(rows);
+        registry.counter("indexer.outbox.pruned").increment((double) rows);
     }
 
     @Override

@@ -32,6 +32,7 @@ final class ProgressLog implements AutoCloseable {
         this.loops = List.copyOf(loops);
     }
 
+    @SuppressWarnings("FutureReturnValueIgnored") // the task only logs; close() cancels it
     static ProgressLog start(Map<String, ChainMetrics> chains, List<ChainStatus> loops, Duration every) {
         ProgressLog p = new ProgressLog(chains, loops);
         for (ChainStatus s : p.loops) p.last.put(s.chain, new long[] {s.rows.get(), System.nanoTime()});

@@ -160,7 +160,7 @@ public final class ChainPipeline {
         if (state.halted()) return new Outcome.Halted(state.haltedReason().get());
         long f = state.finalized();
         Optional<BlockHeader> tip = store.tip(settings.chainId());
-        if (f < 0 || tip.isPresent() && tip.get().number() < f) return new Outcome.Idle("the leader checks the stored tip first");
+        if (f < 0 || (tip.isPresent() && tip.get().number() < f)) return new Outcome.Idle("the leader checks the stored tip first");
         List<RangePhase.Unit> units = rangePhase.plan(tables, 0, f, settings.rangesPerStep());
         if (units.isEmpty()) return new Outcome.Idle("no range work left to claim");
         long rows = rangePhase.run(units, state.epoch(), false);

@@ -24,7 +24,6 @@ public record ChainSettings(
         int rangesPerStep) {
 
     public static final int DEFAULT_DEPTH = 64;
-    public static final int DEFAULT_MAX_REORG_DEPTH = 128;
     public static final int DEFAULT_RANGE_SIZE = 2_000;
     /** Fetchers of tests and tools that do not derive them; the daemon and backfill use {@link #fetchersFor}. */
     public static final int DEFAULT_FETCHERS = 4;

@@ -5,6 +5,7 @@ import dev.evmindexer.abi.RejectReason;
 import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Log;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ public final class LogRouter {
 
     private final LongAdder rejected = new LongAdder();
     /** Per chain and table (a table may hold several chains' rows), one counter per {@link RejectReason} ordinal. */
-    private final Map<String, LongAdder[]> rejectedByTable = new ConcurrentHashMap<>();
+    private final Map<String, Map<RejectReason, LongAdder>> rejectedByTable = new ConcurrentHashMap<>();
 
     /** Total logs rejected by a decoder since start. */
     public long rejected() {
@@ -33,17 +34,17 @@ public final class LogRouter {
 
     /** Logs of {@code table} rejected for {@code reason} since start (metrics read this; pipeline stays metric-free). */
     public long rejected(EventTable table, RejectReason reason) {
-        LongAdder[] counts = rejectedByTable.get(key(table));
-        return counts == null ? 0 : counts[reason.ordinal()].sum();
+        Map<RejectReason, LongAdder> counts = rejectedByTable.get(key(table));
+        return counts == null ? 0 : counts.get(reason).sum();
     }
 
     private void countReject(EventTable table, RejectReason reason) {
         rejected.increment();
         rejectedByTable.computeIfAbsent(key(table), k -> {
-            LongAdder[] a = new LongAdder[RejectReason.values().length];
-            for (int i = 0; i < a.length; i++) a[i] = new LongAdder();
-            return a;
-        })[reason.ordinal()].increment();
+            Map<RejectReason, LongAdder> counts = new EnumMap<>(RejectReason.class);
+            for (RejectReason r : RejectReason.values()) counts.put(r, new LongAdder());
+            return counts; // filled before it is published, only read after: safe to share across threads
+        }).get(reason).increment();
     }
 
     /**

@@ -7,7 +7,6 @@ import java.util.Map;
  * blocks that could not be proven on any endpoint tried, each with the reason.
  *
  * @param proven   the matching logs of the proven blocks, with the headers of the blocks that have one
- * @param blocks   how many blocks of the range were asked for (the range clipped at the node's head)
  * @param unproven block number to why its receipts did not prove
  */
 public record ProvenLogs(RangeLogs proven, Map<Long, String> unproven) {

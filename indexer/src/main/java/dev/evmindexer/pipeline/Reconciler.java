@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.List;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -115,7 +116,7 @@ public final class Reconciler {
     private void check(ChainState state, EventTable t, Span span) throws InterruptedException {
         List<String> names = source.endpoints();
         Answer a = fetch(t, span, names.get(Math.floorMod(turn++, names.size())));
-        TreeSet<Long> differA = blocks(verifyStore.compare(settings.chainId(), span, a.rows()));
+        NavigableSet<Long> differA = blocks(verifyStore.compare(settings.chainId(), span, a.rows()));
         if (differA.isEmpty()) {
             settle(state, span, a.rows(), List.of(), List.of(span));
             return;
@@ -124,7 +125,7 @@ public final class Reconciler {
         for (int i = 0; i < names.size() && a.endpoints().contains(other); i++) other = names.get(Math.floorMod(++turn, names.size()));
         if (names.size() == 1) sleeper.sleep(secondOpinionDelay.toNanos());
         Answer b = fetch(t, span, other);
-        TreeSet<Long> differB = blocks(verifyStore.compare(settings.chainId(), span, b.rows()));
+        NavigableSet<Long> differB = blocks(verifyStore.compare(settings.chainId(), span, b.rows()));
         TreeSet<Long> aWrong = new TreeSet<>(differA);
         aWrong.removeAll(differB);
         TreeSet<Long> bWrong = new TreeSet<>(differB);
@@ -148,7 +149,7 @@ public final class Reconciler {
         settle(state, span, a.rows(), Span.runs(storedWrong), Span.minus(span, Span.runs(undecided)));
     }
 
-    private static TreeSet<Long> blocks(List<VerifyStore.RowDiff> diffs) {
+    private static NavigableSet<Long> blocks(List<VerifyStore.RowDiff> diffs) {
         TreeSet<Long> out = new TreeSet<>();
         for (VerifyStore.RowDiff d : diffs) out.add(d.block());
         return out;
@@ -162,7 +163,7 @@ public final class Reconciler {
         return new Answer(rows, got.endpoints());
     }
 
-    private void blame(Set<String> endpoints, EventTable t, Span span, TreeSet<Long> wrong, String why) {
+    private void blame(Set<String> endpoints, EventTable t, Span span, NavigableSet<Long> wrong, String why) {
         if (wrong.isEmpty()) return;
         for (String e : endpoints) {
             observer.mismatch(e);

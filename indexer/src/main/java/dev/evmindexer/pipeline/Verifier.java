@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -33,6 +34,8 @@ public final class Verifier {
     public record Difference(long block, String table, String what) {}
 
     /**
+     * What a verify run found and did.
+     *
      * @param blocks         blocks compared (the range, clipped at the node's head)
      * @param rowsOnNode     rows the node's logs decode to, in covered blocks
      * @param rowsInTables   rows the tables hold there
@@ -131,7 +134,7 @@ public final class Verifier {
 
     /** Compares one table's rows in {@code chunk}, except in blocks it does not cover yet and {@code unproven} ones. */
     private void compareTable(long chainId, ChainState state, Span chunk, TableRows expected, Map<Long, Hash> canonical,
-            boolean repair, TreeSet<Long> unproven, Tally t) {
+            boolean repair, NavigableSet<Long> unproven, Tally t) {
         EventTable table = expected.table();
         long lo = Math.max(chunk.from(), table.startBlock());
         if (lo > chunk.to()) return;
@@ -162,7 +165,7 @@ public final class Verifier {
     }
 
     /** Rewrites each run of consecutive differing blocks in one transaction; returns the blocks equal afterwards. */
-    private long repair(long chainId, ChainState state, TableRows rows, TreeSet<Long> blocks, Map<Long, Hash> canonical) {
+    private long repair(long chainId, ChainState state, TableRows rows, NavigableSet<Long> blocks, Map<Long, Hash> canonical) {
         long fixed = 0;
         for (Span run : Span.runs(blocks)) {
             TableRows part = rowsIn(rows, run);

@@ -3,28 +3,24 @@ package dev.evmindexer.rpc;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A size that shrinks at once on refusal and grows back slowly: an endpoint's {@code eth_getLogs} block range or
- * its JSON-RPC batch size. It starts at {@code max}; {@link #halve} and {@link #suggested} lower it (never below 1);
- * after {@link #GROW_AFTER} successes in a row at the current size it grows by a quarter (at least 1), up to
- * {@code max}. Lock-free; concurrent updates may interleave, which only changes the pace, never the bounds.
+ * A size that shrinks at once on refusal and grows back slowly, for limits that are fixed properties of an endpoint:
+ * its JSON-RPC batch size and the addresses per {@code eth_getLogs} ({@code eth_getLogs} block ranges, whose cost
+ * depends on the logs in them, are {@link LogRange}'s). It starts at {@code max}; {@link #halve} and
+ * {@link #suggested} lower it (never below 1) and lower {@code max} to just below the refused size, so it never grows
+ * back to a size that was refused; after {@link #GROW_AFTER} successes in a row at the current size it grows by a
+ * quarter (at least 1), up to {@code max}. Lock-free; concurrent updates may interleave, which only changes the pace,
+ * never the bounds.
  */
 final class AdaptiveSize {
     static final int GROW_AFTER = 10;
 
     private final AtomicLong max;
-    private final boolean refusalsAreLimits;
     private final AtomicLong current;
     private final AtomicLong successes = new AtomicLong();
 
-    /**
-     * @param refusalsAreLimits a refused size is a fixed limit of the endpoint (batch sizes): never grow back to
-     *                          it. Otherwise (block ranges, whose cost depends on the logs in them) growth may
-     *                          retry bigger sizes later.
-     */
-    AdaptiveSize(long max, boolean refusalsAreLimits) {
+    AdaptiveSize(long max) {
         if (max < 1) throw new IllegalArgumentException("max must be at least 1, got " + max);
         this.max = new AtomicLong(max);
-        this.refusalsAreLimits = refusalsAreLimits;
         this.current = new AtomicLong(max);
     }
 
@@ -56,7 +52,7 @@ final class AdaptiveSize {
     }
 
     private void refused(long size) {
-        if (refusalsAreLimits) max.accumulateAndGet(Math.max(1, size - 1), Math::min);
+        max.accumulateAndGet(Math.max(1, size - 1), Math::min);
     }
 
     /** A request of {@code size} succeeded; grows after a run of them at (or near) the current size. */

@@ -56,9 +56,9 @@ final class Endpoint implements AutoCloseable {
         this.nanoClock = nanoClock;
         this.inFlight = new Semaphore(spec.maxConcurrency(), true);
         this.rate = new AdaptiveRate(spec.maxRps(), nanoClock);
-        this.batchSize = new AdaptiveSize(spec.maxBatch(), true);
+        this.batchSize = new AdaptiveSize(spec.maxBatch());
         this.lastRange.set(LogRange.START_BLOCKS);
-        this.addressesPerQuery = new AdaptiveSize(MAX_ADDRESSES_PER_QUERY, true);
+        this.addressesPerQuery = new AdaptiveSize(MAX_ADDRESSES_PER_QUERY);
         this.metrics = new EndpointMetrics(this);
     }
 
@@ -240,7 +240,7 @@ final class Endpoint implements AutoCloseable {
         }
         if (HttpErrors.isRateLimit(a.errorMessage())) {
             rate.throttled();
-            throw fault(RpcFault.Kind.RATE_LIMITED, name + " throttled " + method + ": " + a.errorCode() + " " + a.errorMessage());
+            throw new RpcFault(RpcFault.Kind.RATE_LIMITED, name + " throttled " + method + ": " + a.errorCode() + " " + a.errorMessage());
         }
         return RpcResult.error(name, method, a.errorCode(), a.errorMessage());
     }
@@ -389,17 +389,17 @@ final class Endpoint implements AutoCloseable {
         if (status != null) {
             if (status.code() == 429 || HttpErrors.isRateLimit(status.message())) {
                 rate.throttled();
-                return fault(RpcFault.Kind.RATE_LIMITED, name + " throttled " + what + ": HTTP " + status.code() + " "
+                return new RpcFault(RpcFault.Kind.RATE_LIMITED, name + " throttled " + what + ": HTTP " + status.code() + " "
                         + HttpErrors.scrub(status.body(), spec.url(), name));
             }
             if (status.message() != null) {
                 if (HttpErrors.isBatchRefusal(status.message()) && what.startsWith("batch")) {
-                    return fault(RpcFault.Kind.BATCH_REJECTED, name + " refused the " + what + ": HTTP " + status.code()
+                    return new RpcFault(RpcFault.Kind.BATCH_REJECTED, name + " refused the " + what + ": HTTP " + status.code()
                             + " " + HttpErrors.scrub(status.message(), spec.url(), name));
                 }
                 return new WholeAnswerError(status.rpcCode(), "HTTP " + status.code() + ": " + status.message());
             }
-            return fault(RpcFault.Kind.TRANSPORT, name + " failed " + what + ": HTTP " + status.code() + " "
+            return new RpcFault(RpcFault.Kind.TRANSPORT, name + " failed " + what + ": HTTP " + status.code() + " "
                     + HttpErrors.scrub(status.body(), spec.url(), name));
         }
         RpcFault.Kind kind = HttpErrors.isTimeout(e) ? RpcFault.Kind.TIMEOUT
@@ -407,11 +407,7 @@ final class Endpoint implements AutoCloseable {
                 : RpcFault.Kind.TRANSPORT;
         String detail = e.getClass().getSimpleName()
                 + (e.getMessage() == null ? "" : ": " + HttpErrors.scrub(e.getMessage(), spec.url(), name));
-        return fault(kind, name + " failed " + what + ": " + detail);
-    }
-
-    private RpcFault fault(RpcFault.Kind kind, String message) {
-        return new RpcFault(kind, message);
+        return new RpcFault(kind, name + " failed " + what + ": " + detail);
     }
 
     private static boolean allErrorsMention(RpcResult[] results, String word) {

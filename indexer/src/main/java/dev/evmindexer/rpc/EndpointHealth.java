@@ -1,5 +1,6 @@
 package dev.evmindexer.rpc;
 
+import dev.evmindexer.pipeline.BackoffPolicy;
 import java.time.Duration;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
@@ -25,8 +26,7 @@ final class EndpointHealth {
 
     private final ReentrantLock lock = new ReentrantLock();
     private final LongSupplier nanoClock;
-    private final long baseBackoffNanos;
-    private final long maxBackoffNanos;
+    private final BackoffPolicy backoff;
     private final java.util.function.DoubleSupplier random;
 
     private State state = State.UNVERIFIED;
@@ -46,8 +46,7 @@ final class EndpointHealth {
     EndpointHealth(LongSupplier nanoClock, Duration baseBackoff, Duration maxBackoff, java.util.function.DoubleSupplier random) {
         this.random = random;
         this.nanoClock = nanoClock;
-        this.baseBackoffNanos = baseBackoff.toNanos();
-        this.maxBackoffNanos = maxBackoff.toNanos();
+        this.backoff = new BackoffPolicy(baseBackoff, maxBackoff, JITTER);
         this.outUntilNanos = nanoClock.getAsLong();
         this.scoreAtNanos = outUntilNanos;
     }
@@ -121,10 +120,7 @@ final class EndpointHealth {
             consecutiveFailures++;
             int threshold = state == State.ACTIVE ? OUT_AFTER : 1;
             if (consecutiveFailures < threshold) return Duration.ZERO;
-            int shift = Math.min(consecutiveFailures - threshold, 30);
-            long backoff = baseBackoffNanos > (maxBackoffNanos >> shift) ? maxBackoffNanos : baseBackoffNanos << shift;
-            backoff = Math.min(backoff, maxBackoffNanos);
-            outUntilNanos = now + backoff - (long) (backoff * JITTER * random.getAsDouble());
+            outUntilNanos = now + backoff.delay(consecutiveFailures - threshold + 1, random.getAsDouble()).toNanos();
             return Duration.ofNanos(outUntilNanos - now);
         } finally {
             lock.unlock();

@@ -27,7 +27,7 @@ public record EndpointSpec(String url, Duration timeout, int maxBatch, long maxB
     public static final int DEFAULT_MAX_BATCH = 50;
     public static final long DEFAULT_MAX_BLOCK_RANGE = 2000;
     public static final int DEFAULT_MAX_CONCURRENCY = dev.evmindexer.config.RpcEndpointConfig.DEFAULT_MAX_CONCURRENCY;
-    public static final double DEFAULT_WEIGHT = 1.0;
+    public static final double DEFAULT_WEIGHT = dev.evmindexer.config.RpcEndpointConfig.DEFAULT_WEIGHT;
     public static final long DEFAULT_LOGS_PER_CALL = dev.evmindexer.config.RpcEndpointConfig.DEFAULT_LOGS_PER_CALL;
 
     public EndpointSpec {

@@ -136,12 +136,12 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
         return acceptedBloomContradictions.get();
     }
 
-    /** Live figures of each endpoint (requests, errors by kind, latency, rate, range, batch size, head). */
     /** How long ago any endpoint of the chain last answered: long while every endpoint is down. */
     public java.time.Duration sinceLastAnswer() {
         return java.time.Duration.ofNanos(pool.nanosSinceAnswer());
     }
 
+    /** Live figures of each endpoint (requests, errors by kind, latency, rate, range, batch size, head). */
     public List<EndpointMetrics> endpointMetrics() {
         return pool.endpoints().stream().map(Endpoint::metrics).toList();
     }

@@ -9,6 +9,8 @@ public interface RpcObserver {
     RpcObserver NONE = (endpoint, method, nanos, failed) -> {};
 
     /**
+     * One exchange finished (answered, failed or refused).
+     *
      * @param endpoint the endpoint's redacted name (scheme, host, port: never a key)
      * @param method   the JSON-RPC method, or {@code batch} for a batch
      * @param nanos    wall time of the exchange

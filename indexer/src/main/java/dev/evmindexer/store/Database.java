@@ -2,6 +2,7 @@ package dev.evmindexer.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.evmindexer.pipeline.BackoffPolicy;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,6 +29,9 @@ import org.slf4j.LoggerFactory;
  * recognises, and the pool reconnects on its own when the server is back.
  */
 public final class Database implements AutoCloseable {
+    /** Waiting for the server: 250 ms doubling to 15 s, equal jitter so indexers that lost it do not return in step. */
+    static final BackoffPolicy RECONNECT = new BackoffPolicy(Duration.ofMillis(250), Duration.ofSeconds(15));
+
 
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
@@ -147,7 +151,7 @@ public final class Database implements AutoCloseable {
                 if (!isConnectionLoss(e)) {
                     throw e;
                 }
-                Duration delay = DbBackoff.DEFAULT.delay(attempt, ThreadLocalRandom.current());
+                Duration delay = RECONNECT.delay(attempt, ThreadLocalRandom.current());
                 if (maxWait != null) {
                     Duration left = maxWait.minusNanos(System.nanoTime() - start);
                     if (left.compareTo(delay) < 0) {

@@ -26,7 +26,7 @@ final class EmbeddedPgCluster {
     static final String MAJOR_VERSION = "17";
     static final long LOG_ROTATE_BYTES = 16L << 20;
     private static final Duration INITDB_TIMEOUT = Duration.ofMinutes(5);
-    static final Duration PG_CTL_TIMEOUT = Duration.ofSeconds(120);
+    static final Duration PG_CTL_TIMEOUT = Duration.ofMinutes(2);
     private static final int START_ATTEMPTS = 3;
 
     /** A server found running in a data directory: its postmaster's pid and the port it listens on. */

@@ -25,6 +25,7 @@ import javax.sql.DataSource;
 
 /** {@link EventStore} on PostgreSQL. Every write is one transaction that starts by locking the chain row. */
 public final class PgEventStore implements EventStore {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(PgEventStore.class);
     private static final String HEADER_COLUMNS = "block_number, block_hash, parent_hash, extract(epoch FROM block_time)::int8";
     private static final String TIP_SQL = "SELECT " + HEADER_COLUMNS + " FROM indexer.headers WHERE chain_id = ? "
             + "ORDER BY block_number DESC LIMIT 1";
@@ -337,7 +338,11 @@ public final class PgEventStore implements EventStore {
 
     @Override
     public RollbackResult rollback(long chainId, long epoch, long ancestor, String reason) {
-        return Sql.inTransaction(ds, c -> ChainLock.rollback(c, chainId, epoch, ancestor, fenceOf(chainId)));
+        RollbackResult r = Sql.inTransaction(ds, c -> ChainLock.rollback(c, chainId, epoch, ancestor, fenceOf(chainId)));
+        // one line per rollback whoever asked (walk-back, the rollback command), with their reason
+        log.info("store.rollback chain_id={} ancestor=#{} previous_tip={} rows_deleted={} epoch={} reason=\"{}\"", chainId,
+                ancestor, r.previousTip(), r.rowsDeleted(), r.newEpoch(), reason);
+        return r;
     }
 
     @Override

@@ -64,8 +64,8 @@ public final class PgUrls {
     }
 
     private static String hostPorts(Properties parsed) {
-        String[] hosts = parsed.getProperty("PGHOST", "localhost").split(",");
-        String[] ports = parsed.getProperty("PGPORT", "5432").split(",");
+        String[] hosts = parsed.getProperty("PGHOST", "localhost").split(",", -1);
+        String[] ports = parsed.getProperty("PGPORT", "5432").split(",", -1);
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < hosts.length; i++) {
             if (i > 0) {

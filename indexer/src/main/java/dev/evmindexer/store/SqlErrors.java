@@ -52,16 +52,17 @@ public final class SqlErrors {
      * The most retry-friendly kind found anywhere in the error's cause and next-exception chains:
      * a constraint violation caused by a lost connection is still a lost connection.
      */
+    @SuppressWarnings("ReferenceEquality") // a driver exception that lists itself as its next one ends the walk
     public static Kind classify(Throwable error) {
         Kind found = Kind.PERMANENT;
-        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        IdentityHashMap<Throwable, Boolean> seen = new IdentityHashMap<>();
         for (Throwable t = error; t != null && seen.put(t, Boolean.TRUE) == null; t = t.getCause()) {
             if (!(t instanceof SQLException sql)) {
                 continue;
             }
             for (SQLException next = sql; next != null; next = next.getNextException()) {
                 Kind kind = classifyOne(next);
-                if (kind.ordinal() < found.ordinal()) {
+                if (kind.compareTo(found) < 0) { // Kind is declared most retry-friendly first
                     found = kind;
                 }
                 if (next.getNextException() == next) {
@@ -109,6 +110,7 @@ public final class SqlErrors {
     }
 
     /** Whether a unique constraint refused a write (SQLSTATE 23505) anywhere in the error's cause chain. */
+    @SuppressWarnings("ReferenceEquality") // a throwable that is its own cause ends the walk
     public static boolean isUniqueViolation(Throwable error) {
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException sql && "23505".equals(sql.getSQLState())) return true;

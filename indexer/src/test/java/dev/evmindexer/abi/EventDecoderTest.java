@@ -1,5 +1,6 @@
 package dev.evmindexer.abi;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -155,7 +156,7 @@ class EventDecoderTest {
         assertEquals(BigInteger.TWO.pow(255).negate(), decodeOne("int256", "8" + "0".repeat(63)));
         assertEquals(BigInteger.TWO.pow(64).subtract(BigInteger.ONE), decodeOne("uint64", word("f".repeat(16))));
         assertEquals((1L << 56) - 1, decodeOne("uint56", word("f".repeat(14))));
-        assertEquals(Boolean.TRUE, decodeOne("bool", word("1")));
+        assertEquals(true, decodeOne("bool", word("1")));
     }
 
     @Test
@@ -175,7 +176,7 @@ class EventDecoderTest {
         EventDecoder d = new EventDecoder(EventSignature.parse("event Named(string indexed name, bytes indexed blob)"));
         assertEquals(List.of(new Column("name_hash", "bytea", "string", true), new Column("blob_hash", "bytea", "bytes", true)),
                 d.columns());
-        Hash h1 = Hash.of(Keccak.keccak256("vitalik".getBytes()));
+        Hash h1 = Hash.of(Keccak.keccak256("vitalik".getBytes(UTF_8)));
         Hash h2 = topic("ffff");
         Object[] row = assertRow(decode(d, List.of(d.signature().topic0(), h1, h2), new byte[0]));
         assertArrayEquals(h1.toArray(), (byte[]) row[0]);

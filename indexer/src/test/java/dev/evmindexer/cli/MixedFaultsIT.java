@@ -50,7 +50,7 @@ class MixedFaultsIT {
                     Map.of("url", a.url(), "timeout", "1s", "max_block_range", "100"),
                     Map.of("url", b.url(), "timeout", "1s", "max_block_range", "100"),
                     Map.of("url", c.url(), "timeout", "1s", "max_block_range", "100")));
-            run.awaitTipPhase(5, Duration.ofSeconds(120));
+            run.awaitTipPhase(5, Duration.ofMinutes(2));
 
             int reorgs = run.grow(MINED / 2, 15, random, Duration.ofMillis(60));
             b.lag(0);
@@ -61,7 +61,7 @@ class MixedFaultsIT {
             for (FaultProxy p : List.of(a, b, c)) p.rate(Fault.TOO_MANY_REQUESTS, 0.01);
             reorgs += run.grow(MINED / 2 - 20, 15, random, Duration.ofMillis(60));
 
-            run.awaitInSync(Duration.ofSeconds(120));
+            run.awaitInSync(Duration.ofMinutes(2));
             assertNull(run.halted(), run.status());
 
             Map<Fault, Long> injected = new EnumMap<>(Fault.class);

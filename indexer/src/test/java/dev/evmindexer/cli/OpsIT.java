@@ -68,15 +68,15 @@ class OpsIT {
                 assertTrue(m.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
                 String s = m.body();
                 long head = dev.chain.head();
-                assertEquals(head, sample(s, "indexer_chain_head", "chain=\"dev\""), 0.0, s);
-                assertEquals(head, sample(s, "indexer_chain_indexed", "chain=\"dev\""), 0.0);
+                assertEquals((double) head, sample(s, "indexer_chain_head", "chain=\"dev\""), 0.0, s);
+                assertEquals((double) head, sample(s, "indexer_chain_indexed", "chain=\"dev\""), 0.0);
                 assertEquals(0, sample(s, "indexer_chain_lag_blocks", "chain=\"dev\""), 0.0);
-                assertEquals(head - DevIndexing.FINALITY_DEPTH, sample(s, "indexer_chain_finalized", "chain=\"dev\""), 2.0);
+                assertEquals((double) (head - DevIndexing.FINALITY_DEPTH), sample(s, "indexer_chain_finalized", "chain=\"dev\""), 2.0);
                 long rows = dev.scalar("SELECT count(*) FROM transfers");
                 assertTrue(rows > 100, "rows " + rows);
                 double range = sample(s, "indexer_events_written_total", "phase=\"range\"");
                 double tip = sample(s, "indexer_events_written_total", "phase=\"tip\"");
-                assertEquals(rows, range + tip, 0.0, "every row written counted once, by phase");
+                assertEquals((double) rows, range + tip, 0.0, "every row written counted once, by phase");
                 assertTrue(tip > 0 && range > 0, s);
                 assertTrue(sample(s, "indexer_blocks_written_total", "phase=\"tip\"") >= 5);
                 assertTrue(sample(s, "indexer_backfill_ranges_done_total", "table=\"public.transfers\"") >= 1);
@@ -109,7 +109,7 @@ class OpsIT {
                 }
                 assertEquals(head, dev.scalar("SELECT head FROM indexer.chain_status"));
                 assertEquals(safe, dev.scalar("SELECT safe FROM indexer.chain_status"));
-                assertEquals(safe, sample(get(port, "/metrics").body(), "indexer_chain_node_safe", "chain=\"dev\""), 0.0);
+                assertEquals((double) safe, sample(get(port, "/metrics").body(), "indexer_chain_node_safe", "chain=\"dev\""), 0.0);
 
                 // a halt (as a reorg past finality would leave it) fails readiness, and says why
                 dev.execute("UPDATE indexer.chains SET halted_reason = 'test: reorg past the anchor' WHERE chain_id = "

@@ -44,8 +44,8 @@ class ReconcileIT {
             for (Counter c : metrics.registry().find("indexer.reconcile.mismatches").counters()) {
                 byEndpoint.merge(c.getId().getTag("endpoint"), c.count(), Double::sum);
             }
-            String faultyPort = ":" + faulty.url().split(":")[2].split("/")[0];
-            String faithfulPort = ":" + faithful.url().split(":")[2].split("/")[0];
+            String faultyPort = ":" + faulty.url().split(":", -1)[2].split("/", -1)[0];
+            String faithfulPort = ":" + faithful.url().split(":", -1)[2].split("/", -1)[0];
             double againstFaulty = byEndpoint.entrySet().stream().filter(e -> e.getKey().contains(faultyPort))
                     .mapToDouble(Map.Entry::getValue).sum();
             double againstFaithful = byEndpoint.entrySet().stream().filter(e -> e.getKey().contains(faithfulPort))

@@ -227,7 +227,7 @@ class StartupIT {
     }
 
     private static String lastLine(String text) {
-        String[] lines = text.strip().split("\n");
+        String[] lines = text.strip().split("\n", -1);
         for (int i = lines.length - 1; i >= 0; i--) if (lines[i].startsWith("{")) return lines[i];
         return "";
     }

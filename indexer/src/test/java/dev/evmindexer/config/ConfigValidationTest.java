@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -284,7 +285,7 @@ class ConfigValidationTest {
         bad("[" + USDC + "]", "[0xa0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48]", 11, "sources[0].addresses[0]",
                 "bad EIP-55 checksum in address 0xa0b86991c6218b36c1d19D4a2e9Eb0cE3606eB48: it is probably mistyped");
         // All upper case carries no checksum either, and is accepted.
-        assertEquals(USDC, parse(minimalWith(USDC, "0x" + USDC.substring(2).toUpperCase()))
+        assertEquals(USDC, parse(minimalWith(USDC, "0x" + USDC.substring(2).toUpperCase(Locale.ROOT)))
                 .sources().get(0).addresses().get(0).hex());
     }
 

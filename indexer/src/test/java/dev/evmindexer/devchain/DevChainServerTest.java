@@ -260,7 +260,7 @@ class DevChainServerTest {
         var node = JSON.createObjectNode().put("jsonrpc", "2.0").put("method", method);
         if (id instanceof Integer i) node.put("id", i); else node.put("id", id.toString());
         var array = node.putArray("params");
-        for (Object p : params) array.add(JSON.valueToTree(p) instanceof JsonNode n ? n : null);
+        for (Object p : params) array.add(JSON.<JsonNode>valueToTree(p)); // null adds a JSON null
         return node;
     }
 

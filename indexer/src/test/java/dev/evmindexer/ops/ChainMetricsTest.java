@@ -31,23 +31,23 @@ class ChainMetricsTest {
         Optional<BlockHeader> tip = Optional.empty();
         List<Span> gaps = List.of();
 
-        public ChainState chain(long id) { return new ChainState(id, 200, epoch, Optional.empty()); }
-        public void advanceFinalized(long id, long f) { }
-        public void finalityRule(long id, String rule) { }
-        public List<Span> claim(long id, EventTable t, List<Span> w, String o, java.time.Duration ttl) { return w; }
-        public void renewClaims(long id, String o, java.time.Duration ttl) { }
-        public void releaseClaims(long id, String o) { }
-        public Optional<BlockHeader> tip(long id) { return tip; }
-        public Optional<BlockHeader> anchor(long id) { return Optional.empty(); }
-        public Optional<BlockHeader> header(long id, long n) { return Optional.empty(); }
-        public List<Span> uncovered(EventTable t, long from, long to) { return gaps; }
-        public long commitRange(long id, long e, Span s, List<TableRows> rows, boolean force) { return 0; }
-        public void commitBlocks(long id, long e, BlockHeader p, List<TipBlock> b) { }
-        public void commitCatchUp(long id, long e, List<BlockHeader> h, TableRows rows) { }
-        public void storeAnchor(long id, long e, BlockHeader h) { }
-        public void pruneHeaders(long id, long f) { }
-        public RollbackResult rollback(long id, long e, long a, String r) { epoch++; return new RollbackResult(a, a + 3, 7, epoch); }
-        public void halt(long id, long e, String r) { }
+        @Override public ChainState chain(long id) { return new ChainState(id, 200, epoch, Optional.empty()); }
+        @Override public void advanceFinalized(long id, long f) { }
+        @Override public void finalityRule(long id, String rule) { }
+        @Override public List<Span> claim(long id, EventTable t, List<Span> w, String o, java.time.Duration ttl) { return w; }
+        @Override public void renewClaims(long id, String o, java.time.Duration ttl) { }
+        @Override public void releaseClaims(long id, String o) { }
+        @Override public Optional<BlockHeader> tip(long id) { return tip; }
+        @Override public Optional<BlockHeader> anchor(long id) { return Optional.empty(); }
+        @Override public Optional<BlockHeader> header(long id, long n) { return Optional.empty(); }
+        @Override public List<Span> uncovered(EventTable t, long from, long to) { return gaps; }
+        @Override public long commitRange(long id, long e, Span s, List<TableRows> rows, boolean force) { return 0; }
+        @Override public void commitBlocks(long id, long e, BlockHeader p, List<TipBlock> b) { }
+        @Override public void commitCatchUp(long id, long e, List<BlockHeader> h, TableRows rows) { }
+        @Override public void storeAnchor(long id, long e, BlockHeader h) { }
+        @Override public void pruneHeaders(long id, long f) { }
+        @Override public RollbackResult rollback(long id, long e, long a, String r) { epoch++; return new RollbackResult(a, a + 3, 7, epoch); }
+        @Override public void halt(long id, long e, String r) { }
 
         @Override
         public void ensureIndexes(List<EventTable> tables) { }

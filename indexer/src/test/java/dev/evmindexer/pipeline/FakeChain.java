@@ -41,7 +41,7 @@ final class FakeChain implements ChainSource {
     }
 
     long head() {
-        return blocks.size() - 1;
+        return blocks.size() - 1L;
     }
 
     /** Gives the chain a second endpoint that agrees (or not) whenever a walk-back asks it to confirm. */

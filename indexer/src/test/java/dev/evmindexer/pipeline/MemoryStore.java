@@ -8,7 +8,10 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
-/** An in-memory {@link EventStore} with the same contract as the PostgreSQL one, for pipeline unit tests. */
+/**
+ * An in-memory {@link EventStore} with the same contract as the PostgreSQL one, for pipeline unit tests; both pass
+ * {@link EventStoreContract}. As in PostgreSQL, a header is stored without its bloom and receipts root.
+ */
 final class MemoryStore implements EventStore {
     long finalized = -1;
     long epoch;
@@ -128,26 +131,41 @@ final class MemoryStore implements EventStore {
 
     @Override
     public synchronized void commitBlocks(long chainId, long epoch, BlockHeader parent, List<TipBlock> blocks) {
+        if (blocks.isEmpty()) return;
         checkEpoch(epoch);
-        if (headers.isEmpty() || !headers.lastEntry().getValue().equals(parent)) throw new TipMovedException("tip moved");
+        if (headers.isEmpty() || !sameBlock(headers.lastEntry().getValue(), parent)) throw new TipMovedException("tip moved");
+        Map<EventTable, List<EventRow>> merged = new java.util.LinkedHashMap<>();
         for (TipBlock b : blocks) {
             if (!b.header().parentHash().equals(headers.lastEntry().getValue().hash())) {
                 throw new AssertionError("pipeline wrote a block that does not link: " + b.header());
             }
-            headers.put(b.header().number(), b.header());
-            for (TableRows tr : b.rows()) {
-                if (b.header().number() >= tr.table().startBlock()) {
-                    replace(tr, new Span(b.header().number(), b.header().number()));
-                }
-            }
+            headers.put(b.header().number(), stored(b.header()));
+            for (TableRows tr : b.rows()) merged.computeIfAbsent(tr.table(), k -> new ArrayList<>()).addAll(tr.rows());
         }
+        // as PostgreSQL: one replace (and outbox entry) per table for the whole commit, from the table's start block
+        Span span = new Span(blocks.get(0).header().number(), blocks.get(blocks.size() - 1).header().number());
+        for (var e : merged.entrySet()) {
+            if (span.to() < e.getKey().startBlock()) continue;
+            replace(new TableRows(e.getKey(), e.getValue()), new Span(Math.max(span.from(), e.getKey().startBlock()), span.to()));
+        }
+    }
+
+    /** What the database keeps of a header: no bloom, no receipts root. */
+    private static BlockHeader stored(BlockHeader h) {
+        return new BlockHeader(h.number(), h.hash(), h.parentHash(), h.timestamp(), new byte[0]);
+    }
+
+    private static boolean sameBlock(BlockHeader a, BlockHeader b) {
+        return a.number() == b.number() && a.hash().equals(b.hash());
     }
 
     @Override
     public synchronized void commitCatchUp(long chainId, long epoch, List<BlockHeader> hs, TableRows rows) {
+        if (hs.isEmpty()) return;
         checkEpoch(epoch);
         for (BlockHeader h : hs) {
-            if (!h.equals(headers.get(h.number()))) throw new TipMovedException("stored header #" + h.number() + " changed");
+            BlockHeader s = headers.get(h.number());
+            if (s == null || !sameBlock(s, h)) throw new TipMovedException("stored header #" + h.number() + " changed or is gone");
         }
         replace(rows, new Span(hs.get(0).number(), hs.get(hs.size() - 1).number()));
     }
@@ -165,7 +183,7 @@ final class MemoryStore implements EventStore {
     public synchronized void storeAnchor(long chainId, long epoch, BlockHeader header) {
         checkEpoch(epoch);
         if (!headers.isEmpty() && headers.lastKey() >= header.number()) return;
-        headers.put(header.number(), header);
+        headers.put(header.number(), stored(header));
         headers.headMap(header.number(), false).clear();
     }
 
@@ -186,6 +204,7 @@ final class MemoryStore implements EventStore {
     public synchronized RollbackResult rollback(long chainId, long epoch, long ancestor, String reason) {
         checkEpoch(epoch);
         long previous = headers.isEmpty() ? -1 : headers.lastKey();
+        long highestCovered = coverage.values().stream().filter(c -> !c.isEmpty()).mapToLong(TreeSet::last).max().orElse(-1);
         long deleted = 0;
         for (var byBlock : rows.values()) {
             var above = byBlock.tailMap(ancestor, false);
@@ -197,7 +216,7 @@ final class MemoryStore implements EventStore {
         this.epoch++;
         halted = null;
         rollbacks++;
-        outbox.add("rollback " + (ancestor + 1));
+        outbox.add("rollback " + new Span(ancestor + 1, Math.max(ancestor + 1, Math.max(previous, highestCovered))));
         return new RollbackResult(ancestor, previous, deleted, this.epoch);
     }
 

@@ -177,7 +177,7 @@ class AdaptiveRpcTest {
             // endpoints in equal health are chosen at random: ask until the slow one got range calls too (bounded)
             int ranges = 0;
             dev.evmindexer.pipeline.MemoryBudget budget = new dev.evmindexer.pipeline.MemoryBudget(1 << 30);
-            while (ranges < 6 || a.count("eth_getLogs") == 0 && ranges < 60) {
+            while (ranges < 6 || (a.count("eth_getLogs") == 0 && ranges < 60)) {
                 try (var piece = s.rangePiece(0, 60, TRANSFERS, budget)) {
                     assertWhole(piece.logs(), 0, piece.to());
                 }

@@ -10,37 +10,37 @@ class AdaptiveSizeTest {
     }
 
     @Test
-    void halvesOnRefusalAndGrowsBackSlowlyToTheMax() {
-        AdaptiveSize range = new AdaptiveSize(2_000, false);
-        assertEquals(1_000, range.halve(2_000));
-        assertEquals(500, range.halve(1_000));
-        succeed(range, AdaptiveSize.GROW_AFTER - 1);
-        assertEquals(500, range.get(), "not before a run of successes");
-        succeed(range, 1);
-        assertEquals(625, range.get(), "then by a quarter");
-        succeed(range, 100 * AdaptiveSize.GROW_AFTER);
-        assertEquals(2_000, range.get(), "back to the configured maximum, never above");
+    void halvesOnRefusalAndGrowsBackSlowlyBelowTheRefusedSize() {
+        AdaptiveSize batch = new AdaptiveSize(2_000);
+        assertEquals(1_000, batch.halve(2_000));
+        assertEquals(500, batch.halve(1_000));
+        succeed(batch, AdaptiveSize.GROW_AFTER - 1);
+        assertEquals(500, batch.get(), "not before a run of successes");
+        succeed(batch, 1);
+        assertEquals(625, batch.get(), "then by a quarter");
+        succeed(batch, 100 * AdaptiveSize.GROW_AFTER);
+        assertEquals(999, batch.get(), "up to just below the smallest refused size, never to it");
     }
 
     @Test
     void takesTheProvidersSuggestionButNeverGrowsFromIt() {
-        AdaptiveSize range = new AdaptiveSize(10_000, false);
-        assertEquals(500, range.suggested(10_000, 500));
-        assertEquals(500, range.suggested(500, 800), "a suggestion never raises the size");
-        assertEquals(1, range.halve(1));
+        AdaptiveSize size = new AdaptiveSize(10_000);
+        assertEquals(500, size.suggested(10_000, 500));
+        assertEquals(500, size.suggested(500, 800), "a suggestion never raises the size");
+        assertEquals(1, size.halve(1));
     }
 
     @Test
     void smallRequestsSayNothingAboutBiggerOnes() {
-        AdaptiveSize range = new AdaptiveSize(1_000, false);
-        range.halve(1_000);
-        for (int i = 0; i < 100; i++) range.succeeded(10); // e.g. the tail of a range
-        assertEquals(500, range.get());
+        AdaptiveSize batch = new AdaptiveSize(1_000);
+        batch.halve(1_000);
+        for (int i = 0; i < 100; i++) batch.succeeded(10); // e.g. a short last batch
+        assertEquals(500, batch.get());
     }
 
     @Test
     void aRefusedBatchSizeIsALimitForGood() {
-        AdaptiveSize batch = new AdaptiveSize(50, true);
+        AdaptiveSize batch = new AdaptiveSize(50);
         assertEquals(25, batch.halve(50));
         succeed(batch, 100 * AdaptiveSize.GROW_AFTER);
         assertEquals(49, batch.get(), "grows back to just below the refused size");

@@ -69,7 +69,7 @@ final class FakeChain {
     }
 
     long head() {
-        return blocks.size() - 1;
+        return blocks.size() - 1L;
     }
 
     BlockHeader block(long n) {

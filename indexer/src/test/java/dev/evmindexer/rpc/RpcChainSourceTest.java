@@ -271,7 +271,7 @@ class RpcChainSourceTest {
         try (RpcChainSource s = RpcTesting.connect(1, a.url(), b.url())) {
             // endpoints in equal health are chosen at random: ask until the lagging one was asked (bounded; 4 asks
             // missed it 1 time in 16)
-            for (int i = 0; i < 4 || a.count("eth_getLogs") == 0 && i < 60; i++) {
+            for (int i = 0; i < 4 || (a.count("eth_getLogs") == 0 && i < 60); i++) {
                 assertEquals(chain.logs(9, 9, TRANSFERS), s.blockLogs(chain.block(9), TRANSFERS));
             }
         }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -106,10 +107,10 @@ class StreamingAnswersTest {
     @Test
     void logsOfOneBlockAndTransactionShareTheirHashesAddressAndTopic0() throws Exception {
         var logs = ((StreamingAnswers.Answer) parse(logsAnswer(20), 1)[0]).logs();
-        assertTrue(logs.get(0).blockHash() == logs.get(9).blockHash(), "one block hash object per block");
-        assertTrue(logs.get(0).txHash() == logs.get(19).txHash());
-        assertTrue(logs.get(0).address() == logs.get(19).address());
-        assertTrue(logs.get(0).topic0() == logs.get(19).topic0());
+        assertSame(logs.get(0).blockHash(), logs.get(9).blockHash(), "one block hash object per block");
+        assertSame(logs.get(0).txHash(), logs.get(19).txHash());
+        assertSame(logs.get(0).address(), logs.get(19).address());
+        assertSame(logs.get(0).topic0(), logs.get(19).topic0());
         assertEquals(logs.get(0).blockHash(), logs.get(10).blockHash());
     }
 }

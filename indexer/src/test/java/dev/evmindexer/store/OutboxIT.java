@@ -125,7 +125,7 @@ class OutboxIT extends StoreTestBase {
     @Test
     void retentionDeletesOnlyEntriesOlderThanItKeeps() throws Exception {
         long epoch = store.chain(1).epoch();
-        for (int i = 0; i < 5; i++) store.commitRange(1, epoch, new Span(i * 10, i * 10 + 9), List.of(rows(i * 10, i * 10 + 9, 0)), false);
+        for (int i = 0; i < 5; i++) store.commitRange(1, epoch, new Span(i * 10L, i * 10 + 9), List.of(rows(i * 10L, i * 10 + 9, 0)), false);
         try (Connection c = TestPostgres.connect(url)) {
             c.createStatement().execute("UPDATE indexer.outbox SET created_at = now() - interval '8 days' WHERE from_block < 20");
             c.createStatement().execute("UPDATE indexer.outbox SET created_at = now() - interval '6 days' WHERE from_block = 20");

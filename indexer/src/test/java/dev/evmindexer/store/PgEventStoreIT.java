@@ -8,18 +8,13 @@ import dev.evmindexer.abi.EventDecoder;
 import dev.evmindexer.abi.EventSignature;
 import dev.evmindexer.eth.Address;
 import dev.evmindexer.eth.BlockHeader;
-import dev.evmindexer.eth.Hash;
-import dev.evmindexer.eth.Log;
 import dev.evmindexer.pipeline.EpochChangedException;
+import dev.evmindexer.pipeline.EventStoreContract;
 import dev.evmindexer.pipeline.EventTable;
-import dev.evmindexer.pipeline.LogFilter;
-import dev.evmindexer.pipeline.LogRouter;
 import dev.evmindexer.pipeline.Span;
 import dev.evmindexer.pipeline.TableRows;
-import dev.evmindexer.pipeline.TipBlock;
 import dev.evmindexer.pipeline.TipMovedException;
 import dev.evmindexer.testsupport.TestPostgres;
-import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.ArrayList;
@@ -28,41 +23,21 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
 
-/** The store's transactions on a real PostgreSQL: idempotent replays, epoch checks, atomic rollbacks, notifications. */
+/**
+ * The store's transactions on a real PostgreSQL beyond the {@link EventStoreContract} (replays, epochs, tip blocks and
+ * rollbacks are there, in {@link PgEventStoreContractIT}): views, catch-up over changed rows, notifications, DDL.
+ */
 class PgEventStoreIT extends StoreTestBase {
-    static final Address TOKEN = Address.fromHex("0x00000000000000000000000000000000000000aa");
-    static final EventSignature TRANSFER = EventSignature.parse("event Transfer(address indexed from, address indexed to, uint256 value)");
-    static final EventTable TABLE = new EventTable("public", "transfers", 1, "token", 0,
-            new LogFilter(List.of(TOKEN), List.of(TRANSFER.topic0())), TRANSFER, new EventDecoder(TRANSFER), "def1");
-
-
-    static Hash h(long n, int salt) {
-        byte[] b = new byte[32];
-        ByteBuffer.wrap(b).putLong(0, n).putInt(8, salt).put(31, (byte) 1);
-        return Hash.of(b);
-    }
+    static final Address TOKEN = EventStoreContract.TOKEN;
+    static final EventSignature TRANSFER = EventStoreContract.TRANSFER;
+    static final EventTable TABLE = EventStoreContract.TABLE;
 
     static BlockHeader header(long n, int salt, int parentSalt) {
-        return new BlockHeader(n, h(n, salt), h(n - 1, parentSalt), 1_700_000_000L + n, new byte[0]);
+        return EventStoreContract.header(n, salt, parentSalt);
     }
 
-    /** Two transfers per block in {@code [from, to]}, decoded through the real decoder. */
     static TableRows rows(long from, long to, int salt) {
-        List<Log> logs = new ArrayList<>();
-        for (long n = from; n <= to; n++) {
-            for (int i = 0; i < 2; i++) {
-                byte[] v = new byte[32];
-                ByteBuffer.wrap(v).putLong(24, n * 10 + i + salt);
-                logs.add(new Log(TOKEN, List.of(TRANSFER.topic0(), pad(1), pad(2)), v, n, h(n, salt), h(n, 100 + i), i, i));
-            }
-        }
-        return new LogRouter().route(List.of(TABLE), logs, n -> header(n, salt, salt)).get(0);
-    }
-
-    static Hash pad(int b) {
-        byte[] x = new byte[32];
-        x[31] = (byte) b;
-        return Hash.of(x);
+        return EventStoreContract.rows(from, to, salt);
     }
 
     long count(String sql) throws Exception {
@@ -70,22 +45,6 @@ class PgEventStoreIT extends StoreTestBase {
             rs.next();
             return rs.getLong(1);
         }
-    }
-
-    @Test
-    void replayingARangeIsANoOp() throws Exception {
-        long epoch = store.chain(1).epoch();
-        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false);
-        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false);
-        store.commitRange(1, epoch, new Span(5, 14), List.of(rows(5, 14, 0)), false);
-        assertEquals(30, count("SELECT count(*) FROM transfers"));
-        assertEquals(List.of(new Span(15, 20)), store.uncovered(TABLE, 0, 20));
-        assertEquals(30, count("SELECT count(DISTINCT (block_number, log_index)) FROM transfers"));
-        assertEquals(2, count("SELECT count(*) FROM indexer.outbox"), "a replay of a covered range writes no second entry");
-        assertEquals(1, count("SELECT count(*) FROM indexer.outbox WHERE from_block = 10"), "[5, 14] announced only 10..14");
-        assertEquals(20, store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), true), "force rewrites");
-        assertEquals(30, count("SELECT count(*) FROM transfers"));
-        assertEquals(3, count("SELECT count(*) FROM indexer.outbox"));
     }
 
     @Test
@@ -109,52 +68,9 @@ class PgEventStoreIT extends StoreTestBase {
     }
 
     @Test
-    void workPlannedUnderAnOldEpochIsDropped() throws Exception {
-        long epoch = store.chain(1).epoch();
-        store.storeAnchor(1, epoch, header(10, 0, 0));
-        store.rollback(1, epoch, 5, "test");
-        assertThrows(EpochChangedException.class, () -> store.commitRange(1, epoch, new Span(0, 4), List.of(rows(0, 4, 0)), false));
-        assertEquals(0, count("SELECT count(*) FROM transfers"));
-    }
-
-    /** Blocks 0..10 by a range, 10 as the anchor, then 11..15 one tip block at a time; returns the tip headers. */
-    private List<BlockHeader> rangeToTenThenTipTo15(long epoch) {
-        store.commitRange(1, epoch, new Span(0, 10), List.of(rows(0, 10, 0)), false);
-        store.storeAnchor(1, epoch, header(10, 0, 0));
-        BlockHeader tip = header(10, 0, 0);
-        List<BlockHeader> above = new ArrayList<>();
-        for (long n = 11; n <= 15; n++) {
-            BlockHeader b = header(n, 0, 0);
-            store.commitBlocks(1, epoch, tip, List.of(new TipBlock(b, List.of(rows(n, n, 0)))));
-            above.add(b);
-            tip = b;
-        }
-        return above;
-    }
-
-    @Test
-    void tipBlocksNeedTheStoredParentAndRollbackRemovesEverythingAboveTheAncestorAtomically() throws Exception {
-        long epoch = store.chain(1).epoch();
-        rangeToTenThenTipTo15(epoch);
-        BlockHeader stale = header(13, 0, 0);
-        assertThrows(TipMovedException.class,
-                () -> store.commitBlocks(1, epoch, stale, List.of(new TipBlock(header(14, 1, 0), List.of(rows(14, 14, 1))))));
-        assertEquals(32, count("SELECT count(*) FROM transfers"));
-        assertEquals(15, store.tip(1).orElseThrow().number());
-
-        var r = store.rollback(1, epoch, 12, "reorg");
-        assertEquals(6, r.rowsDeleted());
-        assertEquals(epoch + 1, r.newEpoch());
-        assertEquals(12, store.tip(1).orElseThrow().number());
-        assertEquals(0, count("SELECT count(*) FROM transfers WHERE block_number > 12"));
-        assertEquals(List.of(new Span(13, 20)), store.uncovered(TABLE, 0, 20));
-        assertEquals(1, count("SELECT count(*) FROM indexer.outbox WHERE kind = 'rollback' AND from_block = 13 AND to_block = 15"));
-    }
-
-    @Test
     void aCatchUpWritesOnlyOntoTheStoredHeadersItWasPlannedOn() throws Exception {
         long epoch = store.chain(1).epoch();
-        List<BlockHeader> above = rangeToTenThenTipTo15(epoch);
+        List<BlockHeader> above = EventStoreContract.rangeToTenThenTipTo15(store, epoch);
         // as if the table had been added (or reset) while the chain was at #15: nothing of it above the anchor
         try (Connection c = db.dataSource().getConnection()) {
             c.createStatement().execute("DELETE FROM transfers WHERE block_number > 10");

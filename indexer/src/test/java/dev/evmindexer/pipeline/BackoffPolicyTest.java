@@ -1,4 +1,4 @@
-package dev.evmindexer.store;
+package dev.evmindexer.pipeline;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,9 +10,10 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-class DbBackoffTest {
+/** The backoff of every retry; was the database reconnect's DbBackoff, whose cases these are. */
+class BackoffPolicyTest {
 
-    private final DbBackoff backoff = new DbBackoff(Duration.ofMillis(100), Duration.ofSeconds(3));
+    private final BackoffPolicy backoff = new BackoffPolicy(Duration.ofMillis(100), Duration.ofSeconds(3));
 
     @Test
     void growsExponentiallyWithinHalfToFullOfTheBase() {
@@ -46,9 +47,18 @@ class DbBackoffTest {
     @Test
     void rejectsNonsense() {
         assertThrows(IllegalArgumentException.class, () -> backoff.delay(0, new SplittableRandom()));
-        assertThrows(IllegalArgumentException.class, () -> new DbBackoff(Duration.ZERO, Duration.ofSeconds(1)));
+        assertThrows(IllegalArgumentException.class, () -> new BackoffPolicy(Duration.ZERO, Duration.ofSeconds(1)));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new DbBackoff(Duration.ofSeconds(2), Duration.ofSeconds(1)));
+                () -> new BackoffPolicy(Duration.ofSeconds(2), Duration.ofSeconds(1)));
         assertEquals("backoff max PT1S is below its initial delay PT2S", e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new BackoffPolicy(Duration.ofSeconds(1), Duration.ofSeconds(2), 1.5));
+    }
+
+    @Test
+    void jitterTakesOffAtMostItsShareOfTheStep() {
+        BackoffPolicy quarter = new BackoffPolicy(Duration.ofSeconds(1), Duration.ofSeconds(60), 0.25);
+        assertEquals(Duration.ofSeconds(4), quarter.delay(3, 0.0));
+        assertEquals(Duration.ofSeconds(3), quarter.delay(3, 1.0), "at most a quarter off");
+        assertEquals(Duration.ofSeconds(60), quarter.ceiling(40));
     }
 }
