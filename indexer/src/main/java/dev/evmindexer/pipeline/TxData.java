@@ -25,7 +25,7 @@ public record TxData(Map<Hash, Tx> txs, Map<Hash, Block> blocks) {
     public record Tx(Address from, Address to, Integer type, BigInteger value, byte[] input, Long nonce, Boolean status,
                      Long gasUsed, BigInteger effectiveGasPrice) {}
 
-    /** @param baseFee null before London */
+    /** A block's fields: its base fee (null before London) and its miner. */
     public record Block(BigInteger baseFee, Address miner) {}
 
     /**

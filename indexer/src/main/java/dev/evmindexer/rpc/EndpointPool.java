@@ -427,7 +427,7 @@ final class EndpointPool implements AutoCloseable {
     private static boolean answeredGarbage(RuntimeException ex) {
         if (!(ex instanceof RpcFault f)) return true;
         return f.kind() == RpcFault.Kind.ERROR_ANSWER || f.kind() == RpcFault.Kind.BAD_ANSWER
-                || f.kind() == RpcFault.Kind.TRANSPORT && f.getMessage().contains(": HTTP ");
+                || (f.kind() == RpcFault.Kind.TRANSPORT && f.getMessage().contains(": HTTP "));
     }
 
     private void verifyAtStart() {

@@ -94,7 +94,7 @@ class ReconcileIT {
                 FaultProxy counting = FaultProxy.start(run.server.url())) {
             run.startDaemon(List.of(Map.of("url", counting.url(), "max_block_range", "20")),
                     Map.of("reconcile", "all", "reconcile_rps", Double.toString(rps)));
-            run.awaitTipPhase(0, Duration.ofSeconds(120));
+            run.awaitTipPhase(0, Duration.ofMinutes(2));
             List<long[]> calls = counting.getLogsRanges();
             boolean[] asked = new boolean[(int) run.chain.head() + 1];
             List<Long> refetches = new java.util.ArrayList<>();

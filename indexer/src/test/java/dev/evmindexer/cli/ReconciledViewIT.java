@@ -55,7 +55,7 @@ class ReconciledViewIT {
             Sampler sampler = new Sampler(run);
             Thread t = Thread.ofVirtual().start(sampler);
             try {
-                run.awaitTipPhase(0, Duration.ofSeconds(300));
+                run.awaitTipPhase(0, Duration.ofMinutes(5));
                 Random random = new Random(16);
                 for (int i = 0; i < 30; i++) { // tip blocks, written by the tip phase, then final
                     run.chain.mineRandom(random, logs - logs / 10);
@@ -63,7 +63,7 @@ class ReconciledViewIT {
                 }
                 faulty.clear(); // blocks still above F must end right without reconciliation: push F past them
                 for (int i = 0; i <= run.chain.finalityDepth(); i++) run.chain.mineRandom(random, 3);
-                run.awaitReconciled(Duration.ofSeconds(300));
+                run.awaitReconciled(Duration.ofMinutes(5));
                 run.awaitInSync(Duration.ofSeconds(60));
                 sampler.sample(); // one more, once all is reconciled
             } finally {

@@ -48,7 +48,6 @@ class TxFieldsIT {
     private Anvil anvil;
     private Solc.Contract noter;
     private List<Address> accounts;
-    private Address first;
     private final String user = TestPostgres.user();
     private String url;
     private final List<Hash> creations = new ArrayList<>();

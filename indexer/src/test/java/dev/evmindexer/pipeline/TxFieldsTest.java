@@ -127,12 +127,12 @@ class TxFieldsTest {
         }
 
         // the rest is not used by TxColumns
-        public long chainId() { return 1; }
-        public Heads heads() { throw new UnsupportedOperationException(); }
-        public java.util.Optional<dev.evmindexer.eth.BlockHeader> header(long n) { throw new UnsupportedOperationException(); }
-        public List<dev.evmindexer.eth.BlockHeader> headers(long a, long b) { throw new UnsupportedOperationException(); }
-        public List<Log> blockLogs(dev.evmindexer.eth.BlockHeader h, LogFilter f) { throw new UnsupportedOperationException(); }
-        public RangeLogs rangeLogs(long a, long b, LogFilter f) { throw new UnsupportedOperationException(); }
+        @Override public long chainId() { return 1; }
+        @Override public Heads heads() { throw new UnsupportedOperationException(); }
+        @Override public java.util.Optional<dev.evmindexer.eth.BlockHeader> header(long n) { throw new UnsupportedOperationException(); }
+        @Override public List<dev.evmindexer.eth.BlockHeader> headers(long a, long b) { throw new UnsupportedOperationException(); }
+        @Override public List<Log> blockLogs(dev.evmindexer.eth.BlockHeader h, LogFilter f) { throw new UnsupportedOperationException(); }
+        @Override public RangeLogs rangeLogs(long a, long b, LogFilter f) { throw new UnsupportedOperationException(); }
     }
 
     private static Hash hash(int v) {
