@@ -15,6 +15,9 @@ import java.util.Objects;
  * @param params   conditions on parameters, all of which a row meets ({@link ParamFilter}); those on indexed
  *                 parameters are also in {@code filter}'s topics when they fit the node's topic lists
  * @param endBlock the last block followed ({@link #NO_END}: none); the table is complete once covered up to it
+ * @param factory  for a factory's child table, its factory (then {@code filter} names no address: the contracts are
+ *                 the child set, {@link Children}); else null
+ * @param childSources for a factory's table, the parameters whose values are children of other tables; else empty
  */
 public record EventTable(
         String schema,
@@ -28,9 +31,19 @@ public record EventTable(
         String definitionHash,
         List<List<String>> indexes,
         List<ParamFilter> params,
-        long endBlock) {
+        long endBlock,
+        FactoryLink factory,
+        List<ChildSource> childSources) {
     /** {@link #endBlock} of a table followed for ever. */
     public static final long NO_END = Long.MAX_VALUE;
+
+    /** A table that is neither a factory nor a factory's child. */
+    public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,
+            EventSignature signature, EventDecoder decoder, String definitionHash, List<List<String>> indexes,
+            List<ParamFilter> params, long endBlock) {
+        this(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash, indexes, params,
+                endBlock, null, List.of());
+    }
 
     /** A table without parameter filters nor end block. */
     public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,
@@ -47,6 +60,10 @@ public record EventTable(
     public EventTable {
         indexes = indexes == null ? List.of() : indexes.stream().map(List::copyOf).toList();
         params = params == null ? List.of() : List.copyOf(params);
+        childSources = childSources == null ? List.of() : List.copyOf(childSources);
+        if (factory != null && !filter.addresses().isEmpty()) {
+            throw new IllegalArgumentException("the child table " + name + " takes its addresses from its factory");
+        }
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(decoder, "decoder");
@@ -56,6 +73,12 @@ public record EventTable(
 
     public List<Column> columns() {
         return decoder.columns();
+    }
+
+    /** This table with {@code childSources} (a factory's table, once its children's tables are known). */
+    public EventTable withChildSources(List<ChildSource> sources) {
+        return new EventTable(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash,
+                indexes, params, endBlock, factory, sources);
     }
 
     /** {@code schema.table}, unquoted, for messages and the coverage key. */

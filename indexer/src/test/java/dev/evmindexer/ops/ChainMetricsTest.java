@@ -41,6 +41,8 @@ class ChainMetricsTest {
         public Optional<BlockHeader> anchor(long id) { return Optional.empty(); }
         public Optional<BlockHeader> header(long id, long n) { return Optional.empty(); }
         public List<Span> uncovered(EventTable t, long from, long to) { return gaps; }
+        @Override
+        public List<dev.evmindexer.pipeline.Child> children(long chainId, String key, long upTo) { return List.of(); }
         public long commitRange(long id, long e, Span s, List<TableRows> rows, boolean force) { return 0; }
         public void commitBlocks(long id, long e, BlockHeader p, List<TipBlock> b) { }
         public void commitCatchUp(long id, long e, List<BlockHeader> h, TableRows rows) { }
