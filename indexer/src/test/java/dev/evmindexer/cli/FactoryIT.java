@@ -236,6 +236,15 @@ class FactoryIT {
             assertEquals(0, d[0].loops().get(0).status().errors.get(), "no step failed");
             assertEquals(0, Main.execute("verify", "--config", cfg.toString(), "--from", "0", "--to",
                     Long.toString(anvil.blockNumber())), "verify compares the child table with the canonical children");
+            java.io.StringWriter out = new java.io.StringWriter();
+            assertEquals(0, Main.execute(new java.io.PrintWriter(out, true), new java.io.PrintWriter(new java.io.StringWriter(), true),
+                    "status", "--config", cfg.toString()));
+            assertTrue(out.toString().contains("    children of public.pairs_created.pair: " + canonicalChildren().size()
+                    + ", the last created in block " + java.util.Collections.max(canonicalChildren().values())), out.toString());
+            java.io.StringWriter schema = new java.io.StringWriter();
+            assertEquals(0, Main.execute(new java.io.PrintWriter(schema, true), new java.io.PrintWriter(new java.io.StringWriter(), true),
+                    "schema", "--config", cfg.toString()));
+            assertTrue(schema.toString().contains("-- contracts: the children of public.pairs_created.pair"), schema.toString());
         } finally {
             if (d[0] != null) d[0].close();
         }
