@@ -101,6 +101,23 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}; 0 leaves the key out, for builds that do not know it)")
     long logsPerCall;
 
+    @Option(names = "--factory-children", paramLabel = "N", split = ",", description = "factory mode: backfill the Swaps "
+            + "of a devchain factory's N children (each N of the list, by address list and by topic) against a plain "
+            + "single-address source with as many Swaps (e.g. 10,1000,100000)")
+    List<Integer> factoryChildren;
+
+    @Option(names = "--factory-events", paramLabel = "N", defaultValue = "100000",
+            description = "factory mode: Swaps of the children (and of the plain source) (default ${DEFAULT-VALUE})")
+    long factoryEvents;
+
+    @Option(names = "--factory-blocks", paramLabel = "N", defaultValue = "1000",
+            description = "factory mode: blocks; the children are created in the first tenth (default ${DEFAULT-VALUE})")
+    int factoryBlocks;
+
+    @Option(names = "--factory-noise", paramLabel = "R", defaultValue = "1",
+            description = "factory mode: Swaps of other contracts per Swap of the indexed ones (default ${DEFAULT-VALUE})")
+    int factoryNoise;
+
     @Spec
     CommandSpec spec;
 
@@ -109,6 +126,9 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (blocks < 1 || logs < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--logs and --blocks must be at least 1");
+        }
+        if (factoryChildren != null) {
+            return new BenchFactory(out, heap(), factoryEvents, factoryBlocks, factoryNoise, seed).run(factoryChildren);
         }
         Path bin = anvil ? anvilBinary() : null;
         // enterable by others: under root the embedded server runs as nobody
@@ -360,9 +380,14 @@ final class BenchCommand implements Callable<Integer> {
      * The backfill in its own JVM with the heap capped; its peak RSS is read from /proc while it runs. A run
      * over {@link #RUN_TIMEOUT} is killed (exit -1).
      */
-    private Run backfill(Path cfg, long last, Path log, String xmx) throws Exception {
+    static Run backfill(Path cfg, long last, Path log, String xmx) throws Exception {
+        return backfill(cfg, last, log, xmx, List.of());
+    }
+
+    /** As {@link #backfill(Path, long, Path, String)}, with {@code jvmArgs} (e.g. system properties) for the backfill's JVM. */
+    static Run backfill(Path cfg, long last, Path log, String xmx, List<String> jvmArgs) throws Exception {
         long t0 = System.nanoTime();
-        Process p = startBackfill(cfg, last, log, xmx);
+        Process p = startBackfill(cfg, last, log, xmx, jvmArgs);
         long peak = 0;
         Path status = Path.of("/proc", Long.toString(p.pid()), "status");
         long deadline = t0 + RUN_TIMEOUT.toNanos();
@@ -381,10 +406,16 @@ final class BenchCommand implements Callable<Integer> {
 
     /** {@code backfill --from 0 --to last} of this jar in its own JVM with heap {@code xmx}, output to {@code log}. */
     static Process startBackfill(Path cfg, long last, Path log, String xmx) throws Exception {
+        return startBackfill(cfg, last, log, xmx, List.of());
+    }
+
+    static Process startBackfill(Path cfg, long last, Path log, String xmx, List<String> jvmArgs) throws Exception {
         Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = List.of(java, "-Xmx" + xmx, "-jar", jar.toString(), "backfill", "--config", cfg.toString(),
-                "--from", "0", "--to", Long.toString(last));
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Xmx" + xmx));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-jar", jar.toString(), "backfill", "--config", cfg.toString(), "--from", "0", "--to",
+                Long.toString(last)));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
@@ -440,7 +471,7 @@ final class BenchCommand implements Callable<Integer> {
         return dev.evmindexer.eth.Hex.quantity(node.asText());
     }
 
-    private static long count(String jdbc, EmbeddedPostgresServer pg, String sql) throws Exception {
+    static long count(String jdbc, EmbeddedPostgresServer pg, String sql) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbc, pg.user(), pg.password()); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();

@@ -34,12 +34,15 @@ public final class Children {
         return out;
     }
 
+    /** The JVM system property that overrides {@link #ADDRESS_LIST_MAX} (the benchmark forces each mode with it). */
+    public static final String ADDRESS_LIST_MAX_PROPERTY = "evmindexer.factory.address_list_max";
+
     /**
      * Above this many children a child table's range units are fetched by topic (every contract's logs of the event,
      * kept by {@link #allows}) rather than by address list: measured with {@code scripts/bench --factory-children N}
      * (README, factories).
      */
-    public static final int ADDRESS_LIST_MAX = 10_000;
+    public static final int ADDRESS_LIST_MAX = Integer.getInteger(ADDRESS_LIST_MAX_PROPERTY, 10_000);
 
     /**
      * The filter to fetch {@code t}'s logs with given {@code children}: its own for a table without factory; for a
