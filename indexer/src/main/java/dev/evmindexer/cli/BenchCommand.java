@@ -353,6 +353,19 @@ final class BenchCommand implements Callable<Integer> {
      */
     private static String config(String jdbcUrl, EmbeddedPostgresServer pg, long chainId, String rpcUrl, String rpcExtra,
             String chainExtra, String addresses) {
+        return configWithSources(jdbcUrl, pg, chainId, rpcUrl, rpcExtra, chainExtra, """
+                  - name: tokens
+                    chain: bench
+                    addresses: [%s]
+                    events:
+                      - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
+                        table: bench_transfers
+                """.formatted(addresses));
+    }
+
+    /** As above, with the {@code sources:} entries given (YAML list items, indented by two). */
+    static String configWithSources(String jdbcUrl, EmbeddedPostgresServer pg, long chainId, String rpcUrl, String rpcExtra,
+            String chainExtra, String sources) {
         return """
                 database:
                   url: "%s"
@@ -365,13 +378,7 @@ final class BenchCommand implements Callable<Integer> {
                       - url: %s
                 %s%s    finality: 0
                 sources:
-                  - name: tokens
-                    chain: bench
-                    addresses: [%s]
-                    events:
-                      - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
-                        table: bench_transfers
-                """.formatted(jdbcUrl, pg.user(), pg.password(), chainId, rpcUrl.replace("$", "$$"), rpcExtra, chainExtra, addresses);
+                %s""".formatted(jdbcUrl, pg.user(), pg.password(), chainId, rpcUrl.replace("$", "$$"), rpcExtra, chainExtra, sources);
     }
 
     record Run(int exit, double seconds, long peakRssKb, Path log) {}

@@ -164,18 +164,6 @@ final class BenchFactory {
                       - signature: "%s"
                         table: bench_swaps
                 """.formatted(DevFactory.FACTORY.hex(), DevFactory.PAIR_CREATED, DevFactory.SWAP);
-        return """
-                database:
-                  url: "%s"
-                  user: %s
-                  password: "%s"
-                chains:
-                  - name: bench
-                    chain_id: %d
-                    rpc:
-                      - url: %s
-                    finality: 0
-                sources:
-                %s""".formatted(jdbcUrl, pg.user(), pg.password(), CHAIN_ID, rpcUrl.replace("$", "$$"), sources);
+        return BenchCommand.configWithSources(jdbcUrl, pg, CHAIN_ID, rpcUrl, "", "", sources);
     }
 }

@@ -15,7 +15,6 @@ import dev.evmindexer.testsupport.Solc;
 import dev.evmindexer.testsupport.TestPostgres;
 import dev.evmindexer.testsupport.TxSpec;
 import java.math.BigInteger;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -86,19 +85,7 @@ class FactoryIT {
     }
 
     private Path config() throws Exception {
-        String yaml = """
-                database:
-                  url: "%s"
-                  user: %s
-                chains:
-                  - name: anvil
-                    chain_id: 31337
-                    rpc:
-                      - url: %s
-                    finality: 12
-                    poll_interval: 100ms
-                ops: {port: 0}
-                sources:
+        return ChainCheck.config(dir, url, user, anvil, "12", """
                   - name: pairs
                     chain: anvil
                     addresses: {factory: factory, event: PairCreated, parameter: pair}
@@ -112,10 +99,7 @@ class FactoryIT {
                     events:
                       - signature: "event PairCreated(address indexed token0, address indexed token1, address pair, uint256 n)"
                         table: pairs_created
-                """.formatted(url, user, anvil.url(), factory.hex());
-        Path file = dir.resolve("indexer.yaml");
-        Files.writeString(file, yaml);
-        return file;
+                """.formatted(factory.hex()));
     }
 
     /** The canonical children: each pair the factory's PairCreated logs name, with the block that created it. */

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /** Each way a factory link can be wrong is refused naming the file, line and key. */
 class FactoryConfigTest {
-    /** Line 9 is the child's addresses mapping. */
-    private static final String YAML = """
+    /** Line 11 is the child's addresses mapping; the factory is FactoryTest.FACTORY. */
+    static final String YAML = """
             chains:
               - name: c
                 chain_id: 1

@@ -29,25 +29,8 @@ class FactoryTest {
     static final EventSignature PAIR_CREATED = EventSignature.parse(
             "event PairCreated(address indexed token0, address indexed token1, address pair, uint256 n)");
     static final EventSignature SWAP = EventSignature.parse("event Swap(address indexed sender, uint256 amount)");
-    static final String YAML = """
-            chains:
-              - name: c
-                chain_id: 1
-                rpc: [http://127.0.0.1:8545]
-            sources:
-              - name: pairs
-                chain: c
-                addresses: {factory: factory, event: PairCreated, parameter: pair}
-                events:
-                  - signature: "event Swap(address indexed sender, uint256 amount)"
-                    table: swaps
-              - name: factory
-                chain: c
-                addresses: [%s]
-                events:
-                  - signature: "event PairCreated(address indexed token0, address indexed token1, address pair, uint256 n)"
-                    table: pairs_created
-            """.formatted(FACTORY.hex());
+    /** Children of {@link #FACTORY} on chain c: {@link FactoryConfigTest#YAML}. */
+    static final String YAML = FactoryConfigTest.YAML;
 
     private final FakeChain chain = new FakeChain();
     private final MemoryStore store = new MemoryStore();
