@@ -101,22 +101,8 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}; 0 leaves the key out, for builds that do not know it)")
     long logsPerCall;
 
-    @Option(names = "--factory-children", paramLabel = "N", split = ",", description = "factory mode: backfill the Swaps "
-            + "of a devchain factory's N children (each N of the list, by address list and by topic) against a plain "
-            + "single-address source with as many Swaps (e.g. 10,1000,100000)")
-    List<Integer> factoryChildren;
-
-    @Option(names = "--factory-events", paramLabel = "N", defaultValue = "100000",
-            description = "factory mode: Swaps of the children (and of the plain source) (default ${DEFAULT-VALUE})")
-    long factoryEvents;
-
-    @Option(names = "--factory-blocks", paramLabel = "N", defaultValue = "1000",
-            description = "factory mode: blocks; the children are created in the first tenth (default ${DEFAULT-VALUE})")
-    int factoryBlocks;
-
-    @Option(names = "--factory-noise", paramLabel = "R", defaultValue = "1",
-            description = "factory mode: Swaps of other contracts per Swap of the indexed ones (default ${DEFAULT-VALUE})")
-    int factoryNoise;
+    @picocli.CommandLine.Mixin
+    BenchFactory.Options factory = new BenchFactory.Options();
 
     @Spec
     CommandSpec spec;
@@ -127,8 +113,8 @@ final class BenchCommand implements Callable<Integer> {
         if (blocks < 1 || logs < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--logs and --blocks must be at least 1");
         }
-        if (factoryChildren != null) {
-            return new BenchFactory(out, heap(), factoryEvents, factoryBlocks, factoryNoise, seed).run(factoryChildren);
+        if (factory.children != null) {
+            return new BenchFactory(out, heap(), factory.events, factory.blocks, factory.noise, seed).run(factory.children);
         }
         Path bin = anvil ? anvilBinary() : null;
         // enterable by others: under root the embedded server runs as nobody

@@ -17,6 +17,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bench --factory-children N,..}: backfill events/s of a factory's child table against a plain single-address
@@ -33,6 +34,26 @@ final class BenchFactory {
     /** Contracts of the noise Swaps: pair numbers above any child's. */
     static final int NOISE_BASE = 1 << 30;
     static final int NOISE_CONTRACTS = 50;
+
+    /** The factory mode's options of {@code bench}. */
+    static final class Options {
+        @Option(names = "--factory-children", paramLabel = "N", split = ",", description = "factory mode: backfill the Swaps "
+                + "of a devchain factory's N children (each N of the list, by address list and by topic) against a plain "
+                + "single-address source with as many Swaps (e.g. 10,1000,100000)")
+        List<Integer> children;
+
+        @Option(names = "--factory-events", paramLabel = "N", defaultValue = "100000",
+                    description = "factory mode: Swaps of the children (and of the plain source) (default ${DEFAULT-VALUE})")
+        long events;
+
+        @Option(names = "--factory-blocks", paramLabel = "N", defaultValue = "1000",
+                    description = "factory mode: blocks; the children are created in the first tenth (default ${DEFAULT-VALUE})")
+        int blocks;
+
+        @Option(names = "--factory-noise", paramLabel = "R", defaultValue = "1",
+                    description = "factory mode: Swaps of other contracts per Swap of the indexed ones (default ${DEFAULT-VALUE})")
+        int noise;
+    }
 
     private final PrintWriter out;
     private final String heap;

@@ -10,9 +10,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Each way a factory link can be wrong is refused naming the file, line and key. */
-class FactoryConfigTest {
+public class FactoryConfigTest {
     /** Line 11 is the child's addresses mapping; the factory is FactoryTest.FACTORY. */
-    static final String YAML = """
+    public static final String YAML = """
             chains:
               - name: c
                 chain_id: 1

@@ -34,25 +34,9 @@ class FactoryChildrenIT extends StoreTestBase {
 
     @BeforeEach
     void tables() throws Exception {
-        List<EventTable> all = IndexPlan.from(ConfigLoader.parse("""
-                chains:
-                  - name: c
-                    chain_id: 1
-                    rpc: [http://127.0.0.1:8545]
-                sources:
-                  - name: factory
-                    chain: c
-                    addresses: [%s]
-                    events:
-                      - signature: "event PairCreated(address indexed token0, address indexed token1, address pair, uint256 n)"
-                        table: pairs_created
-                  - name: pairs
-                    chain: c
-                    addresses: {factory: factory, event: PairCreated, parameter: pair}
-                    events:
-                      - signature: "event Swap(address indexed sender, uint256 amount)"
-                        table: swaps
-                """.formatted(FACTORY.hex()), "f.yaml", Map.of())).allTables();
+        // PairCreated of FACTORY into pairs_created, its pairs' Swaps into swaps, on chain 1
+        List<EventTable> all = IndexPlan.from(ConfigLoader.parse(dev.evmindexer.pipeline.FactoryConfigTest.YAML, "f.yaml", Map.of()))
+                .allTables();
         factory = all.get(0);
         TableDdl.ensure(db.dataSource(), all, Map.of(1L, "test"));
     }
