@@ -101,6 +101,10 @@ final class BenchCommand implements Callable<Integer> {
                     + "(default ${DEFAULT-VALUE}; 0 leaves the key out, for builds that do not know it)")
     long logsPerCall;
 
+    @Option(names = "--fields", paramLabel = "NAME", split = ",", description = "transaction or block fields of the "
+            + "table, e.g. tx_from (see the README: each costs calls per block with rows); default none")
+    List<String> fields = List.of();
+
     @picocli.CommandLine.Mixin
     BenchFactory.Options factory = new BenchFactory.Options();
 
@@ -169,8 +173,8 @@ final class BenchCommand implements Callable<Integer> {
                 }
                 double rate = events / run.seconds;
                 double copyRate = events / ceiling;
-                out.printf("bench: events=%d seconds=%.2f events_per_s=%.0f copy_rows_per_s=%.0f ratio=%.2f peak_rss_mb=%d%n",
-                        events, run.seconds, rate, copyRate, rate / copyRate, run.peakRssKb / 1024);
+                out.printf("bench: events=%d seconds=%.2f events_per_s=%.0f copy_rows_per_s=%.0f ratio=%.2f peak_rss_mb=%d%s%n",
+                        events, run.seconds, rate, copyRate, rate / copyRate, run.peakRssKb / 1024, fieldsNote());
                 return 0;
             } finally {
                 if (server != null) server.close();
@@ -246,8 +250,8 @@ final class BenchCommand implements Callable<Integer> {
             }
             double rate = first.events / first.run.seconds;
             out.printf("bench: events=%d seconds=%.2f events_per_s=%.0f copy_rows_per_s=%.0f ratio=%.2f peak_rss_mb=%d "
-                    + "best_fixed_events_per_s=%.0f%n", first.events, first.run.seconds, rate, copyRate, rate / copyRate,
-                    first.run.peakRssKb / 1024, bestFixed);
+                    + "best_fixed_events_per_s=%.0f%s%n", first.events, first.run.seconds, rate, copyRate, rate / copyRate,
+                    first.run.peakRssKb / 1024, bestFixed, fieldsNote());
             return 0;
         }
     }
@@ -335,9 +339,9 @@ final class BenchCommand implements Callable<Integer> {
     /**
      * A backfill config for the bench: one chain {@code bench} at {@code rpcUrl} (with {@code rpcExtra} lines in its
      * rpc entry and {@code chainExtra} lines in the chain), finality 0, the Transfers of {@code addresses} into
-     * {@code bench_transfers}.
+     * {@code bench_transfers}, with the {@code --fields} columns.
      */
-    private static String config(String jdbcUrl, EmbeddedPostgresServer pg, long chainId, String rpcUrl, String rpcExtra,
+    private String config(String jdbcUrl, EmbeddedPostgresServer pg, long chainId, String rpcUrl, String rpcExtra,
             String chainExtra, String addresses) {
         return configWithSources(jdbcUrl, pg, chainId, rpcUrl, rpcExtra, chainExtra, """
                   - name: tokens
@@ -346,7 +350,7 @@ final class BenchCommand implements Callable<Integer> {
                     events:
                       - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
                         table: bench_transfers
-                """.formatted(addresses));
+                %s""".formatted(addresses, fields.isEmpty() ? "" : "        fields: [" + String.join(", ", fields) + "]\n"));
     }
 
     /** As above, with the {@code sources:} entries given (YAML list items, indented by two). */
@@ -365,6 +369,11 @@ final class BenchCommand implements Callable<Integer> {
                 %s%s    finality: 0
                 sources:
                 %s""".formatted(jdbcUrl, pg.user(), pg.password(), chainId, rpcUrl.replace("$", "$$"), rpcExtra, chainExtra, sources);
+    }
+
+    /** {@code " fields=a,b"} on the result line when the table has fields, else nothing. */
+    private String fieldsNote() {
+        return fields.isEmpty() ? "" : " fields=" + String.join(",", fields);
     }
 
     record Run(int exit, double seconds, long peakRssKb, Path log) {}

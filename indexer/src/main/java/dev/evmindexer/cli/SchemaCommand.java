@@ -2,6 +2,7 @@ package dev.evmindexer.cli;
 
 import dev.evmindexer.pipeline.EventTable;
 import dev.evmindexer.store.TableDdl;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -23,7 +24,7 @@ final class SchemaCommand implements Callable<Integer> {
             for (EventTable t : w.plan.allTables()) {
                 spec.commandLine().getOut().printf("-- %s: %s (chain %d, source %s, from block %d%s)%n%s%s;%n%s;%n%n",
                         t.qualifiedName(), t.signature().canonical(), t.chainId(), t.sourceName(), t.startBlock(),
-                        t.endBlock() == EventTable.NO_END ? "" : " to block " + t.endBlock(), factory(t) + filters(t),
+                        t.endBlock() == EventTable.NO_END ? "" : " to block " + t.endBlock(), factory(t) + filters(t) + fields(t),
                         TableDdl.createTable(t), TableDdl.createView(t));
             }
             return 0;
@@ -43,6 +44,18 @@ final class SchemaCommand implements Callable<Integer> {
                     .append(c.key()).append("')").append(System.lineSeparator());
         }
         return sb.toString();
+    }
+
+    /** A comment line naming the transaction and block fields and the calls they cost per block with rows. */
+    private static String fields(EventTable t) {
+        if (t.fields().isEmpty()) return "";
+        var needs = dev.evmindexer.pipeline.TxData.Needs.of(t.fields());
+        List<String> calls = new java.util.ArrayList<>();
+        if (needs.receipts()) calls.add("eth_getBlockReceipts");
+        if (needs.transactions()) calls.add("eth_getBlockByHash with transactions");
+        else if (needs.block()) calls.add("eth_getBlockByHash");
+        return "-- fields " + String.join(", ", t.fields().stream().map(f -> f.column()).toList()) + ": per block with rows, "
+                + String.join(" and ", calls) + System.lineSeparator();
     }
 
     /** One comment line per parameter filter: its name and how many values (a long list is not printed). */

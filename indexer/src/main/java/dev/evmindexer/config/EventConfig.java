@@ -17,9 +17,11 @@ import java.util.Objects;
  * @param indexes   secondary indexes, each a list of column names (checked against the table's columns by the caller)
  * @param line      1-based line of this entry in the config
  * @param filter    conditions on parameters, in config order (checked against the event by the caller)
+ * @param fields    extra columns from the log's transaction, receipt or block ({@code fields:}), in config order, each once
  */
 public record EventConfig(String signature, Path abi, String name, String table, Map<String, String> columns,
-                          java.util.List<java.util.List<String>> indexes, int line, java.util.List<Filter> filter) {
+                          java.util.List<java.util.List<String>> indexes, int line, java.util.List<Filter> filter,
+                          java.util.List<TxField> fields) {
     /**
      * {@code filter: {param: value}} or {@code {param: [v1, v2]}}: the parameter must equal one of the values, kept as
      * written (parsed against the parameter's type by the caller, which names {@code line}).
@@ -29,6 +31,12 @@ public record EventConfig(String signature, Path abi, String name, String table,
             Objects.requireNonNull(param, "param");
             values = java.util.List.copyOf(values);
         }
+    }
+
+    /** An event without transaction fields. */
+    public EventConfig(String signature, Path abi, String name, String table, Map<String, String> columns,
+            java.util.List<java.util.List<String>> indexes, int line, java.util.List<Filter> filter) {
+        this(signature, abi, name, table, columns, indexes, line, filter, java.util.List.of());
     }
 
     public EventConfig(String signature, Path abi, String name, String table, Map<String, String> columns,
@@ -43,6 +51,7 @@ public record EventConfig(String signature, Path abi, String name, String table,
     public EventConfig {
         indexes = indexes == null ? java.util.List.of() : indexes.stream().map(java.util.List::copyOf).toList();
         filter = filter == null ? java.util.List.of() : java.util.List.copyOf(filter);
+        fields = fields == null ? java.util.List.of() : java.util.List.copyOf(fields);
         Objects.requireNonNull(table, "table");
         if ((signature == null) == (name == null)) {
             throw new IllegalArgumentException("an event needs exactly one of signature and name");

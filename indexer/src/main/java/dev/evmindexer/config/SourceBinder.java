@@ -15,7 +15,8 @@ final class SourceBinder {
             "table_pattern");
     /** Keys of {@code addresses: {factory: .., event: .., parameter: ..}}. */
     static final List<String> FACTORY_KEYS = List.of("factory", "event", "parameter");
-    static final List<String> EVENT_KEYS = List.of("signature", "abi", "name", "table", "columns", "indexes", "filter");
+    static final List<String> EVENT_KEYS = List.of("signature", "abi", "name", "table", "columns", "indexes", "filter",
+            "fields");
     /** What {@code events: all} is spelled as. */
     static final String ALL = "all";
     /** Suffix of the view the store creates next to each event table. */
@@ -190,7 +191,7 @@ final class SourceBinder {
             }
             for (String chain : chains) claims.claimTable(table, chain, tableTree);
             out.add(new EventConfig(signature, abi, eventName, table, columns(e.get("columns")), indexes(e.get("indexes")),
-                    entry.line(), filter(e.get("filter"))));
+                    entry.line(), filter(e.get("filter")), fields(e.get("fields"))));
         }
         return out;
     }
@@ -226,6 +227,26 @@ final class SourceBinder {
                 if (values.isEmpty()) throw v.error("empty list: give at least one value");
             }
             out.add(new EventConfig.Filter(param, values, v.line()));
+        }
+        return out;
+    }
+
+    /**
+     * {@code fields: [tx_from, block_base_fee]}: extra columns from the log's transaction, receipt or block, each a
+     * known name ({@link TxField}), each once.
+     */
+    private static List<TxField> fields(Optional<Tree> tree) throws ConfigException {
+        if (tree.isEmpty()) return List.of();
+        List<Tree> entries = tree.get().isScalar() ? List.of(tree.get()) : tree.get().list();
+        if (entries.isEmpty()) throw tree.get().error("empty list: omit fields to add no transaction or block columns");
+        List<TxField> out = new ArrayList<>(entries.size());
+        Claims seen = new Claims();
+        for (Tree entry : entries) {
+            String name = entry.text().strip();
+            TxField f = TxField.named(name).orElseThrow(() -> entry.error("unknown field " + Tree.show(name)
+                    + Mapping.suggestion(name, TxField.names()) + "; known fields: " + String.join(", ", TxField.names())));
+            seen.claim("field", name, entry);
+            out.add(f);
         }
         return out;
     }

@@ -48,6 +48,29 @@ final class DevReceipts {
         return out;
     }
 
+    /** The sender of transaction {@code tx}: the last 20 bytes of its hash (so each transaction has its own). */
+    static byte[] sender(LogTable logs, int tx) {
+        return java.util.Arrays.copyOfRange(logs.txHashBytes(), tx * 32 + 12, tx * 32 + 32);
+    }
+
+    /** The recipient of transaction {@code tx}: the contract that emitted its first log. */
+    static byte[] recipient(LogTable logs, int tx) {
+        for (int i = 0; i < logs.size(); i++) {
+            if (logs.txIndex(i) == tx) return java.util.Arrays.copyOfRange(logs.addressBytes(), i * 20, i * 20 + 20);
+        }
+        return new byte[20];
+    }
+
+    /** The input of transaction {@code tx}: ERC-20 {@code transfer}'s selector, then the transaction's hash. */
+    static byte[] input(LogTable logs, int tx) {
+        byte[] out = new byte[36];
+        System.arraycopy(TRANSFER_SELECTOR, 0, out, 0, 4);
+        System.arraycopy(logs.txHashBytes(), tx * 32, out, 4, 32);
+        return out;
+    }
+
+    private static final byte[] TRANSFER_SELECTOR = {(byte) 0xa9, 0x05, (byte) 0x9c, (byte) 0xbb};
+
     /** The receipts root of the block. */
     static Hash root(DevBlock b) {
         synchronized (ROOTS) {

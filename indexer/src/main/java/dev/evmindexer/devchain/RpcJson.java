@@ -50,10 +50,11 @@ final class RpcJson {
     }
 
     /**
-     * The block object of {@code eth_getBlockBy*}, with transaction hashes only; its receiptsRoot is the real one
-     * ({@link DevReceipts#root}) unless {@code realReceiptsRoot} is false ({@link DevChain#withoutReceiptsRoots}).
+     * The block object of {@code eth_getBlockBy*}, with transaction hashes, or with transaction objects when
+     * {@code fullTransactions}; its receiptsRoot is the real one ({@link DevReceipts#root}) unless
+     * {@code realReceiptsRoot} is false ({@link DevChain#withoutReceiptsRoots}).
      */
-    void block(DevBlock b, boolean realReceiptsRoot) throws IOException {
+    void block(DevBlock b, boolean realReceiptsRoot, boolean fullTransactions) throws IOException {
         LogTable logs = b.logs().table();
         int txs = logs.txCount();
         byte[] txHashes = logs.txHashBytes();
@@ -82,7 +83,10 @@ final class RpcJson {
         quantityField("baseFeePerGas", BASE_FEE);
         g.writeFieldName("transactions");
         g.writeStartArray();
-        for (int t = 0; t < txs; t++) hex(txHashes, t * 32, 32);
+        for (int t = 0; t < txs; t++) {
+            if (fullTransactions) transaction(b, logs, t);
+            else hex(txHashes, t * 32, 32);
+        }
         g.writeEndArray();
         g.writeFieldName("uncles");
         g.writeStartArray();
@@ -92,7 +96,7 @@ final class RpcJson {
 
     /**
      * The {@code eth_getBlockReceipts} answer of block {@code b}: its {@link DevReceipts}, each with the fields nodes
-     * send (sender and recipient are the zero address) and its logs as {@code eth_getLogs} entries.
+     * send (sender and recipient as {@link DevReceipts#sender} and {@link DevReceipts#recipient}) and its logs as {@code eth_getLogs} entries.
      */
     void receipts(DevBlock b) throws IOException {
         LogTable logs = b.logs().table();
@@ -118,13 +122,44 @@ final class RpcJson {
             quantityField("blockNumber", b.number());
             quantityField("gasUsed", GAS_PER_TX);
             quantityField("effectiveGasPrice", BASE_FEE);
-            hexField("from", ZERO_ADDRESS);
-            hexField("to", ZERO_ADDRESS);
+            hexField("from", DevReceipts.sender(logs, tx));
+            hexField("to", DevReceipts.recipient(logs, tx));
             g.writeFieldName("contractAddress");
             g.writeNull();
             g.writeEndObject();
         }
         g.writeEndArray();
+    }
+
+    /**
+     * Transaction {@code tx} of block {@code b} as a full transaction object, consistent with its receipt
+     * ({@link DevReceipts}: sender, recipient and type; see {@link DevReceipts#sender}).
+     */
+    private void transaction(DevBlock b, LogTable logs, int tx) throws IOException {
+        g.writeStartObject();
+        quantityField("type", DevReceipts.TX_TYPE);
+        g.writeFieldName("hash");
+        hex(logs.txHashBytes(), tx * 32, 32);
+        quantityField("nonce", b.number());
+        hexField("blockHash", b.hash().unsafeBytes());
+        quantityField("blockNumber", b.number());
+        g.writeFieldName(TX_INDEX);
+        quantity(tx);
+        hexField("from", DevReceipts.sender(logs, tx));
+        hexField("to", DevReceipts.recipient(logs, tx));
+        quantityField("value", 0);
+        quantityField("gas", GAS_PER_TX);
+        quantityField("maxFeePerGas", 2 * BASE_FEE);
+        quantityField("maxPriorityFeePerGas", 0);
+        quantityField("gasPrice", BASE_FEE);
+        hexField("input", DevReceipts.input(logs, tx));
+        g.writeFieldName("accessList");
+        g.writeStartArray();
+        g.writeEndArray();
+        quantityField("v", 0);
+        hexField("r", ZERO_HASH);
+        hexField("s", ZERO_HASH);
+        g.writeEndObject();
     }
 
     /** Log {@code i} of {@code logs}, which are the logs of block {@code b}, as an {@code eth_getLogs} entry. */

@@ -65,17 +65,15 @@ final class RpcMethods {
 
     private ResultWriter blockByNumber(JsonNode p) {
         arity(p, 1, 2);
-        requireHashesOnly(p);
         DevChain.Snapshot s = chain.snapshot();
         DevBlock block = s.block(blockNumber(p.get(0), s, "block number"));
-        return block(block);
+        return block(block, fullTransactions(p));
     }
 
     private ResultWriter blockByHash(JsonNode p) {
         arity(p, 1, 2);
-        requireHashesOnly(p);
         Hash hash = Hash.of(LogQuery.hexBytes(p.get(0), 32, "block hash"));
-        return block(chain.canonicalByHash(hash, chain.snapshot()));
+        return block(chain.canonicalByHash(hash, chain.snapshot()), fullTransactions(p));
     }
 
     /** The receipts of a block named by number, tag or hash (a 32-byte hex string); null for a block it lacks. */
@@ -93,10 +91,10 @@ final class RpcMethods {
         return (json, g) -> json.receipts(block);
     }
 
-    private ResultWriter block(DevBlock block) {
+    private ResultWriter block(DevBlock block, boolean fullTransactions) {
         if (block == null) return (json, g) -> g.writeNull();
         boolean realRoot = chain.realReceiptsRoots();
-        return (json, g) -> json.block(block, realRoot);
+        return (json, g) -> json.block(block, realRoot, fullTransactions);
     }
 
     private Answer logs(JsonNode p) {
@@ -160,13 +158,12 @@ final class RpcMethods {
         };
     }
 
-    private static void requireHashesOnly(JsonNode p) {
+    /** The second parameter: full transaction objects (true) or their hashes (false, or absent). */
+    private static boolean fullTransactions(JsonNode p) {
         JsonNode full = p.get(1);
-        if (full == null || full.isNull()) return;
+        if (full == null || full.isNull()) return false;
         if (!full.isBoolean()) throw RpcError.invalidParams("the second parameter must be a boolean");
-        if (full.booleanValue()) {
-            throw RpcError.invalidParams("devchain serves transaction hashes only: pass false as the second parameter");
-        }
+        return full.booleanValue();
     }
 
     private static void arity(JsonNode p, int min, int max) {

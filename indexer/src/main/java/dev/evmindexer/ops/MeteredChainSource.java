@@ -67,6 +67,11 @@ final class MeteredChainSource implements ChainSource {
     }
 
     @Override
+    public dev.evmindexer.pipeline.TxData txData(List<Log> logs, dev.evmindexer.pipeline.TxData.Needs needs) {
+        return delegate.txData(logs, needs);
+    }
+
+    @Override
     public dev.evmindexer.pipeline.RangePiece rangePiece(long from, long to, LogFilter filter,
             dev.evmindexer.pipeline.MemoryBudget budget) throws InterruptedException {
         return delegate.rangePiece(from, to, filter, budget);

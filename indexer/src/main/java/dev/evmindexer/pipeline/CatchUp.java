@@ -72,7 +72,7 @@ final class CatchUp {
             }
             // a child table's filter names no address: the stored children by the span's end keep its rows
             Children children = Children.load(store, settings.chainId(), List.of(t), span.to());
-            List<TableRows> routed = router.route(List.of(t), logs, byNumber::get, children);
+            List<TableRows> routed = TxColumns.attach(source, router.route(List.of(t), logs, byNumber::get, children));
             TableRows rows = routed.get(0);
             store.commitCatchUp(settings.chainId(), epoch, headers, rows);
             log.info("catchup.done chain={} source={} table={} span={} rows={}", settings.name(), t.sourceName(), t,

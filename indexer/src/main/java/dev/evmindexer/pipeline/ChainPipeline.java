@@ -79,7 +79,13 @@ public final class ChainPipeline {
 
         Heads heads = source.heads();
         long f = Math.max(state.finalized(), settings.finalizedFrom(heads));
-        if (f > state.finalized()) store.advanceFinalized(chainId, f);
+        if (f > state.finalized()) {
+            store.advanceFinalized(chainId, f);
+            // The stored headers F just passed become final, and the highest of them the anchor every walk-back stops
+            // at. They were the node's when written, but a daemon that fell behind may have missed a reorg of them
+            // since (a reorg above the old F): the one at min(F, tip) must still be the node's before it is final.
+            tipVerified = false;
+        }
 
         Optional<BlockHeader> tip = store.tip(chainId);
         if (tip.isPresent() && tip.get().number() < f) {
@@ -226,7 +232,7 @@ public final class ChainPipeline {
             }
             Map<Long, BlockHeader> one = new HashMap<>();
             one.put(h.number(), h);
-            List<TableRows> routed = router.route(tables, logs, one::get, known);
+            List<TableRows> routed = TxColumns.attach(source, router.route(tables, logs, one::get, known));
             rows += routed.stream().mapToLong(r -> r.rows().size()).sum();
             blocks.add(new TipBlock(h, routed));
         }

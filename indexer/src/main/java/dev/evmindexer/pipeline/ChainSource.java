@@ -51,6 +51,18 @@ public interface ChainSource {
         throw new UnsupportedOperationException("this chain source cannot prove receipts");
     }
 
+    /**
+     * What {@code needs} asks of the transactions and blocks of {@code logs} (in chain order, checked logs of canonical
+     * blocks): one call per block holding a log for each kind of answer needed, queried by the block's hash. Every
+     * log's transaction is in the answer, at the log's transaction index with the log's transaction hash, in the log's
+     * block; an answer that lacks one or names another is a bad answer, asked elsewhere (never a NULL column), and so
+     * is a block the endpoint does not have (a block reorged away meanwhile ends as a {@link SourceException}; the next
+     * step's parent-hash check finds the reorg).
+     */
+    default TxData txData(List<Log> logs, TxData.Needs needs) {
+        throw new UnsupportedOperationException("this chain source cannot fetch transaction fields");
+    }
+
     /** The endpoints' names, for re-fetching from a chosen one (reconciliation). By default one, "source". */
     default List<String> endpoints() {
         return List.of("source");

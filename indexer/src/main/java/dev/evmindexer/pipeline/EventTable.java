@@ -3,6 +3,7 @@ package dev.evmindexer.pipeline;
 import dev.evmindexer.abi.Column;
 import dev.evmindexer.abi.EventDecoder;
 import dev.evmindexer.abi.EventSignature;
+import dev.evmindexer.config.TxField;
 import java.util.List;
 import java.util.Objects;
 
@@ -15,6 +16,8 @@ import java.util.Objects;
  * @param params   conditions on parameters, all of which a row meets ({@link ParamFilter}); those on indexed
  *                 parameters are also in {@code filter}'s topics when they fit the node's topic lists
  * @param endBlock the last block followed ({@link #NO_END}: none); the table is complete once covered up to it
+ * @param fields   extra columns from each row's transaction, receipt or block ({@code fields:}), after the
+ *                 parameters' columns, filled by {@link TxColumns}
  * @param factory  for a factory's child table, its factory (then {@code filter} names no address: the contracts are
  *                 the child set, {@link Children}); else null
  * @param childSources for a factory's table, the parameters whose values are children of other tables; else empty
@@ -32,17 +35,26 @@ public record EventTable(
         List<List<String>> indexes,
         List<ParamFilter> params,
         long endBlock,
+        List<TxField> fields,
         FactoryLink factory,
         List<ChildSource> childSources) {
     /** {@link #endBlock} of a table followed for ever. */
     public static final long NO_END = Long.MAX_VALUE;
 
-    /** A table that is neither a factory nor a factory's child. */
+    /** A table without transaction fields. */
     public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,
             EventSignature signature, EventDecoder decoder, String definitionHash, List<List<String>> indexes,
             List<ParamFilter> params, long endBlock) {
         this(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash, indexes, params,
-                endBlock, null, List.of());
+                endBlock, List.of());
+    }
+
+    /** A table that is neither a factory nor a factory's child. */
+    public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,
+            EventSignature signature, EventDecoder decoder, String definitionHash, List<List<String>> indexes,
+            List<ParamFilter> params, long endBlock, List<TxField> fields) {
+        this(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash, indexes, params,
+                endBlock, fields, null, List.of());
     }
 
     /** A table without parameter filters nor end block. */
@@ -60,6 +72,7 @@ public record EventTable(
     public EventTable {
         indexes = indexes == null ? List.of() : indexes.stream().map(List::copyOf).toList();
         params = params == null ? List.of() : List.copyOf(params);
+        fields = fields == null ? List.of() : List.copyOf(fields);
         childSources = childSources == null ? List.of() : List.copyOf(childSources);
         if (factory != null && !filter.addresses().isEmpty()) {
             throw new IllegalArgumentException("the child table " + name + " takes its addresses from its factory");
@@ -71,14 +84,29 @@ public record EventTable(
         if (endBlock < startBlock) throw new IllegalArgumentException("end block " + endBlock + " before start block of " + name);
     }
 
+    /** The columns after the standard ones: one per parameter, then one per transaction or block field. */
     public List<Column> columns() {
-        return decoder.columns();
+        if (fields.isEmpty()) return decoder.columns();
+        List<Column> out = new java.util.ArrayList<>(decoder.columns());
+        for (TxField f : fields) out.add(fieldColumn(f));
+        return List.copyOf(out);
+    }
+
+    /** The column of a transaction or block field; its "solidity type" names where the value comes from. */
+    public static Column fieldColumn(TxField f) {
+        return new Column(f.column(), f.sqlType(), f.origin() == TxField.Origin.BLOCK ? "block" : "transaction", false);
+    }
+
+    /** This table with another schema and name, for a scratch table shaped like it. */
+    public EventTable renamed(String schema, String name) {
+        return new EventTable(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash,
+                indexes, params, endBlock, fields, factory, childSources);
     }
 
     /** This table with {@code childSources} (a factory's table, once its children's tables are known). */
     public EventTable withChildSources(List<ChildSource> sources) {
         return new EventTable(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash,
-                indexes, params, endBlock, factory, sources);
+                indexes, params, endBlock, fields, factory, sources);
     }
 
     /** {@code schema.table}, unquoted, for messages and the coverage key. */

@@ -13,6 +13,7 @@ import dev.evmindexer.config.Finality;
 import dev.evmindexer.config.IndexerConfig;
 import dev.evmindexer.config.RpcEndpointConfig;
 import dev.evmindexer.config.SourceConfig;
+import dev.evmindexer.config.TxField;
 import dev.evmindexer.eth.Address;
 import dev.evmindexer.eth.Hex;
 import java.io.IOException;
@@ -168,8 +169,8 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
         List<EventTable> out = new ArrayList<>();
         for (EventSignature sig : events) {
             String table = s.tablePattern().replace(SourceConfig.EVENT_PLACEHOLDER, Names.snakeCase(sig.name()));
-            out.add(build(config, c, s, sig, table, Map.of(), List.of(), List.of(), s.line(), key + ".events", key + ".table_pattern",
-                    factories));
+            out.add(build(config, c, s, sig, table, Map.of(), List.of(), List.of(), List.of(), s.line(), key + ".events",
+                    key + ".table_pattern", factories));
         }
         return out;
     }
@@ -195,13 +196,13 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
                 throw new ConfigException(config.origin(), e.line(), sigKey, ex.getMessage() + " (" + abi + ")");
             }
         }
-        return build(config, c, s, sig, e.table(), e.columns(), e.indexes(), e.filter(), e.line(), sigKey, key + ".table",
-                factories);
+        return build(config, c, s, sig, e.table(), e.columns(), e.indexes(), e.filter(), e.fields(), e.line(), sigKey,
+                key + ".table", factories);
     }
 
     private static EventTable build(IndexerConfig config, ChainConfig c, SourceConfig s, EventSignature sig, String table,
-            Map<String, String> renames, List<List<String>> indexes, List<EventConfig.Filter> filters, int line, String sigKey,
-            String tableKey, Factories factories) throws ConfigException {
+            Map<String, String> renames, List<List<String>> indexes, List<EventConfig.Filter> filters, List<TxField> fields,
+            int line, String sigKey, String tableKey, Factories factories) throws ConfigException {
         EventDecoder decoder;
         try {
             decoder = new EventDecoder(sig);
@@ -234,6 +235,13 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
         LogFilter filter = new LogFilter(s.addresses(), topics, ParamFilters.topics(sig, params));
         var known = new java.util.HashSet<>(dev.evmindexer.abi.Names.STANDARD_COLUMNS);
         decoder.columns().forEach(col -> known.add(col.name()));
+        for (TxField f : fields) {
+            if (!known.add(f.column())) {
+                throw new ConfigException(config.origin(), line, tableKey.substring(0, tableKey.lastIndexOf('.')) + ".fields",
+                        "field " + f.column() + " clashes with the column of the same name of parameter of "
+                        + sig.canonical() + "; rename that column with columns: {" + f.column() + ": other_name}");
+            }
+        }
         for (List<String> index : indexes) {
             for (String col : index) {
                 if (!known.contains(col)) {
@@ -242,9 +250,12 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
                 }
             }
         }
-        String hash = definitionHash(c.chainId(), sig, s.addresses(), decoder.columns(), params, link == null ? null : link.key());
+        // the fields' columns come after the parameters': a table without fields keeps the hash it had before them
+        List<Column> columns = new ArrayList<>(decoder.columns());
+        fields.forEach(f -> columns.add(EventTable.fieldColumn(f)));
+        String hash = definitionHash(c.chainId(), sig, s.addresses(), columns, params, link == null ? null : link.key());
         return new EventTable(config.database().schema(), table, c.chainId(), s.name(), s.startBlock(), filter,
-                sig, decoder, hash, indexes, params, s.endBlock(), link,
+                sig, decoder, hash, indexes, params, s.endBlock(), fields, link,
                 factories.childSources(s, sig, config.database().schema(), table));
     }
 

@@ -212,7 +212,8 @@ final class RangePhase {
         while (cursor <= u.span().to()) {
             try (RangePiece piece = source.rangePiece(cursor, u.span().to(), filter, budget)) {
                 RangeLogs answer = piece.logs();
-                List<TableRows> routed = router.route(List.of(u.table()), answer.logs(), n -> headerOf(answer, n), children);
+                List<TableRows> routed = TxColumns.attach(source,
+                        router.route(List.of(u.table()), answer.logs(), n -> headerOf(answer, n), children));
                 long written = store.commitRange(settings.chainId(), epoch, piece.span(), routed, force);
                 rows += written;
                 cursor = piece.to() + 1;

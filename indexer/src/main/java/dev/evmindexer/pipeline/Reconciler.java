@@ -162,7 +162,8 @@ public final class Reconciler {
         if (filter == null) return new Answer(new TableRows(t, List.of()), Set.of(endpoint)); // no child: no row
         ChainSource.AttributedLogs got = source.rangeLogsOn(endpoint, span.from(), span.to(), filter);
         RangeLogs logs = got.logs();
-        TableRows rows = router.route(List.of(t), logs.logs(), n -> logs.headers().get(n), children).get(0);
+        TableRows rows = TxColumns.attach(source, router.route(List.of(t), logs.logs(), n -> logs.headers().get(n), children))
+                .get(0);
         return new Answer(rows, got.endpoints());
     }
 

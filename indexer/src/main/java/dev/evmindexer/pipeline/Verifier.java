@@ -96,7 +96,8 @@ public final class Verifier {
             } else {
                 answer = source.rangeLogs(a, b, LogRouter.union(tables));
             }
-            List<TableRows> expected = router.route(tables, answer.logs(), n -> answer.headers().get(n), childrenBefore(a, b));
+            List<TableRows> expected = TxColumns.attach(source, router.route(tables, answer.logs(), n -> answer.headers().get(n),
+                    childrenBefore(a, b)));
             Map<Long, Hash> canonical = checkHeaders(a, b, t);
             for (TableRows tr : expected) compareTable(chainId, state, new Span(a, b), tr, canonical, repair, unproven, t);
         }

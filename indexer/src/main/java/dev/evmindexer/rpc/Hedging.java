@@ -42,17 +42,23 @@ final class Hedging {
         BlockingQueue<Done<T>> done = new ArrayBlockingQueue<>(2);
         Thread a = start(first, fn, done);
         Thread b = null;
+        Endpoint second = null;
         try {
             Done<T> d = done.poll(Math.max(p95.toNanos(), MIN_DELAY.toNanos()), TimeUnit.NANOSECONDS);
             if (d == null) {
-                Endpoint second = pool.pick(pool.now(), tried, true, true);
+                second = pool.pick(pool.now(), tried, true, true);
                 if (second != null) {
                     tried.add(second);
                     b = start(second, fn, done);
                 }
                 d = done.take();
             }
-            if (d.failure() == null || d.failure() instanceof SourceException || b == null) return settle(d, first);
+            if (d.failure() == null || d.failure() instanceof SourceException || b == null) {
+                // A hedge that lost was cut off unread: it gave no answer, so a retry of this call (e.g. of an empty
+                // answer a bloom contradicts) must still be free to go there rather than back to the endpoint it lost to.
+                if (second != null && d.ep() != second) tried.remove(second);
+                return settle(d, first);
+            }
             Done<T> other = done.take(); // the first to finish failed: the other one may still answer
             if (other.failure() != null && !(other.failure() instanceof SourceException)) {
                 Done<T> hedge = other.ep() == first ? d : other;

@@ -31,7 +31,12 @@ final class Requests {
     }
 
     static Endpoint.Call blockByHash(Hash hash) {
-        return Endpoint.Call.of("eth_getBlockByHash", hash.hex(), false);
+        return blockByHash(hash, false);
+    }
+
+    /** The block with this hash, with full transaction objects when {@code transactions}. */
+    static Endpoint.Call blockByHash(Hash hash, boolean transactions) {
+        return Endpoint.Call.of("eth_getBlockByHash", hash.hex(), transactions);
     }
 
     /** All receipts of the block with this hash ({@code eth_getBlockReceipts} takes a number, tag or hash). */

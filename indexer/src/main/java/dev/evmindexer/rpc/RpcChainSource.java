@@ -327,6 +327,11 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
     }
 
     @Override
+    public dev.evmindexer.pipeline.TxData txData(List<Log> logs, dev.evmindexer.pipeline.TxData.Needs needs) {
+        return TxFetch.fetch(pool, logs, needs);
+    }
+
+    @Override
     public RangeLogs rangeLogs(long from, long to, LogFilter filter) {
         if (from < 0 || to < from) throw new IllegalArgumentException("bad log range [" + from + ", " + to + "]");
         RangeFetcher.Result r = ranges.fetch(from, to, filter);

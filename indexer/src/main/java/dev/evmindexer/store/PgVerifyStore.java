@@ -32,8 +32,7 @@ public final class PgVerifyStore implements VerifyStore {
     @Override
     public List<RowDiff> compare(long chainId, Span span, TableRows expected) {
         EventTable t = expected.table();
-        EventTable temp = new EventTable("pg_temp", EXPECTED, t.chainId(), t.sourceName(), t.startBlock(), t.filter(),
-                t.signature(), t.decoder(), t.definitionHash());
+        EventTable temp = t.renamed("pg_temp", EXPECTED);
         String table = Sql.qualified(t.schema(), t.name());
         String sql = "SELECT coalesce(e.block_number, a.block_number), coalesce(e.log_index, a.log_index), "
                 + "CASE WHEN a.block_number IS NULL THEN 'MISSING' WHEN e.block_number IS NULL THEN 'EXTRA' ELSE 'DIFFERENT' END, "

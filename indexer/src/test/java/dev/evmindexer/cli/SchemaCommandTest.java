@@ -56,4 +56,31 @@ class SchemaCommandTest {
                 "status", "--config", cfg.toString()));
         assertTrue(err.toString().contains("EVMI_TEST_UNSET_"), err.toString());
     }
+
+    @Test
+    void printsTheFieldsColumnsAndWhatTheyCost() throws Exception {
+        Path cfg = dir.resolve("f.yaml");
+        Files.writeString(cfg, """
+                chains:
+                  - name: c
+                    chain_id: 1
+                    rpc: [http://127.0.0.1:8545]
+                sources:
+                  - name: s
+                    chain: c
+                    events:
+                      - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
+                        table: transfers
+                        fields: [tx_from, tx_to, tx_value, block_base_fee, tx_status]
+                """);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(0, Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), "schema", "--config", cfg.toString()),
+                err.toString());
+        String ddl = out.toString();
+        assertTrue(ddl.contains("-- fields tx_from, tx_to, tx_value, block_base_fee, tx_status: per block with rows, "
+                + "eth_getBlockReceipts and eth_getBlockByHash with transactions"), ddl);
+        assertTrue(ddl.contains("    \"value\" numeric(78,0),\n    \"tx_from\" bytea,\n    \"tx_to\" bytea,\n"
+                + "    \"tx_value\" numeric(78,0),\n    \"block_base_fee\" numeric(78,0),\n    \"tx_status\" boolean,\n"), ddl);
+    }
 }

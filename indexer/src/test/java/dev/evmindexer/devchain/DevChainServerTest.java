@@ -211,7 +211,7 @@ class DevChainServerTest {
         assertTrue(unknown.at("/error/message").asText().contains("eth_sendTransaction"));
 
         assertEquals(-32602, call("eth_getBlockByNumber", "0xzz", false).at("/error/code").asInt());
-        assertEquals(-32602, call("eth_getBlockByNumber", "0x1", true).at("/error/code").asInt());
+        assertEquals(-32602, call("eth_getBlockByNumber", "0x1", "yes").at("/error/code").asInt()); // full: a boolean
         assertEquals(-32602, call("eth_getBlockByNumber").at("/error/code").asInt());
         assertEquals(-32602, call("eth_getBlockByHash", "0x1234", false).at("/error/code").asInt());
         assertEquals(-32602, call("eth_chainId", 1).at("/error/code").asInt());

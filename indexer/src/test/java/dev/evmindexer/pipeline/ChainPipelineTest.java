@@ -279,4 +279,18 @@ class ChainPipelineTest {
         assertEquals(60, store.chain(1).finalized(), "F is the leader's to move");
         assertEquals(chain.canonicalTransfers(0, 60), store.rowsOf("transfers").stream().map(EventRow::log).toList());
     }
+
+    @Test
+    void aReorgADaemonMissedWhileBehindIsRolledBackNotHaltedWhenFinalityPassesIt() throws Exception {
+        chain.mine(60, 2);
+        ChainPipeline p = pipeline(12, 128, 0);
+        sync(p); // at the tip: F = 48, blocks 49..60 stored above it
+        // the node reorgs 53..60 (above F, legal) and grows 10 blocks while the daemon does not step (it fell behind)
+        chain.reorg(8).mine(10, 2);
+        // the first step sees F = 58: stored 53..58 are from the old fork and must not become final or the anchor
+        List<Outcome> outcomes = sync(p);
+        assertTrue(outcomes.stream().anyMatch(o -> o instanceof Outcome.Reorged), "rolled back: " + outcomes);
+        assertTrue(outcomes.stream().noneMatch(o -> o instanceof Outcome.Halted), "not halted: " + outcomes);
+        assertMatchesChain(0);
+    }
 }

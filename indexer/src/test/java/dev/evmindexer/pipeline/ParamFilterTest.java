@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 
 /** Parameter filters: topics pushed down for indexed parameters, every filter checked per table on decoded logs; end_block. */
 class ParamFilterTest {
-    private static final String YAML = """
+    static final String YAML = """
             chains:
               - name: c
                 chain_id: 1

@@ -194,6 +194,44 @@ class RpcChainSourceTest {
     }
 
     @Test
+    void aHedgeThatLostUnreadDoesNotKeepTheRetryOfAnEmptyAnswerFromItsEndpoint() throws Exception {
+        servers();
+        // a, nearly all the traffic by weight, answers eth_getLogs empty after 80 ms: slower than its usual latency, so
+        // the call is hedged to b, which answers after 400 ms and loses. The bloom contradicts a's empty answer: the
+        // retry must go to b, whose hedge was cut off unread, not back to a until the retries run out.
+        a.script((m, p, normal) -> {
+            if (!m.equals("eth_getLogs")) return normal.get();
+            pause(80);
+            return FakeChain.result(FakeChain.JSON.createArrayNode());
+        });
+        b.script((m, p, normal) -> {
+            if (m.equals("eth_getLogs")) pause(400);
+            return normal.get();
+        });
+        List<EndpointSpec> specs = List.of(weighted(a.url(), 1000), weighted(b.url(), 1));
+        try (RpcChainSource s = RpcChainSource.connect("test", 1, specs, true)) {
+            for (int i = 0; i < 100; i++) s.header(i % 20); // latency samples: a answers headers in about a millisecond
+            long before = a.count("eth_getLogs");
+            for (int i = 0; i < 3; i++) assertEquals(chain.logs(9, 9, TRANSFERS), s.blockLogs(chain.block(9), TRANSFERS));
+            assertEquals(0, s.acceptedBloomContradictions(), "the empty answer was never accepted");
+            assertTrue(a.count("eth_getLogs") > before && b.count("eth_getLogs") >= 3, "both were asked");
+        }
+    }
+
+    private static EndpointSpec weighted(String url, double weight) {
+        return new EndpointSpec(url, java.time.Duration.ofSeconds(5), 50, EndpointSpec.DEFAULT_MAX_BLOCK_RANGE, 0,
+                EndpointSpec.DEFAULT_MAX_CONCURRENCY, weight, EndpointSpec.DEFAULT_LOGS_PER_CALL);
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
     void aLogNotInTheBloomIsRefusedUnlessBloomChecksAreOff() throws Exception {
         servers();
         a.script((m, p, normal) -> {

@@ -155,6 +155,14 @@ final class FaultAnswers {
             block.put("parentHash", forked(block.get("parentHash").asText()));
         }
         if (m.equals("eth_getBlockReceipts") && result.isArray()) dropReceiptLog((ArrayNode) result);
+        if ((m.equals("eth_getBlockReceipts") || m.equals("eth_getBlockByHash")) && proxy.draw(FaultProxy.Fault.WRONG_TX_HASH)) {
+            // every receipt, or every full transaction, names another transaction than the block's logs do
+            for (JsonNode tx : result.isArray() ? result : result.path("transactions")) {
+                if (!tx.isObject()) continue;
+                String field = tx.has("transactionHash") ? "transactionHash" : "hash";
+                ((ObjectNode) tx).put(field, forked(tx.get(field).asText()));
+            }
+        }
         if (!m.equals("eth_getLogs") || !result.isArray() || result.isEmpty()) return;
         ArrayNode logs = (ArrayNode) result;
         if (proxy.draw(FaultProxy.Fault.WRONG_LOG_BLOCK_HASH)) {

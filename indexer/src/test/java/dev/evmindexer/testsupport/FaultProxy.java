@@ -34,7 +34,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@code eth_getBlockByNumber}) from another fork; each {@code eth_getLogs} answer in it may have a log with a
  * wrong {@code blockHash} or miss logs; each {@code eth_getBlockReceipts} answer may miss a log (the later logs renumbered,
  * so that only a receipts-root proof can tell); each {@code eth_getLogs} answer may silently leave one log out
- * ({@link Fault#DROPPED_LOG}, outside the range's last block: no bloom check sees it, only reconciliation does). Two faults are not random: {@link #lag} makes the node look N blocks behind
+ * ({@link Fault#DROPPED_LOG}, outside the range's last block: no bloom check sees it, only reconciliation does);
+ * each {@code eth_getBlockReceipts} or {@code eth_getBlockByHash} answer may name other transaction hashes
+ * ({@link Fault#WRONG_TX_HASH}) than the block's logs. Two faults are not random: {@link #lag} makes the node look N blocks behind
  * (consistently: head, blocks, logs), and {@link #rangeLimit} refuses {@code eth_getLogs} ranges over K blocks in
  * a given provider's words. Every injected fault is counted ({@link #injected}). Thread-safe.
  *
@@ -46,7 +48,7 @@ public final class FaultProxy implements AutoCloseable {
     /** The faults this proxy can inject. */
     public enum Fault {
         TOO_MANY_REQUESTS, TIMEOUT, DROP_MID_BODY, INVALID_JSON, FORK_HEADER, WRONG_LOG_BLOCK_HASH, MISSING_LOGS,
-        LAG, RANGE_LIMIT, DROPPED_RECEIPT_LOG, DROPPED_LOG
+        LAG, RANGE_LIMIT, DROPPED_RECEIPT_LOG, DROPPED_LOG, WRONG_TX_HASH
     }
 
     private final URI upstream;
@@ -57,6 +59,7 @@ public final class FaultProxy implements AutoCloseable {
     private final Map<Fault, Double> rates = new EnumMap<>(Fault.class);
     private final List<Long> spans = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<long[]> ranges = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final AtomicLong requests = new AtomicLong();
     private final Map<Fault, AtomicLong> injected = new EnumMap<>(Fault.class);
     private final ReentrantLock randomLock = new ReentrantLock();
     private Random random = new Random(1);
@@ -243,8 +246,14 @@ public final class FaultProxy implements AutoCloseable {
         return List.copyOf(ranges);
     }
 
+    /** JSON-RPC requests passed on (each element of a batch counts), since start. */
+    public long requests() {
+        return requests.get();
+    }
+
     private void recordRanges(JsonNode request) {
         for (JsonNode r : request.isArray() ? request : List.of(request)) {
+            requests.incrementAndGet();
             JsonNode filter = r.path("params").path(0);
             if (r.path("method").asText().equals("eth_getLogs") && filter.has("fromBlock") && filter.has("toBlock")) {
                 spans.add(quantity(filter.get("toBlock")) - quantity(filter.get("fromBlock")) + 1);
