@@ -113,6 +113,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "with --reconcile: reconcile_rps of the chain (default ${DEFAULT-VALUE})")
     double reconcileRps;
 
+    @picocli.CommandLine.Mixin
+    BenchFactory.Options factory = new BenchFactory.Options();
+
     @Spec
     CommandSpec spec;
 
@@ -121,6 +124,9 @@ final class BenchCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (blocks < 1 || logs < 1) {
             throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--logs and --blocks must be at least 1");
+        }
+        if (factory.children != null) {
+            return new BenchFactory(out, heap(), factory.events, factory.blocks, factory.noise, seed).run(factory.children);
         }
         Path bin = anvil ? anvilBinary() : null;
         // enterable by others: under root the embedded server runs as nobody
@@ -351,6 +357,19 @@ final class BenchCommand implements Callable<Integer> {
      */
     private String config(String jdbcUrl, EmbeddedPostgresServer pg, long chainId, String rpcUrl, String rpcExtra,
             String chainExtra, String addresses) {
+        return configWithSources(jdbcUrl, pg, chainId, rpcUrl, rpcExtra, chainExtra, """
+                  - name: tokens
+                    chain: bench
+                    addresses: [%s]
+                    events:
+                      - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
+                        table: bench_transfers
+                %s""".formatted(addresses, fields.isEmpty() ? "" : "        fields: [" + String.join(", ", fields) + "]\n"));
+    }
+
+    /** As above, with the {@code sources:} entries given (YAML list items, indented by two). */
+    static String configWithSources(String jdbcUrl, EmbeddedPostgresServer pg, long chainId, String rpcUrl, String rpcExtra,
+            String chainExtra, String sources) {
         return """
                 database:
                   url: "%s"
@@ -363,14 +382,7 @@ final class BenchCommand implements Callable<Integer> {
                       - url: %s
                 %s%s    finality: 0
                 sources:
-                  - name: tokens
-                    chain: bench
-                    addresses: [%s]
-                    events:
-                      - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
-                        table: bench_transfers
-                %s""".formatted(jdbcUrl, pg.user(), pg.password(), chainId, rpcUrl.replace("$", "$$"), rpcExtra, chainExtra, addresses,
-                fields.isEmpty() ? "" : "        fields: [" + String.join(", ", fields) + "]\n");
+                %s""".formatted(jdbcUrl, pg.user(), pg.password(), chainId, rpcUrl.replace("$", "$$"), rpcExtra, chainExtra, sources);
     }
 
     /** {@code " fields=a,b"} on the result line when the table has fields, else nothing. */
@@ -384,9 +396,14 @@ final class BenchCommand implements Callable<Integer> {
      * The backfill in its own JVM with the heap capped; its peak RSS is read from /proc while it runs. A run
      * over {@link #RUN_TIMEOUT} is killed (exit -1).
      */
-    private Run backfill(Path cfg, long last, Path log, String xmx) throws Exception {
+    static Run backfill(Path cfg, long last, Path log, String xmx) throws Exception {
+        return backfill(cfg, last, log, xmx, List.of());
+    }
+
+    /** As {@link #backfill(Path, long, Path, String)}, with {@code jvmArgs} (e.g. system properties) for the backfill's JVM. */
+    static Run backfill(Path cfg, long last, Path log, String xmx, List<String> jvmArgs) throws Exception {
         long t0 = System.nanoTime();
-        Process p = startBackfill(cfg, last, log, xmx);
+        Process p = startBackfill(cfg, last, log, xmx, jvmArgs);
         long peak = 0;
         Path status = Path.of("/proc", Long.toString(p.pid()), "status");
         long deadline = t0 + RUN_TIMEOUT.toNanos();
@@ -405,14 +422,20 @@ final class BenchCommand implements Callable<Integer> {
 
     /** {@code backfill --from 0 --to last} of this jar in its own JVM with heap {@code xmx}, output to {@code log}. */
     static Process startBackfill(Path cfg, long last, Path log, String xmx) throws Exception {
-        return start(log, xmx, "backfill", "--config", cfg.toString(), "--from", "0", "--to", Long.toString(last));
+        return startBackfill(cfg, last, log, xmx, List.of());
+    }
+
+    static Process startBackfill(Path cfg, long last, Path log, String xmx, List<String> jvmArgs) throws Exception {
+        return start(log, xmx, jvmArgs, "backfill", "--config", cfg.toString(), "--from", "0", "--to", Long.toString(last));
     }
 
     /** This jar's command {@code args} in its own JVM with heap {@code xmx}, output and errors to {@code log}. */
-    static Process start(Path log, String xmx, String... args) throws Exception {
+    static Process start(Path log, String xmx, List<String> jvmArgs, String... args) throws Exception {
         Path jar = Path.of(BenchCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Xmx" + xmx, "-jar", jar.toString()));
+        List<String> cmd = new java.util.ArrayList<>(List.of(java, "-Xmx" + xmx));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-jar", jar.toString()));
         cmd.addAll(List.of(args));
         return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
@@ -469,7 +492,7 @@ final class BenchCommand implements Callable<Integer> {
         return dev.evmindexer.eth.Hex.quantity(node.asText());
     }
 
-    private static long count(String jdbc, EmbeddedPostgresServer pg, String sql) throws Exception {
+    static long count(String jdbc, EmbeddedPostgresServer pg, String sql) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbc, pg.user(), pg.password()); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();

@@ -27,7 +27,7 @@ final class BenchReconcile {
 
     static Result run(Path cfg, String jdbc, EmbeddedPostgresServer pg, Path log, String xmx) throws Exception {
         long t0 = System.nanoTime();
-        Process p = BenchCommand.start(log, xmx, "run", "--config", cfg.toString());
+        Process p = BenchCommand.start(log, xmx, java.util.List.of(), "run", "--config", cfg.toString());
         Path status = Path.of("/proc", Long.toString(p.pid()), "status");
         long peak = 0;
         int exit = 0;

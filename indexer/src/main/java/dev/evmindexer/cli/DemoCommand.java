@@ -7,6 +7,7 @@ import dev.evmindexer.daemon.Daemon;
 import dev.evmindexer.devchain.DevChain;
 import dev.evmindexer.devchain.DevChainDriver;
 import dev.evmindexer.devchain.DevChainServer;
+import dev.evmindexer.devchain.DevFactory;
 import dev.evmindexer.store.EmbeddedPostgresServer;
 import dev.evmindexer.eth.Log;
 import dev.evmindexer.ops.IndexerMetrics;
@@ -61,6 +62,9 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         DevChain chain = new DevChain(CHAIN_ID, FINALITY_DEPTH);
         chain.pregenerate(300, 4, new Random(seed)); // some history, so the range phase has work too
+        DevFactory factory = new DevFactory(); // and a factory whose pairs the demo_swaps table follows
+        Random factoryRandom = new Random(seed + 1);
+        for (int i = 0; i < 40; i++) chain.mine(factory.next(factoryRandom));
         String dbUrl = System.getenv("DATABASE_URL");
         EmbeddedPostgresServer embedded = null;
         if (dbUrl == null || dbUrl.isBlank()) {
@@ -96,7 +100,8 @@ final class DemoCommand implements Callable<Integer> {
                 if (tty) System.setErr(live.wrap(logStream)); // log lines clear the progress line, never glue onto it
                 try {
                     while (!stop.await(1, TimeUnit.SECONDS) && System.nanoTime() < deadline) {
-                        String line = progress(chain.head(), s, driver.reorgs());
+                        chain.mine(factory.next(factoryRandom)); // a block of factory traffic each second
+                        String line = progress(chain.head(), s, driver.reorgs()) + ", " + factory.pairs() + " pairs created";
                         if (tty) {
                             live.draw(line);
                         } else {
@@ -168,7 +173,20 @@ final class DemoCommand implements Callable<Integer> {
                     events:
                       - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
                         table: demo_transfers
-                """.formatted(dbUrl.replace("$", "$$"), credentials, CHAIN_ID, rpcUrl, addresses);
+                  - name: factory
+                    chain: devchain
+                    addresses: [%s]
+                    events:
+                      - signature: "%s"
+                        table: demo_pairs
+                  - name: pairs
+                    chain: devchain
+                    addresses: {factory: factory, event: PairCreated, parameter: pair}
+                    events:
+                      - signature: "%s"
+                        table: demo_swaps
+                """.formatted(dbUrl.replace("$", "$$"), credentials, CHAIN_ID, rpcUrl, addresses, DevFactory.FACTORY.hex(),
+                DevFactory.PAIR_CREATED, DevFactory.SWAP);
         return ConfigLoader.parse(yaml, "demo", System.getenv());
     }
 
@@ -191,7 +209,7 @@ final class DemoCommand implements Callable<Integer> {
     /** Compares the table with the devchain's canonical transfers up to the stored tip. */
     private static String verify(Wiring w, DevChain chain) throws Exception {
         long tip = w.store.tip(CHAIN_ID).map(h -> h.number()).orElse(-1L);
-        var table = w.plan.allTables().get(0);
+        var table = w.plan.allTables().stream().filter(t -> t.name().equals("demo_transfers")).findFirst().orElseThrow();
         Set<String> expected = new HashSet<>();
         for (Log l : chain.logs(0, tip)) {
             if (table.wants(l) && l.topics().size() == 3) expected.add(l.blockNumber() + "/" + l.logIndex() + "/" + l.blockHash());
@@ -203,13 +221,49 @@ final class DemoCommand implements Callable<Integer> {
             while (rs.next()) actual.add(rs.getLong(1) + "/" + rs.getInt(2) + "/" + dev.evmindexer.eth.Hex.encode(rs.getBytes(3)));
         }
         if (expected.equals(actual)) {
-            return "demo: verified: the table holds exactly the devchain's " + actual.size() + " canonical transfers up to block #" + tip;
+            String swaps = verifySwaps(w, chain, tip);
+            if (swaps != null) return swaps;
+            return "demo: verified: the table holds exactly the devchain's " + actual.size() + " canonical transfers up to block #"
+                    + tip + ", demo_swaps exactly the " + expectedSwaps(chain, tip).size() + " swaps of its factory's pairs";
         }
         Set<String> missing = new HashSet<>(expected);
         missing.removeAll(actual);
         Set<String> extra = new HashSet<>(actual);
         extra.removeAll(expected);
         return "demo: MISMATCH against the devchain: " + missing.size() + " missing, " + extra.size() + " extra rows";
+    }
+
+    /** The canonical swaps of the factory's canonical pairs, each from the block that created it. */
+    private static Set<String> expectedSwaps(DevChain chain, long tip) {
+        java.util.Map<dev.evmindexer.eth.Address, Long> created = new java.util.HashMap<>();
+        Set<String> out = new HashSet<>();
+        for (Log l : chain.logs(0, tip)) {
+            if (l.address().equals(DevFactory.FACTORY) && DevFactory.PAIR_CREATED_TOPIC.equals(l.topic0())) {
+                created.putIfAbsent(dev.evmindexer.eth.Address.of(java.util.Arrays.copyOfRange(l.data(), 12, 32)), l.blockNumber());
+            }
+            Long at = created.get(l.address());
+            if (DevFactory.SWAP_TOPIC.equals(l.topic0()) && at != null && at <= l.blockNumber()) {
+                out.add(l.blockNumber() + "/" + l.logIndex() + "/" + l.blockHash());
+            }
+        }
+        return out;
+    }
+
+    /** Null when demo_swaps holds exactly the expected swaps up to {@code tip}; else the mismatch. */
+    private static String verifySwaps(Wiring w, DevChain chain, long tip) throws Exception {
+        Set<String> expected = expectedSwaps(chain, tip);
+        Set<String> actual = new HashSet<>();
+        try (Connection c = w.database.dataSource().getConnection();
+                ResultSet rs = c.createStatement().executeQuery("SELECT block_number, log_index, block_hash FROM demo_swaps "
+                        + "WHERE chain_id = " + CHAIN_ID + " AND block_number <= " + tip)) {
+            while (rs.next()) actual.add(rs.getLong(1) + "/" + rs.getInt(2) + "/" + dev.evmindexer.eth.Hex.encode(rs.getBytes(3)));
+        }
+        if (expected.equals(actual)) return null;
+        Set<String> missing = new HashSet<>(expected);
+        missing.removeAll(actual);
+        Set<String> extra = new HashSet<>(actual);
+        extra.removeAll(expected);
+        return "demo: MISMATCH in demo_swaps against the devchain: " + missing.size() + " missing, " + extra.size() + " extra rows";
     }
 
     /**

@@ -24,11 +24,26 @@ final class SchemaCommand implements Callable<Integer> {
             for (EventTable t : w.plan.allTables()) {
                 spec.commandLine().getOut().printf("-- %s: %s (chain %d, source %s, from block %d%s)%n%s%s;%n%s;%n%n",
                         t.qualifiedName(), t.signature().canonical(), t.chainId(), t.sourceName(), t.startBlock(),
-                        t.endBlock() == EventTable.NO_END ? "" : " to block " + t.endBlock(), filters(t) + fields(t),
+                        t.endBlock() == EventTable.NO_END ? "" : " to block " + t.endBlock(), factory(t) + filters(t) + fields(t),
                         TableDdl.createTable(t), TableDdl.createView(t));
             }
             return 0;
         }
+    }
+
+    /** Comment lines for a factory's table (the children it names) and a child table (whose children it follows). */
+    private static String factory(EventTable t) {
+        StringBuilder sb = new StringBuilder();
+        if (t.factory() != null) {
+            sb.append("-- contracts: the children of ").append(t.factory().factoryTable().qualifiedName()).append('.')
+                    .append(t.factory().child().param()).append(" (indexer.factory_children, factory '").append(t.factory().key())
+                    .append("'), each from the block that created it").append(System.lineSeparator());
+        }
+        for (var c : t.childSources()) {
+            sb.append("-- factory: its ").append(c.param()).append(" values are children (indexer.factory_children, factory '")
+                    .append(c.key()).append("')").append(System.lineSeparator());
+        }
+        return sb.toString();
     }
 
     /** A comment line naming the transaction and block fields and the calls they cost per block with rows. */

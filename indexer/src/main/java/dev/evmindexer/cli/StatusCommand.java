@@ -50,7 +50,10 @@ final class StatusCommand implements Callable<Integer> {
             List<Map<String, Object>> report = new ArrayList<>();
             for (int i = 0; i < chains.size(); i++) {
                 String name = chains.get(i).settings().name();
-                report.add(chainReport(name, stored.get(i), nodeHead(w.openSource(name))));
+                Map<String, Object> chain = chainReport(name, stored.get(i), nodeHead(w.openSource(name)));
+                addFactories(chain, chains.get(i).tables(), StatusQueries.children(w.database.dataSource(),
+                        chains.get(i).settings().chainId()));
+                report.add(chain);
             }
             if (json) {
                 out.println(new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
@@ -103,6 +106,24 @@ final class StatusCommand implements Callable<Integer> {
         return c;
     }
 
+    /**
+     * Adds to each table of {@code chain} that follows a factory's children its factory link ({@code factory}: the key
+     * {@code schema.table.parameter}) and the children stored so far ({@code children}, {@code last_child_block}).
+     */
+    @SuppressWarnings("unchecked")
+    static void addFactories(Map<String, Object> chain, List<dev.evmindexer.pipeline.EventTable> tables,
+            Map<String, StatusQueries.ChildCount> counts) {
+        for (Map<String, Object> m : (List<Map<String, Object>>) chain.get("tables")) {
+            for (var t : tables) {
+                if (!t.qualifiedName().equals(m.get("table")) || t.factory() == null) continue;
+                StatusQueries.ChildCount n = counts.getOrDefault(t.factory().key(), new StatusQueries.ChildCount(0, -1));
+                m.put("factory", t.factory().key());
+                m.put("children", n.children());
+                m.put("last_child_block", n.lastCreated() < 0 ? null : n.lastCreated());
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static void print(PrintWriter out, Map<String, Object> c) {
         String head = c.get("node_head") != null ? c.get("node_head").toString()
@@ -117,6 +138,10 @@ final class StatusCommand implements Callable<Integer> {
             out.printf("  table %s: from block %s, covered %s, finalized through %s, reconciled %s%n", t.get("table"),
                     t.get("start_block"), t.get("coverage"), t.get("finalized_through") == null ? "-" : t.get("finalized_through"),
                     t.get("reconciled"));
+            if (t.get("factory") != null) {
+                out.printf("    children of %s: %s, the last created in block %s%n", t.get("factory"), t.get("children"),
+                        orNone(t.get("last_child_block")));
+            }
         }
     }
 

@@ -97,6 +97,7 @@ public final class ConfigLoader {
                     + "(with none, the daemon would run indexing nothing)");
         }
         for (Tree t : sourceList.get().list()) sources.add(SourceBinder.bind(t, chainNames, claims));
+        SourceBinder.checkFactories(sources, origin);
         if (sources.isEmpty()) {
             throw sourceList.get().error("must list at least one source (with none, the daemon would run indexing nothing)");
         }

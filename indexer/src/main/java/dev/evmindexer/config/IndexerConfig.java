@@ -55,7 +55,8 @@ public record IndexerConfig(DatabaseConfig database, List<ChainConfig> chains, L
             for (RpcEndpointConfig r : c.rpc()) sb.append("  rpc ").append(describe(r)).append('\n');
             for (SourceConfig s : sourcesOf(c.name())) {
                 sb.append("  source ").append(s.name()).append(" from block ").append(s.startBlock()).append(", ")
-                        .append(s.allAddresses() ? "all contracts" : s.addresses().size() == 1
+                        .append(s.factory() != null ? "children of " + s.factory().source() + " (" + s.factory().event() + "."
+                                + s.factory().parameter() + ")" : s.allAddresses() ? "all contracts" : s.addresses().size() == 1
                                 ? "address " + s.addresses().get(0) : s.addresses().size() + " addresses")
                         .append('\n');
                 if (s.allEvents()) sb.append("    ").append(s.tablePattern()).append(" <- every event of ").append(s.abi()).append('\n');

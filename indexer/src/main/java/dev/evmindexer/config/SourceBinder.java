@@ -13,6 +13,8 @@ import java.util.Set;
 final class SourceBinder {
     static final List<String> KEYS = List.of("name", "chain", "addresses", "start_block", "end_block", "abi", "events",
             "table_pattern");
+    /** Keys of {@code addresses: {factory: .., event: .., parameter: ..}}. */
+    static final List<String> FACTORY_KEYS = List.of("factory", "event", "parameter");
     static final List<String> EVENT_KEYS = List.of("signature", "abi", "name", "table", "columns", "indexes", "filter",
             "fields", "finalized_view");
     /** {@code finalized_view}: what the table's {@code _finalized} view shows (the default first). */
@@ -34,7 +36,8 @@ final class SourceBinder {
         String name = Identifiers.name(nameTree);
         claims.claim("source name", name, nameTree);
         List<String> sourceChains = chains(m.required("chain"), chains);
-        List<Address> addresses = addresses(m);
+        FactoryRef factory = factory(m);
+        List<Address> addresses = factory == null ? addresses(m) : List.of();
         long startBlock = 0;
         Optional<Tree> start = m.get("start_block");
         if (start.isPresent()) startBlock = start.get().integer(0, Long.MAX_VALUE);
@@ -63,11 +66,11 @@ final class SourceBinder {
                 throw pattern.get().error("with {event} replaced it must be a valid table name (lower-case letters, digits and _), got "
                         + Tree.show(p));
             }
-            return new SourceConfig(name, sourceChains, addresses, startBlock, List.of(), t.line(), abi, true, p, endBlock);
+            return new SourceConfig(name, sourceChains, addresses, startBlock, List.of(), t.line(), abi, true, p, endBlock, factory);
         }
         if (pattern.isPresent()) throw pattern.get().error("only used with events: all");
         List<EventConfig> events = events(eventsTree, abi != null, sourceChains, claims);
-        return new SourceConfig(name, sourceChains, addresses, startBlock, events, t.line(), abi, false, null, endBlock);
+        return new SourceConfig(name, sourceChains, addresses, startBlock, events, t.line(), abi, false, null, endBlock, factory);
     }
 
     /** {@code chain: mainnet}, or {@code chain: [mainnet, base]} for the same events on several chains. */
@@ -86,6 +89,52 @@ final class SourceBinder {
             out.add(chain);
         }
         return out;
+    }
+
+    /**
+     * {@code addresses: {factory: <source>, event: <event>, parameter: <name>}}, or null for a list (or none). The source
+     * is checked by {@link #checkFactories}, the event and parameter once events are parsed.
+     */
+    private static FactoryRef factory(Mapping m) throws ConfigException {
+        Optional<Tree> tree = m.get("addresses");
+        if (tree.isEmpty() || tree.get().isScalar() || !(tree.get().node() instanceof org.yaml.snakeyaml.nodes.MappingNode)) return null;
+        Mapping f = tree.get().mapping(FACTORY_KEYS);
+        return new FactoryRef(Identifiers.name(f.required("factory")), f.required("event").text().strip(),
+                f.required("parameter").text().strip(), tree.get().line(), tree.get().path());
+    }
+
+    /**
+     * Each factory a source names is another source, on every chain of the child (the children are that chain's), and
+     * following factories never comes back to where it started.
+     */
+    static void checkFactories(List<SourceConfig> sources, String origin) throws ConfigException {
+        Map<String, SourceConfig> byName = new LinkedHashMap<>();
+        for (SourceConfig s : sources) byName.put(s.name(), s);
+        for (SourceConfig s : sources) {
+            FactoryRef f = s.factory();
+            if (f == null) continue;
+            SourceConfig parent = byName.get(f.source());
+            if (parent == null) {
+                throw new ConfigException(origin, f.line(), f.key() + ".factory", "unknown factory source " + Tree.show(f.source())
+                        + Mapping.suggestion(f.source(), List.copyOf(byName.keySet())) + "; sources: " + String.join(", ", byName.keySet()));
+            }
+            for (String chain : s.chains()) {
+                if (!parent.chains().contains(chain)) {
+                    throw new ConfigException(origin, f.line(), f.key() + ".factory", "factory source " + Tree.show(f.source())
+                            + " is not on chain " + chain + " (it is on " + String.join(", ", parent.chains())
+                            + "): children are followed on their factory's chain");
+                }
+            }
+            List<String> path = new ArrayList<>(List.of(s.name()));
+            for (SourceConfig at = parent; at != null; at = at.factory() == null ? null : byName.get(at.factory().source())) {
+                path.add(at.name());
+                if (at.name().equals(s.name())) {
+                    throw new ConfigException(origin, f.line(), f.key() + ".factory", "factories form a cycle: "
+                            + String.join(" -> ", path) + " (each takes its addresses from the next)");
+                }
+                if (path.size() > byName.size() + 1) break; // a cycle not through s: reported at one of its own sources
+            }
+        }
     }
 
     /** Absent means every contract; an explicit empty list is refused as a likely mistake. */

@@ -17,10 +17,12 @@ import java.util.Objects;
  * @param allEvents    {@code events: all}: every event of {@code abi}, each in the table {@code tablePattern} names
  * @param tablePattern with {@code allEvents}, the table name with {@code {event}} for the event's snake_case name
  * @param endBlock     the last block followed ({@link #NO_END}: none), at least {@code startBlock}
+ * @param factory      where the addresses come from when they are a factory's children, else null (then
+ *                     {@code addresses} is empty and does not mean "every contract")
  */
 public record SourceConfig(String name, List<String> chains, List<Address> addresses, long startBlock,
                            List<EventConfig> events, int line, Path abi, boolean allEvents, String tablePattern,
-                           long endBlock) {
+                           long endBlock, FactoryRef factory) {
     /** {@link #endBlock} of a source followed for ever. */
     public static final long NO_END = Long.MAX_VALUE;
 
@@ -38,6 +40,13 @@ public record SourceConfig(String name, List<String> chains, List<Address> addre
         if (allEvents && (abi == null || tablePattern == null)) {
             throw new IllegalArgumentException("events: all needs an abi and a table pattern");
         }
+        if (factory != null && !addresses.isEmpty()) throw new IllegalArgumentException("a factory's children or addresses, not both");
+    }
+
+    /** A source with fixed addresses (or every contract's). */
+    public SourceConfig(String name, List<String> chains, List<Address> addresses, long startBlock, List<EventConfig> events,
+            int line, Path abi, boolean allEvents, String tablePattern, long endBlock) {
+        this(name, chains, addresses, startBlock, events, line, abi, allEvents, tablePattern, endBlock, null);
     }
 
     /** A source followed for ever. */
@@ -53,6 +62,6 @@ public record SourceConfig(String name, List<String> chains, List<Address> addre
 
     /** True when the source takes the logs of every contract. */
     public boolean allAddresses() {
-        return addresses.isEmpty();
+        return addresses.isEmpty() && factory == null;
     }
 }

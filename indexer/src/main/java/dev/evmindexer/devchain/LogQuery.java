@@ -19,8 +19,14 @@ final class LogQuery {
     private final int[][] addressBits;
     private final int[][][] topicBits;
 
+    /** Above this many addresses, matching looks each log's address up in {@link #addressSet} (long child lists). */
+    private static final int ADDRESS_SET_ABOVE = 16;
+    private final java.util.Set<java.nio.ByteBuffer> addressSet;
+
     private LogQuery(byte[][] addresses, byte[][][] topics) {
         this.addresses = addresses;
+        this.addressSet = addresses.length <= ADDRESS_SET_ABOVE ? null
+                : java.util.Arrays.stream(addresses).map(java.nio.ByteBuffer::wrap).collect(java.util.stream.Collectors.toSet());
         this.topics = topics;
         this.addressBits = bits(addresses);
         this.topicBits = new int[topics.length][][];
@@ -67,7 +73,9 @@ final class LogQuery {
     }
 
     boolean matches(LogTable table, int log) {
-        if (addresses.length > 0) {
+        if (addressSet != null) {
+            if (!addressSet.contains(java.nio.ByteBuffer.wrap(table.addressBytes(), log * 20, 20))) return false;
+        } else if (addresses.length > 0) {
             byte[] all = table.addressBytes();
             boolean found = false;
             for (byte[] a : addresses) {

@@ -82,6 +82,11 @@ final class MeteredEventStore implements EventStore {
     }
 
     @Override
+    public List<dev.evmindexer.pipeline.Child> children(long chainId, String key, long upTo) {
+        return delegate.children(chainId, key, upTo);
+    }
+
+    @Override
     public List<Span> uncovered(EventTable table, long from, long to) {
         List<Span> gaps = delegate.uncovered(table, from, to);
         m.sawUncovered(table, from, to, gaps);

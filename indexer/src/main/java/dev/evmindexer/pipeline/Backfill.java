@@ -66,6 +66,7 @@ public final class Backfill {
             total += force ? last - start + 1 : store.uncovered(t, start, last).stream().mapToLong(Span::size).sum();
         }
         long planned = total;
+        requireFactoriesBefore(force ? forcedFrom : from, limit);
         RangePhase.PieceListener listener = (b, r) -> {
             progressLock.lock();
             try {
@@ -109,6 +110,26 @@ public final class Backfill {
         }
     }
 
+    /**
+     * A child table's blocks from {@code from} on need its factory's table covered from the factory's start block up
+     * to them (the planner waits for it: {@link Children#plannableThrough}); a gap below {@code from}, which this
+     * backfill does not fill, would make it wait for ever, so it is refused with the way out.
+     */
+    private void requireFactoriesBefore(long from, long limit) {
+        for (EventTable t : tables) {
+            if (t.factory() == null || t.through(limit) < Math.max(from, t.startBlock())) continue;
+            EventTable f = t.factory().factoryTable();
+            long below = Math.min(from - 1, f.through(limit));
+            if (below < f.startBlock()) continue;
+            List<Span> gaps = store.uncovered(f, f.startBlock(), below);
+            if (!gaps.isEmpty()) {
+                throw new IllegalStateException("table " + t.qualifiedName() + " follows the children of factory table "
+                        + f.qualifiedName() + ", which lacks blocks " + gaps.get(0) + " below --from " + from
+                        + ": backfill from the factory's start block " + f.startBlock() + " (or let the daemon fill it) first");
+            }
+        }
+    }
+
     /** The chain's state; a halted chain is refused. */
     private ChainState unhalted(long chainId) {
         ChainState state = store.chain(chainId);
@@ -122,7 +143,10 @@ public final class Backfill {
             Span span = new Span(a, Math.min(limit, a + settings.rangeSize() - 1));
             for (EventTable t : tables) {
                 if (span.to() < t.startBlock() || span.from() > t.endBlock()) continue;
-                units.add(new RangePhase.Unit(t, new Span(Math.max(span.from(), t.startBlock()), t.through(span.to()))));
+                // a child table: only as far as its factory's table is covered (the children are read from it)
+                long last = Children.plannableThrough(store, t, span.to());
+                if (last < Math.max(span.from(), t.startBlock())) continue;
+                units.add(new RangePhase.Unit(t, new Span(Math.max(span.from(), t.startBlock()), last)));
             }
         }
         return units;

@@ -48,8 +48,9 @@ final class CatchUp {
     Result run(List<EventTable> tables, long f, BlockHeader tip, long epoch) {
         for (EventTable t : tables) {
             long from = Math.max(f + 1, t.startBlock());
-            if (from > t.through(tip.number())) continue;
-            List<Span> gaps = store.uncovered(t, from, t.through(tip.number()));
+            long last = Children.plannableThrough(store, t, tip.number()); // a child table: not past its factory's table
+            if (from > last) continue;
+            List<Span> gaps = store.uncovered(t, from, last);
             if (gaps.isEmpty()) continue;
             Span gap = gaps.get(0);
             Span span = new Span(gap.from(), Math.min(gap.to(), gap.from() + MAX_BLOCKS - 1));
@@ -69,7 +70,9 @@ final class CatchUp {
                 headers.add(h);
                 byNumber.put(n, h);
             }
-            List<TableRows> routed = TxColumns.attach(source, router.route(List.of(t), logs, byNumber::get));
+            // a child table's filter names no address: the stored children by the span's end keep its rows
+            Children children = Children.load(store, settings.chainId(), List.of(t), span.to());
+            List<TableRows> routed = TxColumns.attach(source, router.route(List.of(t), logs, byNumber::get, children));
             TableRows rows = routed.get(0);
             store.commitCatchUp(settings.chainId(), epoch, headers, rows);
             log.info("catchup.done chain={} source={} table={} span={} rows={}", settings.name(), t.sourceName(), t,

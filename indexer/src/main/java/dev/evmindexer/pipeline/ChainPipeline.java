@@ -41,6 +41,14 @@ public final class ChainPipeline {
     private boolean caughtUp;
     private boolean indexesEnsured;
     private boolean finalityRecorded;
+    /**
+     * The child sets as of the stored tip {@link #childrenTip} under {@link #childrenEpoch}, kept between tip steps (the
+     * tip phase adds the children its blocks create); null when they must be read again (after range or catch-up work,
+     * which may add children below the tip, or a failed commit).
+     */
+    private Children children;
+    private dev.evmindexer.eth.Hash childrenTip;
+    private long childrenEpoch = -1;
 
     public ChainPipeline(ChainSource source, EventStore store, List<EventTable> tables, ChainSettings settings, LogRouter router) {
         if (tables.isEmpty()) throw new IllegalArgumentException("chain " + settings.name() + " has no event tables");
@@ -95,6 +103,7 @@ public final class ChainPipeline {
         List<RangePhase.Unit> units = rangePhase.plan(tables, 0, f, settings.rangesPerStep());
         if (!units.isEmpty()) {
             caughtUp = false;
+            children = null;
             long rows = rangePhase.run(units, state.epoch(), false);
             long blocks = units.stream().mapToLong(u -> u.span().size()).sum();
             return new Outcome.Advanced(blocks, rows, tip.map(BlockHeader::number).orElse(-1L));
@@ -140,6 +149,7 @@ public final class ChainPipeline {
         if (!caughtUp) {
             switch (catchUp.run(tables, f, tip.get(), state.epoch())) {
                 case CatchUp.Advanced a -> {
+                    children = null;
                     return a.outcome();
                 }
                 case CatchUp.Done d -> caughtUp = true;
@@ -207,6 +217,12 @@ public final class ChainPipeline {
         }
         List<TipBlock> blocks = new ArrayList<>(headers.size());
         long rows = 0;
+        // child tables are fetched by topic (their filters name no address) and kept by the child set, to which each
+        // block's factory rows add their children before that block's child rows are routed: a child is followed from
+        // its creation block, even when it emits in the same transaction
+        Children known = children != null && tip.hash().equals(childrenTip) && childrenEpoch == epoch ? children
+                : Children.load(store, settings.chainId(), tables, tip.number());
+        children = null;
         for (BlockHeader h : headers) {
             List<Log> logs;
             try {
@@ -216,12 +232,15 @@ public final class ChainPipeline {
             }
             Map<Long, BlockHeader> one = new HashMap<>();
             one.put(h.number(), h);
-            List<TableRows> routed = TxColumns.attach(source, router.route(tables, logs, one::get));
+            List<TableRows> routed = TxColumns.attach(source, router.route(tables, logs, one::get, known));
             rows += routed.stream().mapToLong(r -> r.rows().size()).sum();
             blocks.add(new TipBlock(h, routed));
         }
         store.commitBlocks(settings.chainId(), epoch, tip, blocks);
         BlockHeader last = headers.get(headers.size() - 1);
+        children = known;
+        childrenTip = last.hash();
+        childrenEpoch = epoch;
         log.debug("tip.commit chain={} blocks={}..{} rows={}", settings.name(), headers.get(0).number(), last.number(), rows);
         return new Outcome.Advanced(headers.size(), rows, last.number());
     }

@@ -52,6 +52,13 @@ public interface EventStore {
     List<Span> uncovered(EventTable table, long from, long to);
 
     /**
+     * The children of factory {@code key} ({@link ChildSource#key()}) created at or before block {@code upTo}, each with
+     * the block that created it (the first, when a child was created twice). They are written with the factory table's
+     * rows by every commit that writes them, and removed with them (rewrite, rollback, reset).
+     */
+    List<Child> children(long chainId, String key, long upTo);
+
+    /**
      * Range phase: in one transaction, for each table deletes its rows in {@code span}, COPYs the given
      * rows, adds {@code span} to its coverage and writes an outbox entry. Refuses a span above the
      * chain's persisted finalized block. Unless {@code force}, only the parts of the span the table's coverage
@@ -96,7 +103,7 @@ public interface EventStore {
 
     /**
      * In one transaction: deletes every row with {@code block_number > ancestor} from every event table of
-     * the chain, the stored headers above it, subtracts {@code (ancestor, ∞)} from coverage, bumps the
+     * the chain and every factory child created above it, the stored headers above it, subtracts {@code (ancestor, ∞)} from coverage, bumps the
      * epoch, clears a halt and writes a {@code rollback} outbox entry.
      */
     RollbackResult rollback(long chainId, long epoch, long ancestor, String reason);

@@ -18,6 +18,9 @@ import java.util.Objects;
  * @param endBlock the last block followed ({@link #NO_END}: none); the table is complete once covered up to it
  * @param fields   extra columns from each row's transaction, receipt or block ({@code fields:}), after the
  *                 parameters' columns, filled by {@link TxColumns}
+ * @param factory  for a factory's child table, its factory (then {@code filter} names no address: the contracts are
+ *                 the child set, {@link Children}); else null
+ * @param childSources for a factory's table, the parameters whose values are children of other tables; else empty
  * @param reconciledView the {@code _finalized} view shows only the rows below the first block not yet reconciled
  *                 ({@code finalized_view: reconciled}; ARCHITECTURE.md, invariant 9), not all finalized rows
  */
@@ -35,16 +38,26 @@ public record EventTable(
         List<ParamFilter> params,
         long endBlock,
         List<TxField> fields,
+        FactoryLink factory,
+        List<ChildSource> childSources,
         boolean reconciledView) {
     /** {@link #endBlock} of a table followed for ever. */
     public static final long NO_END = Long.MAX_VALUE;
 
-    /** A table without transaction fields whose {@code _finalized} view shows every finalized row. */
+    /** A table without transaction fields. */
     public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,
             EventSignature signature, EventDecoder decoder, String definitionHash, List<List<String>> indexes,
             List<ParamFilter> params, long endBlock) {
         this(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash, indexes, params,
-                endBlock, List.of(), false);
+                endBlock, List.of());
+    }
+
+    /** A table that is neither a factory nor a factory's child, its {@code _finalized} view showing every finalized row. */
+    public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,
+            EventSignature signature, EventDecoder decoder, String definitionHash, List<List<String>> indexes,
+            List<ParamFilter> params, long endBlock, List<TxField> fields) {
+        this(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash, indexes, params,
+                endBlock, fields, null, List.of(), false);
     }
 
     /** A table without parameter filters nor end block. */
@@ -63,6 +76,10 @@ public record EventTable(
         indexes = indexes == null ? List.of() : indexes.stream().map(List::copyOf).toList();
         params = params == null ? List.of() : List.copyOf(params);
         fields = fields == null ? List.of() : List.copyOf(fields);
+        childSources = childSources == null ? List.of() : List.copyOf(childSources);
+        if (factory != null && !filter.addresses().isEmpty()) {
+            throw new IllegalArgumentException("the child table " + name + " takes its addresses from its factory");
+        }
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(decoder, "decoder");
@@ -86,7 +103,13 @@ public record EventTable(
     /** This table with another schema and name, for a scratch table shaped like it. */
     public EventTable renamed(String schema, String name) {
         return new EventTable(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash,
-                indexes, params, endBlock, fields, reconciledView);
+                indexes, params, endBlock, fields, factory, childSources, reconciledView);
+    }
+
+    /** This table with {@code childSources} (a factory's table, once its children's tables are known). */
+    public EventTable withChildSources(List<ChildSource> sources) {
+        return new EventTable(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash,
+                indexes, params, endBlock, fields, factory, sources, reconciledView);
     }
 
     /** {@code schema.table}, unquoted, for messages and the coverage key. */

@@ -55,22 +55,27 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
         }
         for (ChainConfig c : config.chains()) {
             List<EventTable> tables = new ArrayList<>();
-            for (int si = 0; si < config.sources().size(); si++) {
+            Factories factories = new Factories(config);
+            // factories before their children: a child table links to its factory's table, and the planner and the tip
+            // phase handle a factory's rows (its children) before the tables that follow them
+            for (int si : Factories.order(config.sources())) {
                 SourceConfig s = config.sources().get(si);
                 if (!s.chains().contains(c.name())) continue;
                 String sourceKey = "sources[" + si + "]";
+                int first = tables.size();
                 if (s.allEvents()) {
-                    for (EventTable t : allEvents(config, c, s, sourceKey, abis)) {
+                    for (EventTable t : allEvents(config, c, s, sourceKey, abis, factories)) {
                         claim(config, tableOwners, viewOwners, new Claimed(t, s.line(), sourceKey + ".table_pattern"));
                         tables.add(t);
                     }
                 }
                 for (int ei = 0; ei < s.events().size(); ei++) {
                     EventConfig e = s.events().get(ei);
-                    EventTable t = table(config, c, s, e, sourceKey + ".events[" + ei + "]", abis);
+                    EventTable t = table(config, c, s, e, sourceKey + ".events[" + ei + "]", abis, factories);
                     claim(config, tableOwners, viewOwners, new Claimed(t, e.line(), sourceKey + ".events[" + ei + "].table"));
                     tables.add(t);
                 }
+                factories.built(s, tables.subList(first, tables.size()));
             }
             if (tables.isEmpty()) continue; // a chain no source uses is not followed
             OptionalInt depth = c.finality() instanceof Finality.Depth d ? OptionalInt.of(d.blocks()) : OptionalInt.empty();
@@ -155,7 +160,7 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
     }
 
     private static List<EventTable> allEvents(IndexerConfig config, ChainConfig c, SourceConfig s, String key,
-            Map<Path, List<EventSignature>> abis) throws ConfigException {
+            Map<Path, List<EventSignature>> abis, Factories factories) throws ConfigException {
         List<EventSignature> events = readAbi(config, s.abi(), s.line(), key + ".abi", abis);
         var overloads = AbiJson.overloads(events);
         if (!overloads.isEmpty()) {
@@ -169,13 +174,13 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
         for (EventSignature sig : events) {
             String table = s.tablePattern().replace(SourceConfig.EVENT_PLACEHOLDER, Names.snakeCase(sig.name()));
             out.add(build(config, c, s, sig, table, Map.of(), List.of(), List.of(), List.of(), false, s.line(), key + ".events",
-                    key + ".table_pattern"));
+                    key + ".table_pattern", factories));
         }
         return out;
     }
 
     private static EventTable table(IndexerConfig config, ChainConfig c, SourceConfig s, EventConfig e, String key,
-            Map<Path, List<EventSignature>> abis) throws ConfigException {
+            Map<Path, List<EventSignature>> abis, Factories factories) throws ConfigException {
         EventSignature sig;
         String sigKey;
         if (e.signature() != null) {
@@ -202,12 +207,12 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
                     + "or drop finalized_view");
         }
         return build(config, c, s, sig, e.table(), e.columns(), e.indexes(), e.filter(), e.fields(), e.reconciledView(),
-                e.line(), sigKey, key + ".table");
+                e.line(), sigKey, key + ".table", factories);
     }
 
     private static EventTable build(IndexerConfig config, ChainConfig c, SourceConfig s, EventSignature sig, String table,
             Map<String, String> renames, List<List<String>> indexes, List<EventConfig.Filter> filters, List<TxField> fields,
-            boolean reconciledView, int line, String sigKey, String tableKey) throws ConfigException {
+            boolean reconciledView, int line, String sigKey, String tableKey, Factories factories) throws ConfigException {
         EventDecoder decoder;
         try {
             decoder = new EventDecoder(sig);
@@ -220,6 +225,11 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
             } catch (AbiException ex) {
                 throw new ConfigException(config.origin(), line, tableKey.substring(0, tableKey.lastIndexOf('.')) + ".columns", ex.getMessage());
             }
+        }
+        FactoryLink link = factories.linkOf(s);
+        if (sig.anonymous() && link != null) {
+            throw new ConfigException(config.origin(), line, sigKey, "event " + sig.canonical() + " is anonymous: it has no "
+                    + "topic0, so the children of a factory cannot be followed for it; list the addresses instead");
         }
         if (sig.anonymous() && s.addresses().isEmpty()) {
             throw new ConfigException(config.origin(), line, sigKey, "event " + sig.canonical()
@@ -253,9 +263,10 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
         // the fields' columns come after the parameters': a table without fields keeps the hash it had before them
         List<Column> columns = new ArrayList<>(decoder.columns());
         fields.forEach(f -> columns.add(EventTable.fieldColumn(f)));
+        String hash = definitionHash(c.chainId(), sig, s.addresses(), columns, params, link == null ? null : link.key());
         return new EventTable(config.database().schema(), table, c.chainId(), s.name(), s.startBlock(), filter,
-                sig, decoder, definitionHash(c.chainId(), sig, s.addresses(), columns, params), indexes, params,
-                s.endBlock(), fields, reconciledView);
+                sig, decoder, hash, indexes, params, s.endBlock(), fields, link,
+                factories.childSources(s, sig, config.database().schema(), table), reconciledView);
     }
 
     private static List<EventSignature> readAbi(IndexerConfig config, Path file, int line, String key,
@@ -287,12 +298,19 @@ public record IndexPlan(IndexerConfig config, Map<String, ChainPlan> chains) {
     /** Everything that shapes the rows, with parameter filters (none: the hash tables had before filters existed). */
     static String definitionHash(long chainId, EventSignature sig, List<Address> addresses, List<Column> columns,
             List<ParamFilter> params) {
+        return definitionHash(chainId, sig, addresses, columns, params, null);
+    }
+
+    /** With the factory key a child table follows (null: none, the hash tables had before factories existed). */
+    static String definitionHash(long chainId, EventSignature sig, List<Address> addresses, List<Column> columns,
+            List<ParamFilter> params, String factory) {
         StringBuilder sb = new StringBuilder().append("chain=").append(chainId).append(";event=").append(sig.canonical());
         sig.params().forEach(p -> sb.append(";param=").append(p.name()).append(':').append(p.type()).append(p.indexed() ? ":i" : ""));
         sb.append(";anonymous=").append(sig.anonymous());
         addresses.stream().map(Address::hex).sorted(Comparator.naturalOrder()).forEach(a -> sb.append(";address=").append(a));
         columns.forEach(col -> sb.append(";column=").append(col.name()).append(':').append(col.sqlType()));
         sb.append(ParamFilters.describe(params));
+        if (factory != null) sb.append(";factory=").append(factory);
         try {
             return Hex.encode(MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8)))
                     .substring(2, 34);

@@ -52,11 +52,47 @@ public final class LogRouter {
      * advance), from {@code logs} in chain order. {@code blockTime} gives a block's timestamp.
      */
     public List<TableRows> route(List<EventTable> tables, List<Log> logs, LongFunction<BlockHeader> headerOf) {
+        return route(tables, logs, headerOf, Children.none());
+    }
+
+    /**
+     * As {@link #route(List, List, LongFunction)}, where a factory's child table keeps only logs of contracts
+     * {@code children} holds by the log's block. The children the factory tables among {@code tables} route here are
+     * added to {@code children} before the child tables are routed, so a child created in these logs is followed from
+     * its creation block, even in the same block or transaction (the tip phase routes one block at a time).
+     */
+    public List<TableRows> route(List<EventTable> tables, List<Log> logs, LongFunction<BlockHeader> headerOf,
+            Children children) {
         Map<EventTable, List<EventRow>> byTable = new LinkedHashMap<>();
         for (EventTable t : tables) byTable.put(t, new ArrayList<>());
+        // in passes: a table after the table of its factory (factories of factories included), each pass's factory
+        // rows adding their children before the next pass routes the tables following them
+        List<EventTable> left = new ArrayList<>(tables);
+        java.util.Set<String> routed = new java.util.HashSet<>();
+        while (!left.isEmpty()) {
+            List<EventTable> pass = left.stream().filter(t -> t.factory() == null || routed.contains(factoryName(t))
+                    || left.stream().noneMatch(o -> o.qualifiedName().equals(factoryName(t)))).toList();
+            if (pass.isEmpty()) pass = List.copyOf(left); // cannot happen: the config refuses cycles
+            routeInto(byTable, pass, logs, headerOf, children);
+            List<TableRows> factories = new ArrayList<>();
+            for (EventTable t : pass) {
+                if (!t.childSources().isEmpty()) factories.add(new TableRows(t, byTable.get(t)));
+                routed.add(t.qualifiedName());
+            }
+            children.addFrom(factories);
+            left.removeAll(pass);
+        }
+        List<TableRows> out = new ArrayList<>(byTable.size());
+        byTable.forEach((t, rows) -> out.add(new TableRows(t, rows)));
+        return out;
+    }
+
+    private void routeInto(Map<EventTable, List<EventRow>> byTable, List<EventTable> tables, List<Log> logs,
+            LongFunction<BlockHeader> headerOf, Children children) {
+        if (tables.isEmpty()) return;
         for (Log l : logs) {
             for (EventTable t : tables) {
-                if (!t.wants(l)) continue;
+                if (!t.wants(l) || !children.allows(t, l)) continue;
                 switch (t.decoder().decode(l)) {
                     case Decoded.Row row -> {
                         // several tables may share one call (union): each keeps only what its own filters allow
@@ -70,9 +106,6 @@ public final class LogRouter {
                 }
             }
         }
-        List<TableRows> out = new ArrayList<>(byTable.size());
-        byTable.forEach((t, rows) -> out.add(new TableRows(t, rows)));
-        return out;
     }
 
     /**
@@ -87,6 +120,10 @@ public final class LogRouter {
         var topics = anyTopic ? List.<dev.evmindexer.eth.Hash>of()
                 : tables.stream().flatMap(t -> t.filter().topic0s().stream()).distinct().toList();
         return new LogFilter(addresses, topics);
+    }
+
+    private static String factoryName(EventTable t) {
+        return t.factory().factoryTable().qualifiedName();
     }
 
     private static String key(EventTable table) {

@@ -35,19 +35,8 @@ final class ParamFilters {
         List<ParamFilter> out = new ArrayList<>();
         for (EventConfig.Filter f : filters) {
             String fkey = key + ".filter." + f.param();
-            int topic = sig.anonymous() ? 0 : 1;
-            int offset = 0;
-            EventParam found = null;
-            int slot = -1;
-            for (EventParam p : sig.params()) {
-                if (p.name().equals(f.param())) {
-                    found = p;
-                    slot = p.indexed() ? topic : offset;
-                    break;
-                }
-                if (p.indexed()) topic++;
-                else offset += p.abiType().headSize();
-            }
+            EventParam found = sig.params().stream().filter(p -> p.name().equals(f.param())).findFirst().orElse(null);
+            int slot = slotOf(sig, f.param());
             if (found == null) {
                 throw new ConfigException(origin, f.line(), fkey, "event " + sig.canonical() + " has no parameter '" + f.param()
                         + "' (parameters: " + String.join(", ", sig.params().stream().map(EventParam::name).toList()) + ")");
@@ -71,6 +60,21 @@ final class ParamFilters {
             out.add(new ParamFilter(f.param(), found.indexed(), slot, words));
         }
         return out;
+    }
+
+    /**
+     * Where parameter {@code name}'s word is: its topic index when indexed, else the byte offset of its head word in the
+     * data; -1 when the event has no such parameter.
+     */
+    static int slotOf(EventSignature sig, String name) {
+        int topic = sig.anonymous() ? 0 : 1;
+        int offset = 0;
+        for (EventParam p : sig.params()) {
+            if (p.name().equals(name)) return p.indexed() ? topic : offset;
+            if (p.indexed()) topic++;
+            else offset += p.abiType().headSize();
+        }
+        return -1;
     }
 
     /**

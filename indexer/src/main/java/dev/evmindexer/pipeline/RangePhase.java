@@ -72,7 +72,8 @@ final class RangePhase {
         List<Unit> units = new ArrayList<>();
         for (EventTable t : tables) {
             long start = Math.max(t.startBlock(), from);
-            long last = t.through(limit); // a table with end_block is not followed past it
+            // a table with end_block is not followed past it; a child table not past what its factory's table covers
+            long last = Children.plannableThrough(store, t, limit);
             if (start > last) continue;
             List<Span> batch = new ArrayList<>();
             for (Span gap : store.uncovered(t, start, last)) {
@@ -198,11 +199,21 @@ final class RangePhase {
     private long fetchAndCommit(Unit u, long epoch, boolean force, PieceListener listener) throws InterruptedException {
         long rows = 0;
         long cursor = u.span().from();
+        // a child table's unit: the children created by its end (its factory's table covers it: see plan), read once
+        Children children = u.table().factory() == null ? Children.none()
+                : Children.load(store, settings.chainId(), List.of(u.table()), u.span().to());
+        LogFilter filter = Children.fetchFilter(u.table(), children);
+        if (filter == null) {
+            // no child yet: nothing to ask the node (an empty address list would mean every contract)
+            store.commitRange(settings.chainId(), epoch, u.span(), List.of(new TableRows(u.table(), List.of())), force);
+            listener.committed(u.span().size(), 0);
+            return 0;
+        }
         while (cursor <= u.span().to()) {
-            try (RangePiece piece = source.rangePiece(cursor, u.span().to(), u.table().filter(), budget)) {
+            try (RangePiece piece = source.rangePiece(cursor, u.span().to(), filter, budget)) {
                 RangeLogs answer = piece.logs();
                 List<TableRows> routed = TxColumns.attach(source,
-                        router.route(List.of(u.table()), answer.logs(), n -> headerOf(answer, n)));
+                        router.route(List.of(u.table()), answer.logs(), n -> headerOf(answer, n), children));
                 long written = store.commitRange(settings.chainId(), epoch, piece.span(), routed, force);
                 rows += written;
                 cursor = piece.to() + 1;

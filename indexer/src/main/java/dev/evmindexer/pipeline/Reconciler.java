@@ -157,9 +157,14 @@ public final class Reconciler {
 
     private Answer fetch(EventTable t, Span span, String endpoint) throws InterruptedException {
         pacer.await();
-        ChainSource.AttributedLogs got = source.rangeLogsOn(endpoint, span.from(), span.to(), LogRouter.union(List.of(t)));
+        // a child table: the stored children by the span's end (its factory's table covered it when it was written)
+        Children children = Children.load(store, settings.chainId(), List.of(t), span.to());
+        LogFilter filter = Children.fetchFilter(t, children);
+        if (filter == null) return new Answer(new TableRows(t, List.of()), Set.of(endpoint)); // no child: no row
+        ChainSource.AttributedLogs got = source.rangeLogsOn(endpoint, span.from(), span.to(), filter);
         RangeLogs logs = got.logs();
-        TableRows rows = TxColumns.attach(source, router.route(List.of(t), logs.logs(), n -> logs.headers().get(n))).get(0);
+        TableRows rows = TxColumns.attach(source, router.route(List.of(t), logs.logs(), n -> logs.headers().get(n), children))
+                .get(0);
         return new Answer(rows, got.endpoints());
     }
 

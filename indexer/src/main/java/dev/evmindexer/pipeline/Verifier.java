@@ -99,7 +99,8 @@ public final class Verifier {
             } else {
                 answer = source.rangeLogs(a, b, LogRouter.union(tables));
             }
-            List<TableRows> expected = TxColumns.attach(source, router.route(tables, answer.logs(), n -> answer.headers().get(n)));
+            List<TableRows> expected = TxColumns.attach(source, router.route(tables, answer.logs(), n -> answer.headers().get(n),
+                    childrenBefore(a, b)));
             Map<Long, Hash> canonical = checkHeaders(a, b, t);
             for (TableRows tr : expected) compareTable(chainId, state, new Span(a, b), tr, canonical, repair, unproven, t);
         }
@@ -108,6 +109,25 @@ public final class Verifier {
         log.info("verify.done chain={} from={} to={} blocks={} differing={} repaired={}", settings.name(), from, end,
                 r.blocks(), r.differing(), r.repaired());
         return r;
+    }
+
+    /**
+     * The child sets to compare child tables with in {@code [a, b]}: the stored children created before {@code a}, to
+     * which {@link LogRouter#route} adds those the node's factory logs of {@code [a, b]} name (the canonical ones); where
+     * the factory's table is not verified with them, the stored children through {@code b}. Child tables are fetched
+     * by topic ({@link LogRouter#union}: their filters name no address), so no canonical child is left out of the call.
+     */
+    private Children childrenBefore(long a, long b) {
+        List<EventTable> fromNode = new ArrayList<>();
+        List<EventTable> fromStore = new ArrayList<>();
+        for (EventTable t : tables) {
+            if (t.factory() == null) continue;
+            boolean verified = tables.stream().anyMatch(o -> o.qualifiedName().equals(t.factory().factoryTable().qualifiedName()));
+            (verified ? fromNode : fromStore).add(t);
+        }
+        Children out = Children.load(store, settings.chainId(), fromNode, a - 1);
+        out.addAll(Children.load(store, settings.chainId(), fromStore, b));
+        return out;
     }
 
     /** Compares stored headers in {@code [a, b]} with the node's; returns the node's hashes of those blocks. */

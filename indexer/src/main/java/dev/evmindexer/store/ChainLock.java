@@ -61,7 +61,8 @@ final class ChainLock {
     }
 
     /**
-     * Deletes every row above {@code ancestor} from every event table of the chain, the stored headers
+     * Deletes every row above {@code ancestor} from every event table of the chain and the factory children created
+     * above it, the stored headers
      * above it, subtracts {@code (ancestor, ∞)} from coverage, bumps the epoch, clears a halt, and writes
      * a {@code rollback} outbox entry; all in the caller's transaction.
      */
@@ -97,6 +98,7 @@ final class ChainLock {
                     + "WHERE table_schema = ? AND table_name = ? AND chain_id = ?",
                     ancestor + 1, ancestor + 1, t[0], t[1], chainId);
         }
+        FactoryChildren.rollback(c, chainId, ancestor);
         PgEventStore.update(c, "DELETE FROM indexer.headers WHERE chain_id = ? AND block_number > ?", chainId, ancestor);
         PgEventStore.update(c, "UPDATE indexer.chains SET epoch = epoch + 1, halted_reason = NULL, halted_at = NULL, "
                 + "updated_at = now() WHERE chain_id = ?", chainId);

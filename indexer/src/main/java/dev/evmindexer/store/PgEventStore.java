@@ -151,6 +151,11 @@ public final class PgEventStore implements EventStore {
     }
 
     @Override
+    public List<dev.evmindexer.pipeline.Child> children(long chainId, String key, long upTo) {
+        return Sql.inTransaction(ds, c -> FactoryChildren.read(c, chainId, key, upTo));
+    }
+
+    @Override
     public long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force) {
         try {
             return commitRangeOnce(chainId, epoch, span, rows, force);
@@ -293,11 +298,15 @@ public final class PgEventStore implements EventStore {
         });
     }
 
-    /** Deletes the table's rows in {@code span}, COPYs the new ones, extends coverage, writes the outbox entry. */
+    /**
+     * Deletes the table's rows in {@code span}, COPYs the new ones, extends coverage, writes the outbox entry; for a
+     * factory's table, replaces its children in {@code span} with those its new rows name (same transaction).
+     */
     static void replace(Connection c, long chainId, TableRows tr, Span span, CopyObserver copies) throws SQLException {
         EventTable t = tr.table();
         update(c, "DELETE FROM " + Sql.qualified(t.schema(), t.name())
                 + " WHERE chain_id = ? AND block_number BETWEEN ? AND ?", chainId, span.from(), span.to());
+        FactoryChildren.replace(c, chainId, tr, span);
         long start = System.nanoTime();
         long copied = CopyRows.copy(c, chainId, tr);
         if (copied > 0) copies.copied(chainId, t.qualifiedName(), copied, System.nanoTime() - start);

@@ -76,4 +76,16 @@ public final class StatusQueries {
             return out;
         }
     }
+
+    /** Per factory key of the chain: how many children it has and the highest block that created one. */
+    public record ChildCount(long children, long lastCreated) {}
+
+    /** The chain's factory children, counted per factory key ({@code indexer.factory_children}). */
+    public static java.util.Map<String, ChildCount> children(DataSource ds, long chainId) {
+        return Sql.inTransaction(ds, c -> {
+            java.util.Map<String, ChildCount> out = new java.util.LinkedHashMap<>();
+            for (Object[] r : FactoryChildren.counts(c, chainId)) out.put((String) r[0], new ChildCount((Long) r[1], (Long) r[2]));
+            return out;
+        });
+    }
 }

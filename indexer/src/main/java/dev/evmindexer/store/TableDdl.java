@@ -196,6 +196,7 @@ public final class TableDdl {
                 ps.setObject(4, chainId, java.sql.Types.BIGINT);
                 if (ps.executeUpdate() == 0) return -1L;
             }
+            FactoryChildren.reset(c, schema, table, chainId);
             if (registered(c, schema, table)) { // another chain's rows stay
                 return (long) PgEventStore.update(c, "DELETE FROM " + Sql.qualified(schema, table) + " WHERE chain_id = ?",
                         chainId);

@@ -25,6 +25,19 @@ final class ChainCheck {
 
     /** A config file for one anvil chain and one ERC-20 Transfer table. */
     static Path config(Path dir, String dbUrl, String user, Anvil anvil, Address token, String finality) throws Exception {
+        return config(dir, dbUrl, user, anvil, finality, """
+                  - name: token
+                    chain: anvil
+                    addresses: [%s]
+                    start_block: 0
+                    events:
+                      - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
+                        table: transfers
+                """.formatted(token.hex()));
+    }
+
+    /** A config file {@code indexer.yaml} for one anvil chain with these {@code sources:} entries (list items indented by two). */
+    static Path config(Path dir, String dbUrl, String user, Anvil anvil, String finality, String sources) throws Exception {
         String yaml = """
                 database:
                   url: "%s"
@@ -38,14 +51,7 @@ final class ChainCheck {
                     poll_interval: 100ms
                 ops: {port: 0}
                 sources:
-                  - name: token
-                    chain: anvil
-                    addresses: [%s]
-                    start_block: 0
-                    events:
-                      - signature: "event Transfer(address indexed from, address indexed to, uint256 value)"
-                        table: transfers
-                """.formatted(dbUrl, user, anvil.url(), finality, token.hex());
+                %s""".formatted(dbUrl, user, anvil.url(), finality, sources);
         Path file = dir.resolve("indexer.yaml");
         Files.writeString(file, yaml);
         return file;

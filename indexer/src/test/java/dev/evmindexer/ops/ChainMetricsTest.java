@@ -48,6 +48,7 @@ class ChainMetricsTest {
         @Override public void pruneHeaders(long id, long f) { }
         @Override public RollbackResult rollback(long id, long e, long a, String r) { epoch++; return new RollbackResult(a, a + 3, 7, epoch); }
         @Override public void halt(long id, long e, String r) { }
+        @Override public List<dev.evmindexer.pipeline.Child> children(long chainId, String key, long upTo) { return List.of(); }
 
         @Override
         public void ensureIndexes(List<EventTable> tables) { }

@@ -85,7 +85,7 @@ public abstract class EventStoreContract {
         return new LogRouter().route(List.of(TABLE), logs, n -> header(n, salt, salt)).get(0);
     }
 
-    private static Hash pad(int b) {
+    public static Hash pad(int b) {
         byte[] x = new byte[32];
         x[31] = (byte) b;
         return Hash.of(x);

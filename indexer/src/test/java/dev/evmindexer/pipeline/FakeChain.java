@@ -73,6 +73,23 @@ final class FakeChain implements ChainSource {
         return this;
     }
 
+    /** A log a test puts in a block after its transfers: the chain adds the position and hashes. */
+    record Extra(Address address, List<Hash> topics, byte[] data) {}
+
+    /** Appends one block with {@code transfers} Transfer logs followed by {@code extra}, all in the last transaction. */
+    FakeChain mine(int transfers, List<Extra> extra) {
+        mine(transfers);
+        Block b = blocks.remove(blocks.size() - 1);
+        List<Log> logs = new ArrayList<>(b.logs());
+        Log last = logs.get(logs.size() - 1);
+        for (Extra e : extra) {
+            logs.add(new Log(e.address(), e.topics(), e.data(), last.blockNumber(), last.blockHash(), last.txHash(),
+                    last.txIndex(), logs.size()));
+        }
+        blocks.add(new Block(b.header(), logs));
+        return this;
+    }
+
     FakeChain mine(int blocksToMine, int transfersEach) {
         for (int i = 0; i < blocksToMine; i++) mine(transfersEach);
         return this;

@@ -20,7 +20,17 @@ final class MemoryStore implements EventStore {
     final Map<String, TreeMap<Long, List<EventRow>>> rows = new TreeMap<>();   // table -> block -> rows
     final Map<String, TreeSet<Long>> coverage = new TreeMap<>();               // table -> covered blocks
     final List<String> outbox = new ArrayList<>();
+    /** Factory key -> block -> children named there, replaced and rolled back with the factory table's rows. */
+    final Map<String, TreeMap<Long, List<dev.evmindexer.eth.Address>>> children = new TreeMap<>();
     int rollbacks;
+
+    @Override
+    public synchronized List<Child> children(long chainId, String key, long upTo) {
+        Map<dev.evmindexer.eth.Address, Long> first = new java.util.LinkedHashMap<>();
+        children.getOrDefault(key, new TreeMap<>()).headMap(upTo, true)
+                .forEach((block, list) -> list.forEach(a -> first.putIfAbsent(a, block)));
+        return first.entrySet().stream().map(e -> new Child(e.getKey(), e.getValue())).toList();
+    }
 
     @Override
     public synchronized ChainState chain(long chainId) {
@@ -171,6 +181,11 @@ final class MemoryStore implements EventStore {
     }
 
     private void replace(TableRows tr, Span span) {
+        for (ChildSource cs : tr.table().childSources()) {
+            var byBlock = children.computeIfAbsent(cs.key(), k -> new TreeMap<>());
+            byBlock.subMap(span.from(), true, span.to(), true).clear();
+            for (EventRow r : tr.rows()) byBlock.computeIfAbsent(r.log().blockNumber(), k -> new ArrayList<>()).add(cs.childOf(r.log()));
+        }
         var byBlock = rows.computeIfAbsent(tr.table().name(), k -> new TreeMap<>());
         byBlock.subMap(span.from(), true, span.to(), true).clear();
         for (EventRow r : tr.rows()) byBlock.computeIfAbsent(r.log().blockNumber(), k -> new ArrayList<>()).add(r);
@@ -212,6 +227,7 @@ final class MemoryStore implements EventStore {
             above.clear();
         }
         for (var cov : coverage.values()) cov.tailSet(ancestor, false).clear();
+        for (var byBlock : children.values()) byBlock.tailMap(ancestor, false).clear();
         headers.tailMap(ancestor, false).clear();
         this.epoch++;
         halted = null;
