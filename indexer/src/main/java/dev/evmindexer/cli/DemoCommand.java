@@ -185,6 +185,7 @@ final class DemoCommand implements Callable<Integer> {
                     events:
                       - signature: "%s"
                         table: demo_swaps
+                        fields: [tx_from, tx_status]
                 """.formatted(dbUrl.replace("$", "$$"), credentials, CHAIN_ID, rpcUrl, addresses, DevFactory.FACTORY.hex(),
                 DevFactory.PAIR_CREATED, DevFactory.SWAP);
         return ConfigLoader.parse(yaml, "demo", System.getenv());

@@ -82,19 +82,7 @@ class FilterIT {
 
     private Path config(String url, Anvil anvil, Address token, List<Address> acc, long end) throws Exception {
         String event = "signature: \"event Transfer(address indexed from, address indexed to, uint256 value)\"";
-        String yaml = """
-                database:
-                  url: "%s"
-                  user: %s
-                chains:
-                  - name: anvil
-                    chain_id: 31337
-                    rpc:
-                      - url: %s
-                    finality: finalized
-                    poll_interval: 100ms
-                ops: {port: 0}
-                sources:
+        String sources = """
                   - name: token
                     chain: anvil
                     addresses: [%s]
@@ -115,11 +103,8 @@ class FilterIT {
                     events:
                       - %s
                         table: early
-                """.formatted(url, TestPostgres.user(), anvil.url(), token.hex(), event, event,
-                acc.get(1).hex(), acc.get(3).hex(), event, token.hex(), end, event);
-        Path file = dir.resolve("indexer.yaml");
-        Files.writeString(file, yaml);
-        return file;
+                """.formatted(token.hex(), event, event, acc.get(1).hex(), acc.get(3).hex(), event, token.hex(), end, event);
+        return ChainCheck.config(dir, url, TestPostgres.user(), anvil, "finalized", sources);
     }
 
     private List<String> rows(String url, String fromWhere) throws Exception {

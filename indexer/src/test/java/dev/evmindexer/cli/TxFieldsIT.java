@@ -115,20 +115,7 @@ class TxFieldsIT {
     }
 
     private Path config() throws Exception {
-        Path file = dir.resolve("indexer.yaml");
-        Files.writeString(file, """
-                database:
-                  url: "%s"
-                  user: %s
-                chains:
-                  - name: anvil
-                    chain_id: 31337
-                    rpc:
-                      - url: %s
-                    finality: finalized
-                    poll_interval: 100ms
-                ops: {port: 0}
-                sources:
+        return ChainCheck.config(dir, url, user, anvil, "finalized", """
                   - name: noters
                     chain: anvil
                     start_block: 0
@@ -136,8 +123,7 @@ class TxFieldsIT {
                       - signature: "event Note(address indexed sender, uint256 value, uint256 seq)"
                         table: notes
                         fields: %s
-                """.formatted(url, user, anvil.url(), FIELDS));
-        return file;
+                """.formatted(FIELDS));
     }
 
     @Test
