@@ -98,7 +98,7 @@ public final class IndexerMetrics implements AutoCloseable {
 
     /**
      * Reconciliation's meters (ARCHITECTURE.md, invariant 9): {@code indexer_reconcile_mismatches_total{chain,endpoint}}
-     * and {@code indexer_reconcile_lag_blocks{chain}}.
+     * {@code indexer_reconcile_repaired_blocks_total{chain,endpoint}} and {@code indexer_reconcile_lag_blocks{chain}}.
      */
     public ReconcileObserver reconcile(String chain) {
         java.util.concurrent.atomic.AtomicLong lag = new java.util.concurrent.atomic.AtomicLong();
@@ -117,6 +117,14 @@ public final class IndexerMetrics implements AutoCloseable {
             @Override
             public void lag(long blocks) {
                 lag.set(blocks);
+            }
+
+            @Override
+            public void repaired(String endpoint, long blocks) {
+                Counter.builder("indexer.reconcile.repaired.blocks").tags(Tags.of("chain", chain, "endpoint", endpoint))
+                        .description("blocks whose stored rows were wrong and were rewritten, by the endpoint whose answer "
+                                + "wrote them").register(registry)
+                        .increment((double) blocks);
             }
         };
     }

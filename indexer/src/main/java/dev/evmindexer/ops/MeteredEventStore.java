@@ -95,8 +95,13 @@ final class MeteredEventStore implements EventStore {
 
     @Override
     public long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force) {
+        return commitRange(chainId, epoch, span, rows, force, null);
+    }
+
+    @Override
+    public long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force, String servedBy) {
         long start = System.nanoTime();
-        long written = delegate.commitRange(chainId, epoch, span, rows, force);
+        long written = delegate.commitRange(chainId, epoch, span, rows, force, servedBy);
         m.transaction("range", System.nanoTime() - start);
         // one table per range commit (RangePhase): what was written, not what a covered span skipped
         for (TableRows tr : rows) m.written(tr.table(), span.size(), rows.size() == 1 ? written : tr.rows().size(), "range");

@@ -68,6 +68,15 @@ public interface EventStore {
     long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force);
 
     /**
+     * As {@link #commitRange(long, long, Span, List, boolean)}, recording in the same transaction that {@code servedBy}
+     * (an endpoint's redacted name; null: unknown) answered the logs of the parts written, so reconciliation can name
+     * the endpoint whose answer put wrong rows in a table. Stores that keep no such record just commit.
+     */
+    default long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force, String servedBy) {
+        return commitRange(chainId, epoch, span, rows, force);
+    }
+
+    /**
      * Tip phase: in one transaction, checks the stored tip is still {@code parent}, stores each block's
      * header, replaces its rows in every given table, adds the blocks to coverage of every table of the
      * chain whose start block they reach, and writes an outbox entry.

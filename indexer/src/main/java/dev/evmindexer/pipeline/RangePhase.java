@@ -214,7 +214,7 @@ final class RangePhase {
                 RangeLogs answer = piece.logs();
                 List<TableRows> routed = TxColumns.attach(source,
                         router.route(List.of(u.table()), answer.logs(), n -> headerOf(answer, n), children));
-                long written = store.commitRange(settings.chainId(), epoch, piece.span(), routed, force);
+                long written = store.commitRange(settings.chainId(), epoch, piece.span(), routed, force, piece.servedBy());
                 rows += written;
                 cursor = piece.to() + 1;
                 listener.committed(piece.span().size(), written);

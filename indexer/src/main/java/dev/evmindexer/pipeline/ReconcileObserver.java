@@ -8,6 +8,9 @@ public interface ReconcileObserver {
 
         @Override
         public void lag(long blocks) {}
+
+        @Override
+        public void repaired(String endpoint, long blocks) {}
     };
 
     /** A range re-fetched from {@code endpoint} was found to differ from the agreed answer. */
@@ -15,4 +18,10 @@ public interface ReconcileObserver {
 
     /** Finalized blocks not reconciled yet: from the lowest one due for a check up to the finalized block. */
     void lag(long blocks);
+
+    /**
+     * {@code blocks} blocks whose stored rows were wrong were rewritten; {@code endpoint} is the one whose answer wrote
+     * them ({@link Reconciler#UNRECORDED} where that is not recorded).
+     */
+    void repaired(String endpoint, long blocks);
 }

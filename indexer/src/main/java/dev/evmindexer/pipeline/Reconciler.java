@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * that differs is decided by two of three. Where the stored rows equal one answer, the other endpoint answered wrong:
  * it is blamed (counted, logged, penalised). Where both answers agree with each other (by a digest over block, log
  * index, tx hash, address, topics and data) and not with the stored rows, the stored rows were wrong: those blocks are
- * rewritten with the answer through the repair path, blamed on {@link #UNRECORDED} (the writer is not recorded). Where
+ * rewritten with the answer through the repair path, blamed on the endpoint whose answer wrote them (recorded by range
+ * commits, {@link VerifyStore#servedBy}; {@link #UNRECORDED} where it is not: tip blocks). Where
  * all three differ, nothing is decided: those blocks stay due. Rewrites and the "reconciled" mark of the rest are one
  * transaction under the chain's lock and epoch, with a commit outbox entry per rewrite.
  *
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reconciler {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
-    /** The endpoint blamed when the stored rows were wrong: which endpoint wrote them is not recorded. */
+    /** The endpoint blamed when the stored rows were wrong and which endpoint wrote them is not recorded (tip blocks). */
     public static final String UNRECORDED = "unrecorded";
 
     private final ChainSource source;
@@ -139,8 +140,14 @@ public final class Reconciler {
         }
         blame(a.endpoints(), t, span, aWrong, "its answer differs from the stored rows, which " + b.endpoints() + " confirms");
         blame(b.endpoints(), t, span, bWrong, "its answer differs from the stored rows, which " + a.endpoints() + " confirms");
-        blame(Set.of(UNRECORDED), t, span, storedWrong, "the stored rows differ from the answers of " + a.endpoints()
-                + " and " + b.endpoints() + ", which agree: repaired");
+        // the stored rows were wrong: blame the endpoint whose answer wrote them, where the range commit recorded it
+        java.util.Map<String, TreeSet<Long>> byWriter = new java.util.TreeMap<>();
+        for (long n : storedWrong) byWriter.computeIfAbsent(verifyStore.servedBy(t, n).orElse(UNRECORDED), w -> new TreeSet<>()).add(n);
+        byWriter.forEach((writer, wrong) -> {
+            blame(Set.of(writer), t, span, wrong, "the rows its answer wrote differ from the answers of " + a.endpoints()
+                    + " and " + b.endpoints() + ", which agree: repaired");
+            observer.repaired(writer, wrong.size());
+        });
         if (!undecided.isEmpty()) {
             log.warn("reconcile.undecided chain={} table={} span={} endpoints={},{} blocks={}: the stored rows and two "
                     + "answers all differ there; tried again later", settings.name(), t.qualifiedName(), span,

@@ -47,7 +47,7 @@ final class RangeFetcher {
 
     /** One checked piece: its logs, the headers of blocks holding them, and the header of its last block. */
     private record Chunk(long end, List<Log> logs, Map<Long, BlockHeader> headers, BlockHeader last,
-                         MemoryBudget.Reservation held, long logsNanos) {}
+                         MemoryBudget.Reservation held, long logsNanos, String servedBy) {}
 
     private final EndpointPool pool;
     private final boolean bloomChecks;
@@ -85,7 +85,7 @@ final class RangeFetcher {
     /** The first piece of {@code [from, to]}, holding its reservation of {@code budget}. */
     RangePiece piece(long from, long to, LogFilter filter, MemoryBudget budget) {
         Chunk c = chunk(from, to, filter, budget, null, null);
-        return new RangePiece(from, c.end(), new RangeLogs(c.logs(), c.headers()), c.held());
+        return new RangePiece(from, c.end(), new RangeLogs(c.logs(), c.headers()), c.held(), c.servedBy());
     }
 
     /** One piece from {@code from}, shrunk and asked again until it fits. */
@@ -261,7 +261,7 @@ final class RangeFetcher {
         }
         LogChecks.againstHeaders(logs, headers, bloomChecks, ep);
         held.resize(MemoryBudget.bytesOf(logs.size() + headers.size(), dataBytes(logs))); // a header weighs about a log
-        return new Chunk(to, logs, headers, last, held, logsNanos);
+        return new Chunk(to, logs, headers, last, held, logsNanos, ep.name());
     }
 
     private static long dataBytes(List<Log> logs) {

@@ -99,6 +99,7 @@ final class ChainLock {
                     ancestor + 1, ancestor + 1, t[0], t[1], chainId);
         }
         FactoryChildren.rollback(c, chainId, ancestor);
+        ServedBy.rollback(c, chainId, ancestor);
         PgEventStore.update(c, "DELETE FROM indexer.headers WHERE chain_id = ? AND block_number > ?", chainId, ancestor);
         PgEventStore.update(c, "UPDATE indexer.chains SET epoch = epoch + 1, halted_reason = NULL, halted_at = NULL, "
                 + "updated_at = now() WHERE chain_id = ?", chainId);

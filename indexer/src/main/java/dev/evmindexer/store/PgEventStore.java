@@ -157,13 +157,18 @@ public final class PgEventStore implements EventStore {
 
     @Override
     public long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force) {
+        return commitRange(chainId, epoch, span, rows, force, null);
+    }
+
+    @Override
+    public long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force, String servedBy) {
         try {
-            return commitRangeOnce(chainId, epoch, span, rows, force);
+            return commitRangeOnce(chainId, epoch, span, rows, force, servedBy);
         } catch (StoreException e) {
             // Two processes committed the same span at once (a claim expired under a live owner): the later COPY met
             // the earlier one's keys. Once more: the span is covered now, so nothing is rewritten.
             if (force || !SqlErrors.isUniqueViolation(e)) throw e;
-            return commitRangeOnce(chainId, epoch, span, rows, false);
+            return commitRangeOnce(chainId, epoch, span, rows, false, servedBy);
         }
     }
 
@@ -172,7 +177,7 @@ public final class PgEventStore implements EventStore {
      * per table, only the parts of {@code span} its coverage lacks are written (all of it with {@code force}), so a
      * span another process covered meanwhile is neither rewritten nor announced twice. Claims the commit completes go.
      */
-    private long commitRangeOnce(long chainId, long epoch, Span span, List<TableRows> rows, boolean force) {
+    private long commitRangeOnce(long chainId, long epoch, Span span, List<TableRows> rows, boolean force, String servedBy) {
         return Sql.inTransaction(ds, c -> {
             long finalized = ChainLock.lock(c, chainId, epoch, ChainLock.Mode.RANGE, ChainLock.NO_FENCE);
             if (span.to() > finalized) {
@@ -184,6 +189,7 @@ public final class PgEventStore implements EventStore {
                 for (Span part : force ? List.of(span) : uncovered(c, tr.table(), span)) {
                     TableRows inPart = part.equals(span) ? tr : tr.within(part);
                     replace(c, chainId, inPart, part, copies);
+                    ServedBy.record(c, chainId, tr.table(), part, servedBy);
                     written += inPart.rows().size();
                 }
                 RangeClaims.dropCovered(c, chainId, tr.table());

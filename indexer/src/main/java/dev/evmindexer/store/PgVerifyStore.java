@@ -82,6 +82,11 @@ public final class PgVerifyStore implements VerifyStore {
     }
 
     @Override
+    public java.util.Optional<String> servedBy(EventTable table, long block) {
+        return Sql.inTransaction(ds, c -> ServedBy.of(c, table.chainId(), table, block));
+    }
+
+    @Override
     public List<Span> unreconciled(EventTable table, long finalized) {
         if (finalized < table.startBlock()) return List.of();
         return Sql.inTransaction(ds, c -> {

@@ -197,6 +197,7 @@ public final class TableDdl {
                 if (ps.executeUpdate() == 0) return -1L;
             }
             FactoryChildren.reset(c, schema, table, chainId);
+            ServedBy.reset(c, schema, table, chainId);
             if (registered(c, schema, table)) { // another chain's rows stay
                 return (long) PgEventStore.update(c, "DELETE FROM " + Sql.qualified(schema, table) + " WHERE chain_id = ?",
                         chainId);

@@ -19,6 +19,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.postgresql.PGConnection;
@@ -57,6 +58,27 @@ class PgEventStoreIT extends StoreTestBase {
         store.commitRange(1, epoch, new Span(30, 39), List.of(rows(30, 39, 0)), false);
         assertEquals(40, count("SELECT count(*) FROM transfers_finalized"), "through block 19, not past the hole at 20..29");
         assertEquals(19, count("SELECT indexer.finalized_through('public', 'transfers')"));
+    }
+
+    @Test
+    void eachRangeCommitRecordsWhichEndpointServedWhatItWroteUntilARollbackOrResetTakesItAway() throws Exception {
+        long epoch = store.chain(1).epoch();
+        PgVerifyStore verify = new PgVerifyStore(db.dataSource());
+        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false, "http://a:1");
+        store.commitRange(1, epoch, new Span(10, 19), List.of(rows(10, 19, 0)), false, null); // unknown: nothing recorded
+        store.commitRange(1, epoch, new Span(0, 19), List.of(rows(0, 19, 0)), false, "http://b:1"); // all covered: no write
+        assertEquals(Optional.of("http://a:1"), verify.servedBy(TABLE, 9));
+        assertEquals(Optional.empty(), verify.servedBy(TABLE, 10), "a write whose endpoint is unknown records nothing");
+        store.commitRange(1, epoch, new Span(5, 14), List.of(rows(5, 14, 1)), true, "http://b:1"); // forced rewrite
+        assertEquals(Optional.of("http://a:1"), verify.servedBy(TABLE, 4));
+        assertEquals(Optional.of("http://b:1"), verify.servedBy(TABLE, 5), "the newest write of a block names its writer");
+        assertEquals(Optional.of("http://b:1"), verify.servedBy(TABLE, 14));
+
+        store.rollback(1, epoch, 6, "test");
+        assertEquals(Optional.of("http://b:1"), verify.servedBy(TABLE, 6), "kept up to the ancestor");
+        assertEquals(Optional.empty(), verify.servedBy(TABLE, 7), "gone with the rows above it");
+        TableDdl.reset(db.dataSource(), "public", "transfers", null);
+        assertEquals(0, count("SELECT count(*) FROM indexer.served_by"), "a reset forgets the table's writers");
     }
 
     @Test
