@@ -133,8 +133,8 @@ public interface ChainSource {
             /** False: a halt needs an endpoint that agrees, so the caller waits and tries again. */
             WAIT,
             /**
-             * True, once this view's endpoint asked again answers the same: a rollback (or the anchor) goes on, since
-             * waiting could let finality pass a reorg that is real.
+             * True (where other endpoints exist, only if this view's endpoint asked again answers the same): a rollback
+             * or the anchor goes on, since waiting could let finality pass a reorg that is real.
              */
             GO_ON
         }

@@ -64,9 +64,10 @@ final class Walks {
         /**
          * Asks the other usable endpoints for the header at {@code number}: the first that has one decides. True when
          * it has {@code hash}; false when it has another hash. When none could tell (down, or its head below
-         * {@code number}), whether {@code ifNoneCanTell} is {@link IfNoneCanTell#GO_ON}. With no other endpoint configured, the pinned one is asked again: behind a
-         * provider's load balancer a second answer may come from another node, and one node's fork must not halt or
-         * deeply roll back the chain on a single answer.
+         * {@code number}), whether {@code ifNoneCanTell} is {@link IfNoneCanTell#GO_ON} (and, where there are others,
+         * the pinned endpoint asked again says the same). With no other endpoint configured, the pinned one is asked
+         * again: behind a provider's load balancer a second answer may come from another node, and one node's fork
+         * must not halt or deeply roll back the chain on a single answer.
          */
         @Override
         public boolean confirm(long number, Hash hash, IfNoneCanTell ifNoneCanTell) {

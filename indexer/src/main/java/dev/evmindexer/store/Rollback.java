@@ -17,8 +17,8 @@ final class Rollback {
 
     /**
      * Deletes every row above {@code ancestor} from every event table of the chain and the factory children created
-     * above it, the stored headers above it, subtracts {@code (ancestor, ∞)} from coverage and reconciliation, bumps the
-     * epoch, clears a halt, and writes a {@code rollback} outbox entry; all in the caller's transaction.
+     * above it, the stored headers above it, subtracts {@code (ancestor, ∞)} from coverage and reconciliation, bumps
+     * the epoch, clears a halt, and writes a {@code rollback} outbox entry; all in the caller's transaction.
      */
     static RollbackResult to(Connection c, long chainId, long epoch, long ancestor, long fence) throws SQLException {
         ChainLock.lock(c, chainId, epoch, ChainLock.Mode.EXCLUSIVE, fence);
