@@ -129,7 +129,7 @@ public final class ChainPipeline {
             ChainSource.Canonical node = source.canonical(f);
             BlockHeader anchor = node.header(f).orElseThrow(
                     () -> new SourceException("node has no header at its own finalized block #" + f));
-            if (!node.confirm(f, anchor.hash(), false)) {
+            if (!node.confirm(f, anchor.hash(), ChainSource.Canonical.IfNoneCanTell.GO_ON)) {
                 log.warn("anchor.unconfirmed chain={} block={}", settings.name(), anchor);
                 if (++anchorDisagreements >= ANCHOR_PATIENCE) {
                     // no longer a passing fault: a failed step shows in the step-error metric and /healthz's last error

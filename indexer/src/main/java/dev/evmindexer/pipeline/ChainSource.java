@@ -108,7 +108,7 @@ public interface ChainSource {
             }
 
             @Override
-            public boolean confirm(long number, Hash hash, boolean strict) {
+            public boolean confirm(long number, Hash hash, IfNoneCanTell ifNoneCanTell) {
                 return true;
             }
         };
@@ -123,10 +123,20 @@ public interface ChainSource {
          * Whether a second endpoint agrees that {@code hash} is the canonical block at {@code number}, asked before a
          * deep rollback, a halt, or storing the anchor. True when one agrees (with no other endpoint configured: when
          * this view's endpoint, asked again, answers the same); false when one disagrees (then nothing is done: the
-         * caller waits and tries again). When no other endpoint can tell (all
-         * down, or below that block), {@code strict} decides: a halt needs an agreement (false), a rollback may go
-         * on (true), since waiting could let finality pass a reorg that is real.
+         * caller waits and tries again). When no other endpoint can tell (all down, or below that block),
+         * {@code ifNoneCanTell} decides.
          */
-        boolean confirm(long number, Hash hash, boolean strict);
+        boolean confirm(long number, Hash hash, IfNoneCanTell ifNoneCanTell);
+
+        /** What {@link #confirm} answers when no other endpoint can tell. */
+        enum IfNoneCanTell {
+            /** False: a halt needs an endpoint that agrees, so the caller waits and tries again. */
+            WAIT,
+            /**
+             * True (where other endpoints exist, only if this view's endpoint asked again answers the same): a rollback
+             * or the anchor goes on, since waiting could let finality pass a reorg that is real.
+             */
+            GO_ON
+        }
     }
 }

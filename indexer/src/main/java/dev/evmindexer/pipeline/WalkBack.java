@@ -1,6 +1,7 @@
 package dev.evmindexer.pipeline;
 
 import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.pipeline.ChainSource.Canonical.IfNoneCanTell;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,12 +41,12 @@ final class WalkBack {
         while (true) {
             long depth = tip.number() - k;
             if (depth > settings.maxReorgDepth()) {
-                if (!confirmed(node, differing, true)) return unconfirmed(differing, "halt");
+                if (!confirmed(node, differing, IfNoneCanTell.WAIT)) return unconfirmed(differing, "halt");
                 return halt("reorg deeper than max_reorg_depth " + settings.maxReorgDepth()
                         + ": stored tip " + tip + " has no common ancestor with the node down to #" + (k + 1), epoch);
             }
             if (k < anchor.number()) {
-                if (!confirmed(node, differing, true)) return unconfirmed(differing, "halt");
+                if (!confirmed(node, differing, IfNoneCanTell.WAIT)) return unconfirmed(differing, "halt");
                 return halt("reorg passes the finalized anchor " + anchor
                         + ": the node's chain differs at or below it (a finality violation or a wrong endpoint)", epoch);
             }
@@ -62,7 +63,7 @@ final class WalkBack {
                 if (k == tip.number()) {
                     return new Outcome.Idle("endpoints disagree about " + tip + "; nothing rolled back, retrying");
                 }
-                if (depth > CONFIRM_DEPTH && !confirmed(node, differing, false)) {
+                if (depth > CONFIRM_DEPTH && !confirmed(node, differing, IfNoneCanTell.GO_ON)) {
                     return unconfirmed(differing, "rollback");
                 }
                 return rollback(k, tip, epoch);
@@ -72,8 +73,8 @@ final class WalkBack {
         }
     }
 
-    private static boolean confirmed(ChainSource.Canonical node, BlockHeader differing, boolean strict) {
-        return differing == null || node.confirm(differing.number(), differing.hash(), strict);
+    private static boolean confirmed(ChainSource.Canonical node, BlockHeader differing, IfNoneCanTell ifNoneCanTell) {
+        return differing == null || node.confirm(differing.number(), differing.hash(), ifNoneCanTell);
     }
 
     private Outcome unconfirmed(BlockHeader differing, String what) {

@@ -17,7 +17,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,12 +52,12 @@ final class RangeFetcher {
 
     private final EndpointPool pool;
     private final boolean bloomChecks;
-    private final AtomicLong acceptedBloomContradictions;
+    private final BloomRetry bloomRetry;
 
-    RangeFetcher(EndpointPool pool, boolean bloomChecks, AtomicLong acceptedBloomContradictions) {
+    RangeFetcher(EndpointPool pool, boolean bloomChecks, BloomRetry bloomRetry) {
         this.pool = pool;
         this.bloomChecks = bloomChecks;
-        this.acceptedBloomContradictions = acceptedBloomContradictions;
+        this.bloomRetry = bloomRetry;
     }
 
     /** The whole of {@code [from, to]}, piece after piece, held in memory (for verify and tests). */
@@ -101,24 +102,24 @@ final class RangeFetcher {
     }
 
     /**
-     * One piece from {@code from}, asked again (elsewhere where possible, else on the same endpoint: one URL may be a
-     * load balancer over several nodes) when its last block's bloom contradicts an empty answer.
+     * One piece from {@code from}, asked again ({@link BloomRetry}) when its last block's bloom contradicts an empty
+     * answer; the dropped answer's reservation is released first.
      */
     private Chunk checkedChunk(long from, long to, LogFilter filter, MemoryBudget budget, String prefer,
             Set<String> answered) {
         String what = "eth_getLogs of blocks [" + from + ", " + to + "]";
         Set<Endpoint> tried = prefer == null ? EndpointPool.triedSet() : pool.allBut(prefer);
-        for (int retry = 0; ; retry++) {
-            java.util.concurrent.atomic.AtomicInteger refusals = new java.util.concurrent.atomic.AtomicInteger();
-            Chunk c;
+        return bloomRetry.ask(tried, t -> {
+            AtomicInteger refusals = new AtomicInteger();
             try {
-                java.util.concurrent.atomic.AtomicReference<String> by = new java.util.concurrent.atomic.AtomicReference<>();
-                c = pool.call(what, tried, ep -> {
+                AtomicReference<String> by = new AtomicReference<>();
+                Chunk c = pool.call(what, t, ep -> {
                     Chunk answer = sized(ep, from, to, filter, budget, refusals);
                     by.set(ep.name());
                     return answer;
                 });
                 if (answered != null) answered.add(by.get());
+                return c;
             } catch (SourceException e) {
                 if (refusals.get() >= pool.settings().maxAttempts()) {
                     throw new UnservableRangeException("doing eth_getLogs of block " + from + ": refused even for one block, "
@@ -126,20 +127,13 @@ final class RangeFetcher {
                 }
                 throw e;
             }
-            if (!bloomChecks || !LogChecks.bloomContradictsEmpty(c.logs(), c.last(), filter)) return c;
-            if (retry >= pool.settings().bloomRetries()) {
-                acceptedBloomContradictions.incrementAndGet();
-                log.debug("chain {}: no logs in block {} although its bloom may match; accepted after {} tries on {} "
-                        + "endpoints", pool.chainName(), c.last(), retry + 1, tried.size());
-                return c;
-            }
-            c.held().close(); // asked again: this answer is dropped
-        }
+        }, c -> bloomChecks && LogChecks.bloomContradictsEmpty(c.logs(), c.last(), filter), Chunk::last,
+                c -> c.held().close());
     }
 
     /** One call on {@code ep} of the range its {@link LogRange} chooses; size faults shrink it (no penalty). */
     private Chunk sized(Endpoint ep, long from, long to, LogFilter filter, MemoryBudget budget,
-            java.util.concurrent.atomic.AtomicInteger refusals) {
+            AtomicInteger refusals) {
         LogRange range = ep.logRange(filter);
         long size = range.next();
         ep.rangeChosen(size);

@@ -22,8 +22,6 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ChainSource} over the JSON-RPC endpoints of one chain. Every answer is checked before it is returned
@@ -32,7 +30,6 @@ import org.slf4j.LoggerFactory;
  * endpoints and are hedged when slow; range calls are not hedged. Thread-safe.
  */
 public final class RpcChainSource implements ChainSource, AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(RpcChainSource.class);
     /** How often every endpoint's head is read (to find laggards); in between only the chosen endpoint's. */
     static final Duration HEAD_SAMPLE_INTERVAL = Duration.ofSeconds(2);
 
@@ -40,14 +37,15 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
     private final boolean bloomChecks;
     private final boolean receiptsProof;
     private final RangeFetcher ranges;
-    private final AtomicLong acceptedBloomContradictions = new AtomicLong();
+    private final BloomRetry bloomRetry;
     private final AtomicLong lastHeadSample = new AtomicLong(Long.MIN_VALUE);
 
     private RpcChainSource(EndpointPool pool, boolean bloomChecks, boolean receiptsProof) {
         this.pool = pool;
         this.bloomChecks = bloomChecks;
         this.receiptsProof = receiptsProof;
-        this.ranges = new RangeFetcher(pool, bloomChecks, acceptedBloomContradictions);
+        this.bloomRetry = new BloomRetry(pool);
+        this.ranges = new RangeFetcher(pool, bloomChecks, bloomRetry);
     }
 
     /**
@@ -133,7 +131,7 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
      * there, after asking other endpoints (blooms have false positives; a steady count hints at a lying node).
      */
     public long acceptedBloomContradictions() {
-        return acceptedBloomContradictions.get();
+        return bloomRetry.accepted();
     }
 
     /** How long ago any endpoint of the chain last answered: long while every endpoint is down. */
@@ -267,19 +265,11 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
     @Override
     public List<Log> blockLogs(BlockHeader header, LogFilter filter) {
         String what = "fetching logs of block " + header;
-        Set<Endpoint> tried = EndpointPool.triedSet();
-        for (int retry = 0; ; retry++) {
-            BlockLogs answer = pool.callTip(what, tried, ep -> fetchBlockLogs(ep, header, filter, tried));
-            List<Log> logs = answer.logs();
-            // proven logs are the block's: an empty answer needs no second opinion
-            if (!logs.isEmpty() || receiptsProof || !bloomChecks || !LogChecks.mayMatch(answer.bloom(), filter)) return logs;
-            if (retry >= pool.settings().bloomRetries()) {
-                acceptedBloomContradictions.incrementAndGet();
-                log.debug("chain {}: no logs in block {} although its bloom may match; accepted after {} tries on {} "
-                        + "endpoints", pool.chainName(), header, retry + 1, tried.size());
-                return logs;
-            }
-        }
+        // proven logs are the block's: an empty answer needs no second opinion
+        return bloomRetry.ask(EndpointPool.triedSet(),
+                tried -> pool.callTip(what, tried, ep -> fetchBlockLogs(ep, header, filter, tried)),
+                a -> a.logs().isEmpty() && !receiptsProof && bloomChecks && LogChecks.mayMatch(a.bloom(), filter),
+                a -> header, a -> {}).logs();
     }
 
     /**

@@ -64,12 +64,13 @@ final class Walks {
         /**
          * Asks the other usable endpoints for the header at {@code number}: the first that has one decides. True when
          * it has {@code hash}; false when it has another hash. When none could tell (down, or its head below
-         * {@code number}), {@code !strict}. With no other endpoint configured, the pinned one is asked again: behind a
-         * provider's load balancer a second answer may come from another node, and one node's fork must not halt or
-         * deeply roll back the chain on a single answer.
+         * {@code number}), whether {@code ifNoneCanTell} is {@link IfNoneCanTell#GO_ON} (and, where there are others,
+         * the pinned endpoint asked again says the same). With no other endpoint configured, the pinned one is asked
+         * again: behind a provider's load balancer a second answer may come from another node, and one node's fork
+         * must not halt or deeply roll back the chain on a single answer.
          */
         @Override
-        public boolean confirm(long number, Hash hash, boolean strict) {
+        public boolean confirm(long number, Hash hash, IfNoneCanTell ifNoneCanTell) {
             List<Endpoint> others = pool.endpoints().stream()
                     .filter(e -> e != pinned && e.health().state() != EndpointHealth.State.DISABLED).toList();
             List<Endpoint> askers = others.isEmpty() ? List.of(pinned) : others;
@@ -94,14 +95,15 @@ final class Walks {
                         pinned.name(), hash.shortHex(), other.name(), h.get().hash().shortHex());
                 return false;
             }
-            if (!strict && !others.isEmpty()) {
+            boolean goOn = ifNoneCanTell == IfNoneCanTell.GO_ON;
+            if (goOn && !others.isEmpty()) {
                 // none of the others can tell: not one answer, though (an answer from another fork stored as the anchor
                 // halted MixedFaultsIT): the pinned endpoint asked again must say the same
                 return askedAgain(number, hash);
             }
             log.warn("chain {}: no endpoint could confirm block #{} {} of {} ({})", pool.chainName(), number,
-                    hash.shortHex(), pinned.name(), strict ? "waiting for one" : "going on without");
-            return !strict;
+                    hash.shortHex(), pinned.name(), goOn ? "going on without" : "waiting for one");
+            return goOn;
         }
 
         private boolean askedAgain(long number, Hash hash) {

@@ -353,7 +353,7 @@ public final class PgEventStore implements EventStore {
 
     @Override
     public RollbackResult rollback(long chainId, long epoch, long ancestor, String reason) {
-        RollbackResult r = Sql.inTransaction(ds, c -> ChainLock.rollback(c, chainId, epoch, ancestor, fenceOf(chainId)));
+        RollbackResult r = Sql.inTransaction(ds, c -> Rollback.to(c, chainId, epoch, ancestor, fenceOf(chainId)));
         // one line per rollback whoever asked (walk-back, the rollback command), with their reason
         log.info("store.rollback chain_id={} ancestor=#{} previous_tip={} rows_deleted={} epoch={} reason=\"{}\"", chainId,
                 ancestor, r.previousTip(), r.rowsDeleted(), r.newEpoch(), reason);

@@ -59,7 +59,7 @@ final class FakeChain implements ChainSource {
             }
 
             @Override
-            public boolean confirm(long number, Hash hash, boolean strict) {
+            public boolean confirm(long number, Hash hash, IfNoneCanTell ifNoneCanTell) {
                 confirmations.add(new BlockRefAsked(number, hash));
                 return secondAgrees == null || secondAgrees;
             }

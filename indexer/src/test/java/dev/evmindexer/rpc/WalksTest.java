@@ -1,5 +1,7 @@
 package dev.evmindexer.rpc;
 
+import static dev.evmindexer.pipeline.ChainSource.Canonical.IfNoneCanTell.GO_ON;
+import static dev.evmindexer.pipeline.ChainSource.Canonical.IfNoneCanTell.WAIT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -69,9 +71,9 @@ class WalksTest {
             assertEquals(before, numberedHeaderCalls(lagging), "never walks back on the endpoint below our tip");
 
             ChainSource.Canonical node = s.canonical(55);
-            assertFalse(node.confirm(55, chain.block(55).hash(), true), "the other endpoint cannot see #55: no halt");
-            assertTrue(node.confirm(55, chain.block(55).hash(), false), "but a rollback may go on");
-            assertTrue(node.confirm(20, chain.block(20).hash(), true));
+            assertFalse(node.confirm(55, chain.block(55).hash(), WAIT), "the other endpoint cannot see #55: no halt");
+            assertTrue(node.confirm(55, chain.block(55).hash(), GO_ON), "but a rollback may go on");
+            assertTrue(node.confirm(20, chain.block(20).hash(), WAIT));
         }
     }
 
@@ -84,15 +86,15 @@ class WalksTest {
             for (int round = 0; round < 10; round++) {
                 ChainSource.Canonical node = s.canonical(55);
                 BlockHeader seen = node.header(53).orElseThrow();
-                assertFalse(node.confirm(53, seen.hash(), false), "the other endpoint has another block #53");
+                assertFalse(node.confirm(53, seen.hash(), GO_ON), "the other endpoint has another block #53");
                 BlockHeader below = node.header(50).orElseThrow();
                 assertEquals(chain.block(50), below);
-                assertTrue(node.confirm(50, below.hash(), true), "both agree below the fork");
+                assertTrue(node.confirm(50, below.hash(), WAIT), "both agree below the fork");
             }
         }
         try (RpcChainSource alone = RpcTesting.connect(1, fork.url())) {
             ChainSource.Canonical node = alone.canonical(55);
-            assertTrue(node.confirm(53, node.header(53).orElseThrow().hash(), true),
+            assertTrue(node.confirm(53, node.header(53).orElseThrow().hash(), WAIT),
                     "the only endpoint, asked again, answers the same");
         }
     }
@@ -114,9 +116,9 @@ class WalksTest {
             ChainSource.Canonical node = alone.canonical(55);
             BlockHeader first = node.header(53).orElseThrow();
             assertEquals(chain.block(53), first);
-            assertFalse(node.confirm(53, first.hash(), true), "the second answer differs: no halt on the first one's word");
+            assertFalse(node.confirm(53, first.hash(), WAIT), "the second answer differs: no halt on the first one's word");
             assertEquals(2, asked.get(), "asked exactly once more");
-            assertTrue(node.confirm(53, first.hash(), true), "the third answer agrees with the first");
+            assertTrue(node.confirm(53, first.hash(), WAIT), "the third answer agrees with the first");
         }
     }
 
@@ -138,8 +140,8 @@ class WalksTest {
             ChainSource.Canonical node = s.canonical(55);
             BlockHeader first = node.header(55).orElseThrow();
             assertEquals(forked(chain.block(55).hash()), first.hash(), "the pinned endpoint is the balancer");
-            assertFalse(node.confirm(55, first.hash(), false), "one answer from another fork is not stored as the anchor");
-            assertTrue(node.confirm(55, chain.block(55).hash(), false), "the same answer twice is");
+            assertFalse(node.confirm(55, first.hash(), GO_ON), "one answer from another fork is not stored as the anchor");
+            assertTrue(node.confirm(55, chain.block(55).hash(), GO_ON), "the same answer twice is");
         }
     }
 }

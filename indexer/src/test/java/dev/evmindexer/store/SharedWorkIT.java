@@ -70,7 +70,7 @@ class SharedWorkIT extends StoreTestBase {
                 rollback.setAutoCommit(false);
                 rollback.createStatement().execute("SET LOCAL lock_timeout = '300ms'");
                 java.sql.SQLException e = assertThrows(java.sql.SQLException.class,
-                        () -> ChainLock.rollback(rollback, 1, epoch, 3, ChainLock.NO_FENCE), "a rollback waits for range commits");
+                        () -> Rollback.to(rollback, 1, epoch, 3, ChainLock.NO_FENCE), "a rollback waits for range commits");
                 assertEquals("55P03", e.getSQLState(), "lock_timeout: " + e);
                 rollback.rollback();
             }
