@@ -1,12 +1,10 @@
 package dev.evmindexer.pipeline;
 
 import dev.evmindexer.eth.BlockHeader;
-import dev.evmindexer.eth.Log;
-import java.util.ArrayList;
-import java.util.HashMap;
+import dev.evmindexer.pipeline.StepPlan.Work;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,11 +13,11 @@ import org.slf4j.LoggerFactory;
  * Each step re-reads the chain's state from the database, so it is correct after any error, restart or
  * concurrent CLI command.
  *
- * <p>Two phases split at the persisted finalized block {@code F} (DESIGN.md): the range phase fills
- * {@code [start, F] - coverage} in any order; then header({@code F}), confirmed by a second endpoint where there
- * is one, is stored as the anchor and the tip
- * phase follows {@code F < n <= head} strictly in order, checking each block's parent hash against the
- * stored tip before anything of it is written.
+ * <p>Two phases split at the persisted finalized block {@code F} (ARCHITECTURE.md, the step): {@link RangePhase} fills
+ * {@code [start, F] - coverage} in any order; then {@link Anchor} stores header({@code F}), confirmed by a second
+ * endpoint where there is one, and {@link TipPhase} follows {@code F < n <= head} strictly in order, checking each
+ * block's parent hash against the stored tip before anything of it is written. Which of them runs is decided by
+ * {@link StepPlan#decide}, a pure function of what the step read; this class gathers its inputs and does the work.
  */
 public final class ChainPipeline {
     private static final Logger log = LoggerFactory.getLogger(ChainPipeline.class);
@@ -28,27 +26,16 @@ public final class ChainPipeline {
     private final EventStore store;
     private final List<EventTable> tables;
     private final ChainSettings settings;
-    private final LogRouter router;
-    private final LogFilter tipFilter;
     private final RangePhase rangePhase;
-    private final WalkBack walkBack;
     private final CatchUp catchUp;
-    /** Anchor reads in a row a second endpoint disagreed with; see {@link #ANCHOR_PATIENCE}. */
-    static final int ANCHOR_PATIENCE = 10;
-    private int anchorDisagreements;
-    private boolean tipVerified;
-    /** No table lacks blocks of (F, tip]; false on start and after any range work (a reset, a table added). */
+    private final Anchor anchor;
+    private final TipPhase tipPhase;
+    // Kept between steps, and passed to StepPlan.decide as inputs (StepPlan.Inputs says what each means).
+    private boolean tipCheckedSinceF;
     private boolean caughtUp;
-    private boolean indexesEnsured;
+    // One-shot chores, not decisions: the finality rule is written once per process, the index build started once.
     private boolean finalityRecorded;
-    /**
-     * The child sets as of the stored tip {@link #childrenTip} under {@link #childrenEpoch}, kept between tip steps (the
-     * tip phase adds the children its blocks create); null when they must be read again (after range or catch-up work,
-     * which may add children below the tip, or a failed commit).
-     */
-    private Children children;
-    private dev.evmindexer.eth.Hash childrenTip;
-    private long childrenEpoch = -1;
+    private boolean indexesEnsured;
 
     public ChainPipeline(ChainSource source, EventStore store, List<EventTable> tables, ChainSettings settings, LogRouter router) {
         if (tables.isEmpty()) throw new IllegalArgumentException("chain " + settings.name() + " has no event tables");
@@ -56,108 +43,99 @@ public final class ChainPipeline {
         this.store = store;
         this.tables = List.copyOf(tables);
         this.settings = settings;
-        this.router = router;
-        this.tipFilter = LogRouter.union(tables);
         this.rangePhase = new RangePhase(source, store, router, settings);
-        this.walkBack = new WalkBack(source, store, settings);
+        WalkBack walkBack = new WalkBack(source, store, settings);
         this.catchUp = new CatchUp(source, store, router, settings);
+        this.anchor = new Anchor(source, store, settings, walkBack);
+        this.tipPhase = new TipPhase(source, store, this.tables, settings, router, walkBack);
     }
 
     public ChainSettings settings() {
         return settings;
     }
 
-    /** Does the next unit of work: a batch of ranges, a batch of tip blocks, a rollback, or nothing. */
+    /**
+     * Does the next unit of work: a batch of ranges, the anchor, a catch-up batch, a batch of tip blocks, a rollback, or
+     * nothing. Asks {@link StepPlan#decide} what comes next until a piece of work ends the step with an outcome.
+     */
     public Outcome step() throws InterruptedException {
         long chainId = settings.chainId();
         ChainState state = store.chain(chainId);
-        if (state.halted()) return new Outcome.Halted(state.haltedReason().get());
-        if (!finalityRecorded) {
-            store.finalityRule(chainId, settings.finalityRule());
-            finalityRecorded = true;
-        }
-
-        Heads heads = source.heads();
-        long f = Math.max(state.finalized(), settings.finalizedFrom(heads));
-        if (f > state.finalized()) {
-            store.advanceFinalized(chainId, f);
-            // The stored headers F just passed become final, and the highest of them the anchor every walk-back stops
-            // at. They were the node's when written, but a daemon that fell behind may have missed a reorg of them
-            // since (a reorg above the old F): the one at min(F, tip) must still be the node's before it is final.
-            tipVerified = false;
-        }
-
-        Optional<BlockHeader> tip = store.tip(chainId);
-        if (tip.isPresent() && tip.get().number() < f) {
-            // The range phase (ours or a concurrent backfill's) fills above the stored tip: it must still be
-            // the node's, checked on every such step, before anything above it is planned or anchored.
-            tipVerified = false;
-        }
-        if (tip.isPresent() && !tipVerified) {
-            // On start, and before the range phase fills anything above a stored tip: the stored header at
-            // min(F, tip) must still be the node's, else it is an ordinary reorg (walk back), never an overwrite.
-            Outcome checked = verifyStoredChain(tip.get(), Math.min(f, tip.get().number()), heads, state.epoch());
-            if (checked != null) return checked;
-        }
-
-        List<RangePhase.Unit> units = rangePhase.plan(tables, 0, f, settings.rangesPerStep());
-        if (!units.isEmpty()) {
-            caughtUp = false;
-            children = null;
-            long rows = rangePhase.run(units, state.epoch(), false);
-            long blocks = units.stream().mapToLong(u -> u.span().size()).sum();
-            return new Outcome.Advanced(blocks, rows, tip.map(BlockHeader::number).orElse(-1L));
-        }
-
-        // Other processes may still hold units below F: the anchor and the tip go on, the indexes wait for them.
-        if (!indexesEnsured && !rangePhase.pending(tables, 0, f)) {
-            // the range phase is done: now the secondary indexes, on their own thread so the tip is not held up
-            // by a long CREATE INDEX CONCURRENTLY (a no-op once they exist; retried on the next start if it fails)
-            indexesEnsured = true;
-            Thread.ofVirtual().name("indexes-" + settings.name()).start(() -> {
-                try {
-                    store.ensureIndexes(tables);
-                } catch (RuntimeException e) {
-                    log.warn("index.failed chain={} cause=\"{}\" (retried on the next start)", settings.name(), e.getMessage());
-                }
-            });
-        }
-        if (tip.isEmpty() || tip.get().number() < f) {
-            // The anchor is the wall every later walk-back stops at, so one answer is not enough: an endpoint
-            // answering from another fork would halt the chain at its first tip block. A second endpoint (where
-            // there is one that can tell) must agree; otherwise nothing is stored and the next step asks again.
-            ChainSource.Canonical node = source.canonical(f);
-            BlockHeader anchor = node.header(f).orElseThrow(
-                    () -> new SourceException("node has no header at its own finalized block #" + f));
-            if (!node.confirm(f, anchor.hash(), ChainSource.Canonical.IfNoneCanTell.GO_ON)) {
-                log.warn("anchor.unconfirmed chain={} block={}", settings.name(), anchor);
-                if (++anchorDisagreements >= ANCHOR_PATIENCE) {
-                    // no longer a passing fault: a failed step shows in the step-error metric and /healthz's last error
-                    throw new SourceException("the endpoints have disagreed " + anchorDisagreements + " times in a row "
-                            + "about the finalized block #" + f + " (last: " + anchor + "): check that every rpc entry of "
-                            + "chain " + settings.name() + " serves its canonical chain");
-                }
-                return new Outcome.Idle("a second endpoint does not confirm the anchor " + anchor + "; asking again");
+        Heads heads = null;
+        Optional<BlockHeader> tip = Optional.empty();
+        if (!state.halted()) { // a halted chain asks the node nothing: the decision stops at the halt
+            if (!finalityRecorded) {
+                store.finalityRule(chainId, settings.finalityRule());
+                finalityRecorded = true;
             }
-            anchorDisagreements = 0;
-            store.storeAnchor(chainId, state.epoch(), anchor);
-            tipVerified = true;
-            log.info("anchor chain={} block={}", settings.name(), anchor);
-            return new Outcome.Advanced(0, 0, anchor.number());
+            heads = source.heads();
+            tip = store.tip(chainId);
         }
-        store.pruneHeaders(chainId, f);
-        if (!caughtUp) {
-            switch (catchUp.run(tables, f, tip.get(), state.epoch())) {
-                case CatchUp.Advanced a -> {
-                    children = null;
-                    return a.outcome();
+        long storedF = state.finalized();
+        long nodeF = heads == null ? storedF : settings.finalizedFrom(heads);
+        boolean tipCheckedThisStep = false;
+        boolean rangesDry = false;
+        boolean headersPruned = false;
+        boolean catchUpTried = false;
+        while (true) {
+            var in = new StepPlan.Inputs(true, state.haltedReason().orElse(null), storedF, nodeF, number(tip),
+                    tipCheckedSinceF, tipCheckedThisStep, rangesDry, headersPruned, caughtUp, catchUpTried);
+            switch (StepPlan.decide(in)) {
+                case Work.Halted h -> {
+                    return new Outcome.Halted(h.reason());
                 }
-                case CatchUp.Done d -> caughtUp = true;
-                case CatchUp.Blocked b -> // the tip phase goes first (a walk-back if the node's chain moved); not done
-                        log.debug("catchup.blocked chain={} why=\"{}\"", settings.name(), b.why());
+                case Work.AdvanceFinalized a -> {
+                    store.advanceFinalized(chainId, a.f());
+                    storedF = a.f();
+                    // the stored headers F just passed become final: the one at min(F, tip) is checked again first
+                    tipCheckedSinceF = false;
+                }
+                case Work.CheckStoredTip c -> {
+                    Anchor.Check check = anchor.checkStored(tip.orElseThrow(), c.at(), heads, state.epoch());
+                    if (check instanceof Anchor.Check.WalkedBack w) return w.outcome();
+                    tipCheckedSinceF = check instanceof Anchor.Check.Agrees;
+                    tipCheckedThisStep = true;
+                }
+                case Work.FillRanges r -> {
+                    List<RangePhase.Unit> units = rangePhase.plan(tables, 0, r.f(), settings.rangesPerStep());
+                    if (!units.isEmpty()) {
+                        caughtUp = false; // range work may reset or add a table: catch-up looks again
+                        tipPhase.forgetChildren();
+                        return fill(units, state.epoch(), number(tip).orElse(-1));
+                    }
+                    ensureIndexesOnce(r.f());
+                    rangesDry = true;
+                }
+                case Work.StoreAnchor s -> {
+                    Outcome stored = anchor.store(s.f(), state.epoch());
+                    if (stored instanceof Outcome.Advanced) tipCheckedSinceF = true; // the new tip is the node's F
+                    return stored;
+                }
+                case Work.PruneHeaders p -> {
+                    store.pruneHeaders(chainId, p.f());
+                    headersPruned = true;
+                }
+                case Work.CatchUp c -> {
+                    switch (catchUp.run(tables, c.f(), tip.orElseThrow(), state.epoch())) {
+                        case CatchUp.Advanced a -> {
+                            tipPhase.forgetChildren();
+                            return a.outcome();
+                        }
+                        case CatchUp.Done d -> caughtUp = true;
+                        case CatchUp.Blocked b -> {
+                            log.debug("catchup.blocked chain={} why=\"{}\"", settings.name(), b.why());
+                            catchUpTried = true;
+                        }
+                    }
+                }
+                case Work.FollowTip t -> {
+                    return tipPhase.follow(tip.orElseThrow(), heads, state.epoch());
+                }
+                case Work.Wait w -> {
+                    return new Outcome.Idle(w.reason());
+                }
             }
         }
-        return followTip(tip.get(), heads, state.epoch());
     }
 
     /**
@@ -167,81 +145,54 @@ public final class ChainPipeline {
      */
     public Outcome rangeWork() throws InterruptedException {
         ChainState state = store.chain(settings.chainId());
-        if (state.halted()) return new Outcome.Halted(state.haltedReason().get());
+        OptionalLong tip = state.halted() ? OptionalLong.empty() : number(store.tip(settings.chainId()));
         long f = state.finalized();
-        Optional<BlockHeader> tip = store.tip(settings.chainId());
-        if (f < 0 || (tip.isPresent() && tip.get().number() < f)) return new Outcome.Idle("the leader checks the stored tip first");
-        List<RangePhase.Unit> units = rangePhase.plan(tables, 0, f, settings.rangesPerStep());
-        if (units.isEmpty()) return new Outcome.Idle("no range work left to claim");
-        long rows = rangePhase.run(units, state.epoch(), false);
-        return new Outcome.Advanced(units.stream().mapToLong(u -> u.span().size()).sum(), rows, -1);
+        boolean rangesDry = false;
+        while (true) {
+            var in = new StepPlan.Inputs(false, state.haltedReason().orElse(null), f, f, tip, false, false, rangesDry,
+                    false, false, false);
+            Work work = StepPlan.decide(in);
+            switch (work) {
+                case Work.Halted h -> {
+                    return new Outcome.Halted(h.reason());
+                }
+                case Work.FillRanges r -> {
+                    List<RangePhase.Unit> units = rangePhase.plan(tables, 0, r.f(), settings.rangesPerStep());
+                    if (!units.isEmpty()) return fill(units, state.epoch(), -1);
+                    rangesDry = true;
+                }
+                case Work.Wait w -> {
+                    return new Outcome.Idle(w.reason());
+                }
+                default -> throw new IllegalStateException("a standby was planned " + work + " for " + in);
+            }
+        }
     }
 
-    /** Compares the stored header at {@code at} with the node's; null when they agree (or the node lags). */
-    private Outcome verifyStoredChain(BlockHeader tip, long at, Heads heads, long epoch) {
-        if (heads.head() < at) return null; // cannot check yet: the tip phase handles a lagging node
-        Optional<BlockHeader> stored = store.header(settings.chainId(), at);
-        Optional<BlockHeader> canonical = source.header(at);
-        if (stored.isEmpty() || canonical.isEmpty()) return null;
-        if (stored.get().hash().equals(canonical.get().hash())) {
-            tipVerified = true;
-            return null;
-        }
-        log.warn("reorg.detected chain={} at=#{} stored={} node={}", settings.name(), at, stored.get(), canonical.get());
-        return walkBack.walkBack(at, tip, epoch);
+    /** Runs claimed range units; the outcome reports {@code tip} as the tip. */
+    private Outcome fill(List<RangePhase.Unit> units, long epoch, long tip) throws InterruptedException {
+        long rows = rangePhase.run(units, epoch, false);
+        return new Outcome.Advanced(units.stream().mapToLong(u -> u.span().size()).sum(), rows, tip);
     }
 
-    private Outcome followTip(BlockHeader tip, Heads heads, long epoch) {
-        if (heads.head() < tip.number()) {
-            // A node below our tip is compared at its own head: same hash there means it lags.
-            Optional<BlockHeader> stored = store.header(settings.chainId(), heads.head());
-            Optional<BlockHeader> atHead = source.header(heads.head());
-            if (stored.isEmpty() || atHead.isEmpty() || stored.get().hash().equals(atHead.get().hash())) {
-                return new Outcome.Idle("node head #" + heads.head() + " is below our tip " + tip + ": lagging");
-            }
-            return walkBack.walkBack(heads.head(), tip, epoch);
-        }
-        if (heads.head() == tip.number()) {
-            Optional<BlockHeader> atTip = source.header(tip.number());
-            if (atTip.isPresent() && !atTip.get().hash().equals(tip.hash())) {
-                return walkBack.walkBack(tip.number(), tip, epoch);
-            }
-            return new Outcome.Idle("at head #" + heads.head());
-        }
-        List<BlockHeader> headers = source.headers(tip.number() + 1, Math.min(heads.head(), tip.number() + settings.tipBatch()));
-        if (headers.isEmpty()) return new Outcome.Idle("node returned no header above our tip " + tip);
-        if (!tip.ref().isParentOf(headers.get(0).ref())) {
-            log.warn("reorg.detected chain={} block={} parent={} stored_tip={}", settings.name(), headers.get(0),
-                    headers.get(0).parentHash().shortHex(), tip);
-            return walkBack.walkBack(tip.number(), tip, epoch);
-        }
-        List<TipBlock> blocks = new ArrayList<>(headers.size());
-        long rows = 0;
-        // child tables are fetched by topic (their filters name no address) and kept by the child set, to which each
-        // block's factory rows add their children before that block's child rows are routed: a child is followed from
-        // its creation block, even when it emits in the same transaction
-        Children known = children != null && tip.hash().equals(childrenTip) && childrenEpoch == epoch ? children
-                : Children.load(store, settings.chainId(), tables, tip.number());
-        children = null;
-        for (BlockHeader h : headers) {
-            List<Log> logs;
+    /**
+     * Once nothing of {@code [start, f]} is left to anyone (other processes may still hold units: the anchor and the tip
+     * go on, the indexes wait), builds the secondary indexes on their own thread so the tip is not held up by a long
+     * CREATE INDEX CONCURRENTLY (a no-op once they exist; retried on the next start if it fails).
+     */
+    private void ensureIndexesOnce(long f) {
+        if (indexesEnsured || rangePhase.pending(tables, 0, f)) return;
+        indexesEnsured = true;
+        Thread.ofVirtual().name("indexes-" + settings.name()).start(() -> {
             try {
-                logs = source.blockLogs(h, tipFilter);
-            } catch (BlockGoneException e) {
-                return new Outcome.Idle("block " + h + " vanished while fetching its logs (reorg in progress)");
+                store.ensureIndexes(tables);
+            } catch (RuntimeException e) {
+                log.warn("index.failed chain={} cause=\"{}\" (retried on the next start)", settings.name(), e.getMessage());
             }
-            Map<Long, BlockHeader> one = new HashMap<>();
-            one.put(h.number(), h);
-            List<TableRows> routed = TxColumns.attach(source, router.route(tables, logs, one::get, known));
-            rows += routed.stream().mapToLong(r -> r.rows().size()).sum();
-            blocks.add(new TipBlock(h, routed));
-        }
-        store.commitBlocks(settings.chainId(), epoch, tip, blocks);
-        BlockHeader last = headers.get(headers.size() - 1);
-        children = known;
-        childrenTip = last.hash();
-        childrenEpoch = epoch;
-        log.debug("tip.commit chain={} blocks={}..{} rows={}", settings.name(), headers.get(0).number(), last.number(), rows);
-        return new Outcome.Advanced(headers.size(), rows, last.number());
+        });
+    }
+
+    private static OptionalLong number(Optional<BlockHeader> header) {
+        return header.map(h -> OptionalLong.of(h.number())).orElse(OptionalLong.empty());
     }
 }

@@ -91,9 +91,9 @@ class WalkBackConfirmTest {
             assertTrue(idle.why().contains("does not confirm the anchor"), idle.why());
         }
         assertTrue(store.tip(1).isEmpty(), "no anchor on one endpoint's word");
-        for (int i = 3; i < ChainPipeline.ANCHOR_PATIENCE - 1; i++) assertInstanceOf(Outcome.Idle.class, p.step());
+        for (int i = 3; i < Anchor.PATIENCE - 1; i++) assertInstanceOf(Outcome.Idle.class, p.step());
         SourceException persistent = assertThrows(SourceException.class, p::step, "a lasting disagreement fails the step");
-        assertTrue(persistent.getMessage().contains("disagreed " + ChainPipeline.ANCHOR_PATIENCE + " times in a row"),
+        assertTrue(persistent.getMessage().contains("disagreed " + Anchor.PATIENCE + " times in a row"),
                 persistent.getMessage());
         long f = chain.head() - 20;
         assertEquals(new FakeChain.BlockRefAsked(f, chain.headerAt(f).hash()), chain.confirmations.get(0));
