@@ -42,13 +42,6 @@ final class ServedBy {
 
     /** A reset of a table (of one chain, or of all when {@code chainId} is null). */
     static void reset(Connection c, String schema, String table, Long chainId) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("DELETE FROM indexer.served_by WHERE table_schema = ? "
-                + "AND table_name = ? AND (?::int8 IS NULL OR chain_id = ?::int8)")) {
-            ps.setString(1, schema);
-            ps.setString(2, table);
-            ps.setObject(3, chainId, java.sql.Types.BIGINT);
-            ps.setObject(4, chainId, java.sql.Types.BIGINT);
-            ps.executeUpdate();
-        }
+        TableDdl.deleteOfTable(c, "indexer.served_by", schema, table, chainId);
     }
 }

@@ -188,14 +188,7 @@ public final class TableDdl {
             try (Statement s = c.createStatement()) {
                 s.execute("SELECT pg_advisory_xact_lock(" + DDL_LOCK + ")");
             }
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM indexer.event_tables WHERE table_schema = ? "
-                    + "AND table_name = ? AND (?::int8 IS NULL OR chain_id = ?::int8)")) {
-                ps.setString(1, schema);
-                ps.setString(2, table);
-                ps.setObject(3, chainId, java.sql.Types.BIGINT);
-                ps.setObject(4, chainId, java.sql.Types.BIGINT);
-                if (ps.executeUpdate() == 0) return -1L;
-            }
+            if (deleteOfTable(c, "indexer.event_tables", schema, table, chainId) == 0) return -1L;
             FactoryChildren.reset(c, schema, table, chainId);
             ServedBy.reset(c, schema, table, chainId);
             if (registered(c, schema, table)) { // another chain's rows stay
@@ -213,6 +206,21 @@ public final class TableDdl {
             }
             return rows;
         });
+    }
+
+    /**
+     * Deletes the rows of {@code relation} (an {@code indexer} table with {@code table_schema}, {@code table_name} and
+     * {@code chain_id} columns) that describe one event table, of one chain or of all when {@code chainId} is null.
+     */
+    static int deleteOfTable(Connection c, String relation, String schema, String table, Long chainId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("DELETE FROM " + relation + " WHERE table_schema = ? "
+                + "AND table_name = ? AND (?::int8 IS NULL OR chain_id = ?::int8)")) {
+            ps.setString(1, schema);
+            ps.setString(2, table);
+            ps.setObject(3, chainId, java.sql.Types.BIGINT);
+            ps.setObject(4, chainId, java.sql.Types.BIGINT);
+            return ps.executeUpdate();
+        }
     }
 
     private static String storedHash(Connection c, EventTable t) throws SQLException {
