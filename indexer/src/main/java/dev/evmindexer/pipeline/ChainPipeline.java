@@ -30,12 +30,11 @@ public final class ChainPipeline {
     private final CatchUp catchUp;
     private final Anchor anchor;
     private final TipPhase tipPhase;
+    private final IndexBuild indexBuild;
     // Kept between steps, and passed to StepPlan.decide as inputs (StepPlan.Inputs says what each means).
     private boolean tipCheckedSinceF;
     private boolean caughtUp;
-    // One-shot chores, not decisions: the finality rule is written once per process, the index build started once.
-    private boolean finalityRecorded;
-    private boolean indexesEnsured;
+    private boolean indexesStarted;
 
     public ChainPipeline(ChainSource source, EventStore store, List<EventTable> tables, ChainSettings settings, LogRouter router) {
         if (tables.isEmpty()) throw new IllegalArgumentException("chain " + settings.name() + " has no event tables");
@@ -48,6 +47,7 @@ public final class ChainPipeline {
         this.catchUp = new CatchUp(source, store, router, settings);
         this.anchor = new Anchor(source, store, settings, walkBack);
         this.tipPhase = new TipPhase(source, store, this.tables, settings, router, walkBack);
+        this.indexBuild = new IndexBuild(store, rangePhase, this.tables, settings.name());
     }
 
     public ChainSettings settings() {
@@ -64,10 +64,6 @@ public final class ChainPipeline {
         Heads heads = null;
         Optional<BlockHeader> tip = Optional.empty();
         if (!state.halted()) { // a halted chain asks the node nothing: the decision stops at the halt
-            if (!finalityRecorded) {
-                store.finalityRule(chainId, settings.finalityRule());
-                finalityRecorded = true;
-            }
             heads = source.heads();
             tip = store.tip(chainId);
         }
@@ -77,12 +73,19 @@ public final class ChainPipeline {
         boolean rangesDry = false;
         boolean headersPruned = false;
         boolean catchUpTried = false;
+        boolean indexesTried = false;
+        boolean finalityRecorded = state.finalityRule().filter(settings.finalityRule()::equals).isPresent();
         while (true) {
-            var in = new StepPlan.Inputs(true, state.haltedReason().orElse(null), storedF, nodeF, number(tip),
-                    tipCheckedSinceF, tipCheckedThisStep, rangesDry, headersPruned, caughtUp, catchUpTried);
+            var in = new StepPlan.Inputs(true, state.haltedReason().orElse(null), finalityRecorded, storedF, nodeF,
+                    number(tip), tipCheckedSinceF, tipCheckedThisStep, rangesDry, headersPruned, caughtUp, catchUpTried,
+                    indexesStarted, indexesTried);
             switch (StepPlan.decide(in)) {
                 case Work.Halted h -> {
                     return new Outcome.Halted(h.reason());
+                }
+                case Work.RecordFinality r -> {
+                    store.finalityRule(chainId, settings.finalityRule());
+                    finalityRecorded = true;
                 }
                 case Work.AdvanceFinalized a -> {
                     store.advanceFinalized(chainId, a.f());
@@ -103,8 +106,11 @@ public final class ChainPipeline {
                         tipPhase.forgetChildren();
                         return fill(units, state.epoch(), number(tip).orElse(-1));
                     }
-                    ensureIndexesOnce(r.f());
                     rangesDry = true;
+                }
+                case Work.BuildIndexes b -> {
+                    indexesStarted = indexBuild.startUnlessPending(b.f());
+                    indexesTried = true;
                 }
                 case Work.StoreAnchor s -> {
                     Outcome stored = anchor.store(s.f(), state.epoch());
@@ -149,8 +155,8 @@ public final class ChainPipeline {
         long f = state.finalized();
         boolean rangesDry = false;
         while (true) {
-            var in = new StepPlan.Inputs(false, state.haltedReason().orElse(null), f, f, tip, false, false, rangesDry,
-                    false, false, false);
+            var in = new StepPlan.Inputs(false, state.haltedReason().orElse(null), true, f, f, tip, false, false,
+                    rangesDry, false, false, false, true, true);
             Work work = StepPlan.decide(in);
             switch (work) {
                 case Work.Halted h -> {
@@ -173,23 +179,6 @@ public final class ChainPipeline {
     private Outcome fill(List<RangePhase.Unit> units, long epoch, long tip) throws InterruptedException {
         long rows = rangePhase.run(units, epoch, false);
         return new Outcome.Advanced(units.stream().mapToLong(u -> u.span().size()).sum(), rows, tip);
-    }
-
-    /**
-     * Once nothing of {@code [start, f]} is left to anyone (other processes may still hold units: the anchor and the tip
-     * go on, the indexes wait), builds the secondary indexes on their own thread so the tip is not held up by a long
-     * CREATE INDEX CONCURRENTLY (a no-op once they exist; retried on the next start if it fails).
-     */
-    private void ensureIndexesOnce(long f) {
-        if (indexesEnsured || rangePhase.pending(tables, 0, f)) return;
-        indexesEnsured = true;
-        Thread.ofVirtual().name("indexes-" + settings.name()).start(() -> {
-            try {
-                store.ensureIndexes(tables);
-            } catch (RuntimeException e) {
-                log.warn("index.failed chain={} cause=\"{}\" (retried on the next start)", settings.name(), e.getMessage());
-            }
-        });
     }
 
     private static OptionalLong number(Optional<BlockHeader> header) {

@@ -10,7 +10,8 @@ import java.util.OptionalLong;
  * <p>A step asks again after each piece of work that does not end it (a check that agreed, range planning that claimed
  * nothing, a catch-up with nothing left), with what that work learned added to the inputs; the first piece that
  * returns an {@link Outcome} ends the step. State kept between steps is an explicit input
- * ({@link Inputs#tipCheckedSinceF}, {@link Inputs#caughtUp}); everything else the step re-reads.
+ * ({@link Inputs#tipCheckedSinceF}, {@link Inputs#caughtUp}, {@link Inputs#indexesStarted}); everything else the step
+ * re-reads.
  */
 final class StepPlan {
     private StepPlan() {}
@@ -21,6 +22,7 @@ final class StepPlan {
      * @param leads            whether this process leads the chain (steps it) or stands by (only claims range work
      *                         below the stored {@code F}, which only the leader moves)
      * @param haltedReason     why the chain is halted, or null; a halted chain's other inputs are not read
+     * @param finalityRecorded whether the stored finality rule is this process's ({@code ChainState.finalityRule})
      * @param storedF          the persisted finalized block {@code F} (-1: none yet)
      * @param nodeF            the finalized block the node implies ({@code ChainSettings.finalizedFrom}); a standby
      *                         does not ask the node and passes {@code storedF}
@@ -33,14 +35,20 @@ final class StepPlan {
      * @param caughtUp         whether no table lacks blocks of {@code (F, tip]} (kept between steps; false on start and
      *                         after any range work)
      * @param catchUpTried     whether this step already ran a catch-up that could not go on (blocked)
+     * @param indexesStarted   whether this process started the build of the configured indexes (kept between steps)
+     * @param indexesTried     whether this step already asked for the build and other processes still held range work
      */
-    record Inputs(boolean leads, String haltedReason, long storedF, long nodeF, OptionalLong tip, boolean tipCheckedSinceF,
-            boolean tipCheckedThisStep, boolean rangesDry, boolean headersPruned, boolean caughtUp, boolean catchUpTried) {}
+    record Inputs(boolean leads, String haltedReason, boolean finalityRecorded, long storedF, long nodeF, OptionalLong tip,
+            boolean tipCheckedSinceF, boolean tipCheckedThisStep, boolean rangesDry, boolean headersPruned,
+            boolean caughtUp, boolean catchUpTried, boolean indexesStarted, boolean indexesTried) {}
 
     /** The next piece of work of a step. */
     sealed interface Work {
         /** The chain is halted: nothing is done until a {@code rollback}. */
         record Halted(String reason) implements Work {}
+
+        /** Record this process's finality rule for the chain (it leads it; a standby's differing rule is refused). */
+        record RecordFinality() implements Work {}
 
         /** The node's finalized block passed the stored one: raise the stored {@code F} to {@code f}. */
         record AdvanceFinalized(long f) implements Work {}
@@ -50,6 +58,12 @@ final class StepPlan {
 
         /** Claim and fill range units of {@code [start, f] - coverage}. */
         record FillRanges(long f) implements Work {}
+
+        /**
+         * Build the configured indexes in the background once nothing of {@code [start, f]} is left to anyone (other
+         * processes may still hold units: then not yet).
+         */
+        record BuildIndexes(long f) implements Work {}
 
         /** Store header({@code f}), confirmed, as the anchor the tip phase follows from. */
         record StoreAnchor(long f) implements Work {}
@@ -71,6 +85,7 @@ final class StepPlan {
     static Work decide(Inputs in) {
         if (in.haltedReason() != null) return new Work.Halted(in.haltedReason());
         if (!in.leads()) return standby(in);
+        if (!in.finalityRecorded()) return new Work.RecordFinality();
         if (in.nodeF() > in.storedF()) return new Work.AdvanceFinalized(in.nodeF());
         long f = in.storedF();
         // Before any range work above a stored tip, and before the headers F just passed become final: the stored header
@@ -82,6 +97,7 @@ final class StepPlan {
             if (tip < f || !in.tipCheckedSinceF()) return new Work.CheckStoredTip(Math.min(f, tip));
         }
         if (!in.rangesDry()) return new Work.FillRanges(f);
+        if (!in.indexesStarted() && !in.indexesTried()) return new Work.BuildIndexes(f);
         // Other processes may still hold units below F: the anchor and the tip go on without waiting for them.
         if (in.tip().isEmpty() || in.tip().getAsLong() < f) return new Work.StoreAnchor(f);
         if (!in.headersPruned()) return new Work.PruneHeaders(f);

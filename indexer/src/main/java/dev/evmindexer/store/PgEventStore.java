@@ -53,11 +53,12 @@ public final class PgEventStore implements EventStore {
         return Sql.inTransaction(ds, c -> {
             chainRow(c, chainId);
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT finalized, epoch, halted_reason FROM indexer.chains WHERE chain_id = ?")) {
+                    "SELECT finalized, epoch, halted_reason, finality FROM indexer.chains WHERE chain_id = ?")) {
                 ps.setLong(1, chainId);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return new ChainState(chainId, rs.getLong(1), rs.getLong(2), Optional.ofNullable(rs.getString(3)));
+                    return new ChainState(chainId, rs.getLong(1), rs.getLong(2), Optional.ofNullable(rs.getString(3)),
+                            Optional.ofNullable(rs.getString(4)));
                 }
             }
         });

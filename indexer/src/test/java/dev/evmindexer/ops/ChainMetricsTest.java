@@ -31,7 +31,7 @@ class ChainMetricsTest {
         Optional<BlockHeader> tip = Optional.empty();
         List<Span> gaps = List.of();
 
-        @Override public ChainState chain(long id) { return new ChainState(id, 200, epoch, Optional.empty()); }
+        @Override public ChainState chain(long id) { return new ChainState(id, 200, epoch, Optional.empty(), Optional.empty()); }
         @Override public void advanceFinalized(long id, long f) { }
         @Override public void finalityRule(long id, String rule) { }
         @Override public List<Span> claim(long id, EventTable t, List<Span> w, String o, java.time.Duration ttl) { return w; }

@@ -34,7 +34,7 @@ final class MemoryStore implements EventStore {
 
     @Override
     public synchronized ChainState chain(long chainId) {
-        return new ChainState(chainId, finalized, epoch, Optional.ofNullable(halted));
+        return new ChainState(chainId, finalized, epoch, Optional.ofNullable(halted), Optional.ofNullable(finality));
     }
 
     @Override

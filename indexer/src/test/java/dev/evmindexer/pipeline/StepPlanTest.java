@@ -19,10 +19,14 @@ class StepPlanTest {
     private static final String LEADER_FIRST = "the leader checks the stored tip first";
     private static final String NOTHING_TO_CLAIM = "no range work left to claim";
 
-    /** Inputs being built: defaults (a leader, F stored at 100 and the node's too, no tip, nothing done yet) and setters. */
+    /**
+     * Inputs being built: defaults (a leader whose finality rule is recorded and whose index build has started, F stored
+     * at 100 and the node's too, no tip, nothing done yet this step) and setters.
+     */
     private static final class S {
         private boolean leads = true;
         private String halted;
+        private boolean finalityRecorded = true;
         private long storedF = 100;
         private long nodeF = 100;
         private OptionalLong tip = OptionalLong.empty();
@@ -32,6 +36,8 @@ class StepPlanTest {
         private boolean pruned;
         private boolean caughtUp;
         private boolean catchUpTried;
+        private boolean indexesStarted = true;
+        private boolean indexesTried;
 
         static S leader() {
             return new S();
@@ -45,6 +51,26 @@ class StepPlanTest {
 
         S halted(String why) {
             halted = why;
+            return this;
+        }
+
+        S finalityUnrecorded() {
+            finalityRecorded = false;
+            return this;
+        }
+
+        S indexesNotStarted() {
+            indexesStarted = false;
+            return this;
+        }
+
+        S indexesTried() {
+            indexesTried = true;
+            return this;
+        }
+
+        S indexesStarted() {
+            indexesStarted = true;
             return this;
         }
 
@@ -90,8 +116,8 @@ class StepPlanTest {
         }
 
         Inputs in() {
-            return new Inputs(leads, halted, storedF, nodeF, tip, checkedSinceF, checkedThisStep, dry, pruned, caughtUp,
-                    catchUpTried);
+            return new Inputs(leads, halted, finalityRecorded, storedF, nodeF, tip, checkedSinceF, checkedThisStep, dry,
+                    pruned, caughtUp, catchUpTried, indexesStarted, indexesTried);
         }
 
         @Override
@@ -109,6 +135,10 @@ class StepPlanTest {
                 // the halt comes before everything, the node is not even asked
                 row("halted", S.leader().halted(HALT).f(100, 200).tip(50), new Work.Halted(HALT)),
                 row("halted standby", S.standby().halted(HALT), new Work.Halted(HALT)),
+                // the finality rule is recorded first (the leader's; a halted chain or a standby records nothing)
+                row("finality unrecorded", S.leader().finalityUnrecorded().f(100, 120).tip(150), new Work.RecordFinality()),
+                row("finality unrecorded, halted", S.leader().finalityUnrecorded().halted(HALT), new Work.Halted(HALT)),
+                row("standby records no finality", S.standby().finalityUnrecorded(), new Work.FillRanges(100)),
                 // F moves first, before the stored tip is checked or anything planned below the new F
                 row("node F above stored F", S.leader().f(100, 120).tip(150), new Work.AdvanceFinalized(120)),
                 row("F passed a checked tip", S.leader().f(100, 120).tip(110).checkedSinceF(), new Work.AdvanceFinalized(120)),
@@ -127,6 +157,12 @@ class StepPlanTest {
                 row("no tip, ranges dry", S.leader().dry(), new Work.StoreAnchor(100)),
                 row("tip below F, ranges dry", S.leader().tip(80).checkedThisStep().dry(), new Work.StoreAnchor(100)),
                 row("anchor waits for the ranges", S.leader().tip(80).checkedThisStep(), new Work.FillRanges(100)),
+                // the index build is asked for once the ranges run dry, before the anchor; once per step while others
+                // still hold range work, never again once started
+                row("ranges dry, indexes not started", S.leader().indexesNotStarted().dry(), new Work.BuildIndexes(100)),
+                row("indexes wait for the ranges", S.leader().indexesNotStarted(), new Work.FillRanges(100)),
+                row("indexes tried this step", S.leader().indexesNotStarted().indexesTried().dry(), new Work.StoreAnchor(100)),
+                row("standby builds no indexes", S.standby().indexesNotStarted().dry(), new Work.Wait(NOTHING_TO_CLAIM)),
                 // at or above F: prune, then catch-up, then the tip
                 row("tip at F, ranges dry", S.leader().tip(100).checkedSinceF().dry(), new Work.PruneHeaders(100)),
                 row("pruned, not caught up", S.leader().tip(150).checkedSinceF().dry().pruned(), new Work.CatchUp(100)),
@@ -155,13 +191,18 @@ class StepPlanTest {
      */
     @Test
     void aStepThatFallsThroughEveryPhaseRunsThemInOrder() {
-        S s = S.leader().f(100, 120).tip(150);
+        S s = S.leader().finalityUnrecorded().indexesNotStarted().f(100, 120).tip(150);
         List<Work> done = new ArrayList<>();
         while (s != null && done.size() < 10) {
             Work w = StepPlan.decide(s.in());
             done.add(w);
             s = switch (w) {
+                case Work.RecordFinality r -> {
+                    s.finalityRecorded = true;
+                    yield s;
+                }
                 case Work.AdvanceFinalized a -> s.f(a.f(), a.f());
+                case Work.BuildIndexes b -> s.indexesStarted();
                 case Work.CheckStoredTip c -> s.checkedThisStep().checkedSinceF();
                 case Work.FillRanges r -> s.dry();
                 case Work.PruneHeaders p -> s.pruned();
@@ -169,7 +210,7 @@ class StepPlanTest {
                 default -> null; // work that ends the step
             };
         }
-        assertEquals(List.of(new Work.AdvanceFinalized(120), new Work.CheckStoredTip(120), new Work.FillRanges(120),
-                new Work.PruneHeaders(120), new Work.CatchUp(120), new Work.FollowTip()), done);
+        assertEquals(List.of(new Work.RecordFinality(), new Work.AdvanceFinalized(120), new Work.CheckStoredTip(120),
+                new Work.FillRanges(120), new Work.BuildIndexes(120), new Work.PruneHeaders(120), new Work.CatchUp(120), new Work.FollowTip()), done);
     }
 }
