@@ -278,7 +278,7 @@ final class Endpoint implements AutoCloseable {
 
     /**
      * JSON-RPC over HTTP POST with OkHttp, the answer's body handed over as a stream. An HTTP error status becomes
-     * web3j's {@code ClientConnectionException} with web3j's message, which {@link HttpErrors} reads.
+     * {@link HttpErrors.StatusException} carrying the status and the body, which {@link HttpErrors#status} reads.
      */
     private static final class Transport {
         private static final okhttp3.MediaType JSON = okhttp3.MediaType.get("application/json; charset=utf-8");
@@ -299,8 +299,7 @@ final class Endpoint implements AutoCloseable {
             if (!response.isSuccessful() || body == null) {
                 try (response) {
                     String text = body == null ? "" : body.string();
-                    throw new org.web3j.protocol.exceptions.ClientConnectionException(
-                            "Invalid response received: " + response.code() + "; " + text);
+                    throw new HttpErrors.StatusException(response.code(), text);
                 }
             }
             return new java.io.FilterInputStream(body.byteStream()) {

@@ -7,15 +7,10 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.web3j.protocol.exceptions.ClientConnectionException;
 
 /** How transport failures and HTTP error statuses are told apart: throttling, timeouts, batch refusals. */
 final class HttpErrors {
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** web3j's message for a non-2xx answer: "Invalid response received: CODE; BODY". */
-    private static final Pattern WEB3J_STATUS = Pattern.compile("^Invalid response received: (\\d{3}); (.*)$", Pattern.DOTALL);
     private static final int MAX_DETAIL = 300;
 
     /** Lower-case fragments of throttling errors (HTTP 429 bodies, Infura -32005, Alchemy, QuickNode ...). */
@@ -34,13 +29,24 @@ final class HttpErrors {
 
     private HttpErrors() {}
 
+    /** An answer with an HTTP error status (not 2xx), and its body as text (empty when there was none). */
+    static final class StatusException extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+        final int code;
+        final String body;
+
+        StatusException(int code, String body) {
+            super("HTTP " + code, null);
+            this.code = code;
+            this.body = body;
+        }
+    }
+
     /** The HTTP status of a failed call, or null when the failure was not an HTTP error status. */
     static Status status(Exception e) {
-        if (!(e instanceof ClientConnectionException) || e.getMessage() == null) return null;
-        Matcher m = WEB3J_STATUS.matcher(e.getMessage());
-        if (!m.matches()) return null;
-        int code = Integer.parseInt(m.group(1));
-        String body = m.group(2);
+        if (!(e instanceof StatusException se)) return null;
+        int code = se.code;
+        String body = se.body;
         try {
             JsonNode n = JSON.readTree(body);
             JsonNode error = n == null ? null : n.get("error");
