@@ -1,5 +1,6 @@
 package dev.evmindexer.daemon;
 
+import dev.evmindexer.store.PgEventStore;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -171,12 +172,7 @@ public final class ChainLease implements AutoCloseable {
 
     /** Bumps the generation (fencing the previous leader) and writes the first heartbeat; returns the new generation. */
     private long takeOver(Connection c) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("INSERT INTO indexer.chains (chain_id, name) VALUES (?, ?) "
-                + "ON CONFLICT (chain_id) DO NOTHING")) {
-            ps.setLong(1, chainId);
-            ps.setString(2, "chain-" + chainId);
-            ps.executeUpdate();
-        }
+        PgEventStore.chainRow(c, chainId);
         try (PreparedStatement ps = c.prepareStatement("UPDATE indexer.chains SET leader_generation = leader_generation + 1, "
                 + "leader = ?, leader_until = now() + make_interval(secs => ?) WHERE chain_id = ? RETURNING leader_generation")) {
             ps.setString(1, me);

@@ -94,11 +94,6 @@ final class MeteredEventStore implements EventStore {
     }
 
     @Override
-    public long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force) {
-        return commitRange(chainId, epoch, span, rows, force, null);
-    }
-
-    @Override
     public long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force, String servedBy) {
         long start = System.nanoTime();
         long written = delegate.commitRange(chainId, epoch, span, rows, force, servedBy);

@@ -63,18 +63,12 @@ public interface EventStore {
      * rows, adds {@code span} to its coverage and writes an outbox entry. Refuses a span above the
      * chain's persisted finalized block. Unless {@code force}, only the parts of the span the table's coverage
      * lacks are written (another process may have committed some meanwhile): no rewrite, no second outbox entry.
-     * Range commits of a chain may run concurrently (from several processes). Returns the rows written.
+     * Range commits of a chain may run concurrently (from several processes). Records in the same transaction that
+     * {@code servedBy} (an endpoint's redacted name; null: unknown) answered the logs of the parts written, so
+     * reconciliation can name the endpoint whose answer put wrong rows in a table (stores that keep no such record
+     * ignore it). Returns the rows written.
      */
-    long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force);
-
-    /**
-     * As {@link #commitRange(long, long, Span, List, boolean)}, recording in the same transaction that {@code servedBy}
-     * (an endpoint's redacted name; null: unknown) answered the logs of the parts written, so reconciliation can name
-     * the endpoint whose answer put wrong rows in a table. Stores that keep no such record just commit.
-     */
-    default long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force, String servedBy) {
-        return commitRange(chainId, epoch, span, rows, force);
-    }
+    long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force, String servedBy);
 
     /**
      * Tip phase: in one transaction, checks the stored tip is still {@code parent}, stores each block's

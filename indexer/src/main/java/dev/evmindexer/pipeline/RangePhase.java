@@ -205,7 +205,7 @@ final class RangePhase {
         LogFilter filter = Children.fetchFilter(u.table(), children);
         if (filter == null) {
             // no child yet: nothing to ask the node (an empty address list would mean every contract)
-            store.commitRange(settings.chainId(), epoch, u.span(), List.of(new TableRows(u.table(), List.of())), force);
+            store.commitRange(settings.chainId(), epoch, u.span(), List.of(new TableRows(u.table(), List.of())), force, null);
             listener.committed(u.span().size(), 0);
             return 0;
         }

@@ -64,8 +64,8 @@ public final class PgEventStore implements EventStore {
         });
     }
 
-    /** Creates the chain's row on first use. */
-    static void chainRow(Connection c, long chainId) throws SQLException {
+    /** Creates the chain's row on first use (named {@code chain-<id>} until a config names it). */
+    public static void chainRow(Connection c, long chainId) throws SQLException {
         update(c, "INSERT INTO indexer.chains (chain_id, name) VALUES (?, ?) ON CONFLICT (chain_id) DO NOTHING", chainId,
                 "chain-" + chainId);
     }
@@ -133,32 +133,12 @@ public final class PgEventStore implements EventStore {
     @Override
     public List<Span> uncovered(EventTable table, long from, long to) {
         if (to < from) return List.of();
-        return Sql.inTransaction(ds, c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT lower(r), upper(r) - 1 FROM indexer.event_tables t, "
-                    + "unnest(int8multirange(int8range(?, ?, '[]')) - t.coverage) r "
-                    + "WHERE t.table_schema = ? AND t.table_name = ? AND t.chain_id = ? ORDER BY 1")) {
-                ps.setLong(1, from);
-                ps.setLong(2, to);
-                ps.setString(3, table.schema());
-                ps.setString(4, table.name());
-                ps.setLong(5, table.chainId());
-                List<Span> out = new ArrayList<>();
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) out.add(new Span(rs.getLong(1), rs.getLong(2)));
-                }
-                return out;
-            }
-        });
+        return Sql.inTransaction(ds, c -> gaps(c, table, new Span(from, to)));
     }
 
     @Override
     public List<dev.evmindexer.pipeline.Child> children(long chainId, String key, long upTo) {
         return Sql.inTransaction(ds, c -> FactoryChildren.read(c, chainId, key, upTo));
-    }
-
-    @Override
-    public long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force) {
-        return commitRange(chainId, epoch, span, rows, force, null);
     }
 
     @Override
@@ -199,19 +179,25 @@ public final class PgEventStore implements EventStore {
         });
     }
 
-    /** The parts of {@code span} the table's coverage (on its chain) lacks, ascending. */
-    private static List<Span> uncovered(Connection c, EventTable t, Span span) throws SQLException {
+    /** The parts of {@code span} the table's coverage (on its chain) lacks, ascending; none for a table not registered. */
+    private static List<Span> gaps(Connection c, EventTable t, Span span) throws SQLException {
         try (PreparedStatement ps = bind(c.prepareStatement("SELECT lower(r), upper(r) - 1 FROM indexer.event_tables e, "
                 + "unnest(int8multirange(int8range(?, ?, '[]')) - e.coverage) r WHERE e.table_schema = ? AND e.table_name = ? "
                 + "AND e.chain_id = ? ORDER BY 1"), span.from(), span.to(), t.schema(), t.name(), t.chainId());
                 ResultSet rs = ps.executeQuery()) {
             List<Span> out = new ArrayList<>();
             while (rs.next()) out.add(new Span(rs.getLong(1), rs.getLong(2)));
-            if (out.isEmpty() && !registered(c, t)) {
-                throw new StoreException("table " + t.qualifiedName() + " is not registered in indexer.event_tables");
-            }
             return out;
         }
+    }
+
+    /** As {@link #gaps}, refusing a table that is not registered (a commit must never write one). */
+    private static List<Span> uncovered(Connection c, EventTable t, Span span) throws SQLException {
+        List<Span> out = gaps(c, t, span);
+        if (out.isEmpty() && !registered(c, t)) {
+            throw new StoreException("table " + t.qualifiedName() + " is not registered in indexer.event_tables");
+        }
+        return out;
     }
 
     private static boolean registered(Connection c, EventTable t) throws SQLException {

@@ -41,7 +41,9 @@ class ChainMetricsTest {
         @Override public Optional<BlockHeader> anchor(long id) { return Optional.empty(); }
         @Override public Optional<BlockHeader> header(long id, long n) { return Optional.empty(); }
         @Override public List<Span> uncovered(EventTable t, long from, long to) { return gaps; }
-        @Override public long commitRange(long id, long e, Span s, List<TableRows> rows, boolean force) { return 0; }
+        @Override public long commitRange(long id, long e, Span s, List<TableRows> rows, boolean force, String by) {
+            return 0;
+        }
         @Override public void commitBlocks(long id, long e, BlockHeader p, List<TipBlock> b) { }
         @Override public void commitCatchUp(long id, long e, List<BlockHeader> h, TableRows rows) { }
         @Override public void storeAnchor(long id, long e, BlockHeader h) { }

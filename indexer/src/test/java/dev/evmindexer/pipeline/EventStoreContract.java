@@ -97,7 +97,7 @@ public abstract class EventStoreContract {
 
     /** Blocks 0..10 by a range, 10 as the anchor, then 11..15 one tip block at a time; returns the tip headers. */
     public static List<BlockHeader> rangeToTenThenTipTo15(EventStore store, long epoch) {
-        store.commitRange(1, epoch, new Span(0, 10), List.of(rows(0, 10, 0)), false);
+        store.commitRange(1, epoch, new Span(0, 10), List.of(rows(0, 10, 0)), false, null);
         store.storeAnchor(1, epoch, header(10, 0, 0));
         BlockHeader tip = header(10, 0, 0);
         List<BlockHeader> above = new ArrayList<>();
@@ -171,7 +171,7 @@ public abstract class EventStoreContract {
         int entries = outbox().size();
         BlockHeader tip = store.tip(1).orElseThrow();
         assertThrows(EpochChangedException.class,
-                () -> store.commitRange(1, epoch, new Span(20, 29), List.of(rows(20, 29, 0)), false));
+                () -> store.commitRange(1, epoch, new Span(20, 29), List.of(rows(20, 29, 0)), false, null));
         assertThrows(EpochChangedException.class,
                 () -> store.commitBlocks(1, epoch, tip, List.of(new TipBlock(header(13, 1, 0), List.of(rows(13, 13, 1))))));
         assertThrows(EpochChangedException.class, () -> store.commitCatchUp(1, epoch, above.subList(0, 2), rows(11, 12, 0)));
@@ -187,14 +187,14 @@ public abstract class EventStoreContract {
     @Test
     void replayingARangeIsANoOpUnlessForced() throws Exception {
         long epoch = epoch();
-        assertEquals(20, store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false));
-        assertEquals(0, store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false));
-        assertEquals(10, store.commitRange(1, epoch, new Span(5, 14), List.of(rows(5, 14, 0)), false));
+        assertEquals(20, store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false, null));
+        assertEquals(0, store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false, null));
+        assertEquals(10, store.commitRange(1, epoch, new Span(5, 14), List.of(rows(5, 14, 0)), false, null));
         assertEquals(30, rows("transfers", 0));
         assertEquals(List.of(new Span(15, 20)), store.uncovered(TABLE, 0, 20));
         assertEquals(List.of("commit transfers [0, 9]", "commit transfers [10, 14]"), outbox(),
                 "a replay of a covered range writes no second entry; [5, 14] announced only 10..14");
-        assertEquals(20, store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), true), "force rewrites");
+        assertEquals(20, store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), true, null), "force rewrites");
         assertEquals(30, rows("transfers", 0));
         assertEquals(3, outbox().size());
     }
@@ -203,7 +203,7 @@ public abstract class EventStoreContract {
     void aRangeAboveFinalizedIsRefusedAndWritesNothing() throws Exception {
         long epoch = epoch();
         assertThrows(RuntimeException.class,
-                () -> store.commitRange(1, epoch, new Span(95, 105), List.of(rows(95, 105, 0)), false));
+                () -> store.commitRange(1, epoch, new Span(95, 105), List.of(rows(95, 105, 0)), false, null));
         assertEquals(0, rows("transfers", 0));
         assertEquals(List.of(), outbox());
         assertEquals(List.of(new Span(0, 200)), store.uncovered(TABLE, 0, 200));
@@ -212,8 +212,8 @@ public abstract class EventStoreContract {
     @Test
     void coverageIsWhatWasCommittedWithItsHoles() {
         long epoch = epoch();
-        store.commitRange(1, epoch, new Span(10, 19), List.of(rows(10, 19, 0)), false);
-        store.commitRange(1, epoch, new Span(30, 39), List.of(rows(30, 39, 0)), false);
+        store.commitRange(1, epoch, new Span(10, 19), List.of(rows(10, 19, 0)), false, null);
+        store.commitRange(1, epoch, new Span(30, 39), List.of(rows(30, 39, 0)), false, null);
         assertEquals(List.of(new Span(0, 9), new Span(20, 29), new Span(40, 50)), store.uncovered(TABLE, 0, 50));
         assertEquals(List.of(), store.uncovered(TABLE, 12, 18));
         assertEquals(List.of(new Span(20, 25)), store.uncovered(TABLE, 15, 25));
@@ -279,7 +279,7 @@ public abstract class EventStoreContract {
         assertEquals(List.of(new Span(0, 9)), store.claim(1, TABLE, List.of(new Span(0, 9)), "a", TTL), "a's own claim is a's");
         store.renewClaims(1, "a", TTL);
 
-        store.commitRange(1, epoch(), new Span(0, 9), List.of(rows(0, 9, 0)), false);
+        store.commitRange(1, epoch(), new Span(0, 9), List.of(rows(0, 9, 0)), false, null);
         assertEquals(List.of(), store.claim(1, TABLE, List.of(new Span(0, 19)), "c", TTL),
                 "[0, 9] is covered now (its claim gone with it), [10, 19] is a's");
         store.releaseClaims(1, "a");

@@ -124,7 +124,8 @@ final class MemoryStore implements EventStore {
     }
 
     @Override
-    public synchronized long commitRange(long chainId, long epoch, Span span, List<TableRows> trs, boolean force) {
+    public synchronized long commitRange(long chainId, long epoch, Span span, List<TableRows> trs, boolean force,
+            String servedBy) {
         checkEpoch(epoch);
         if (span.to() > finalized) throw new IllegalStateException("range " + span + " above finalized " + finalized);
         long written = 0;

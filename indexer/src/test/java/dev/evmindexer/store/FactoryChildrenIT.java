@@ -71,14 +71,14 @@ class FactoryChildrenIT extends StoreTestBase {
     @Test
     void childrenAreWrittenRewrittenAndRolledBackWithTheFactoryRows() throws Exception {
         long epoch = store.chain(1).epoch();
-        assertThrows(StoreException.class, () -> store.commitRange(1, epoch, new Span(95, 105), List.of(created(95, 105, 0)), false));
+        assertThrows(StoreException.class, () -> store.commitRange(1, epoch, new Span(95, 105), List.of(created(95, 105, 0)), false, null));
         assertEquals(List.of(), children(200), "a failed commit writes no child");
 
-        store.commitRange(1, epoch, new Span(0, 19), List.of(created(0, 19, 0)), false);
+        store.commitRange(1, epoch, new Span(0, 19), List.of(created(0, 19, 0)), false, null);
         assertEquals(expected(0, 19, 0), children(19));
         assertEquals(expected(0, 9, 0), children(9), "only those created by the block asked");
 
-        store.commitRange(1, epoch, new Span(10, 14), List.of(created(10, 14, 1)), true);
+        store.commitRange(1, epoch, new Span(10, 14), List.of(created(10, 14, 1)), true, null);
         List<Child> rewritten = new ArrayList<>(expected(0, 9, 0));
         rewritten.addAll(expected(10, 14, 1));
         rewritten.addAll(expected(15, 19, 0));
@@ -95,14 +95,14 @@ class FactoryChildrenIT extends StoreTestBase {
     @Test
     void aChildCreatedTwiceCountsFromItsFirstCreation() throws Exception {
         long epoch = store.chain(1).epoch();
-        store.commitRange(1, epoch, new Span(0, 4), List.of(created(0, 4, 0)), false);
+        store.commitRange(1, epoch, new Span(0, 4), List.of(created(0, 4, 0)), false, null);
         TableRows again = created(7, 7, 0);
         Log l = again.rows().get(0).log();
         byte[] data = l.data();
         System.arraycopy(pair(2, 0).unsafeBytes(), 0, data, 12, 20); // pair 2 named again in block 7
         Log twice = new Log(l.address(), l.topics(), data, 7, l.blockHash(), l.txHash(), 0, 0);
         store.commitRange(1, epoch, new Span(5, 9), List.of(new LogRouter().route(List.of(factory), List.of(twice),
-                n -> PgEventStoreIT.header(n, 0, 0)).get(0)), false);
+                n -> PgEventStoreIT.header(n, 0, 0)).get(0)), false, null);
         assertEquals(expected(0, 4, 0), children(9));
     }
 }

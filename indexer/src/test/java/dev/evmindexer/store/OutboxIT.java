@@ -55,17 +55,17 @@ class OutboxIT extends StoreTestBase {
         try (Connection listener = TestPostgres.connect(url)) {
             listener.createStatement().execute("LISTEN indexer");
             long epoch = store.chain(1).epoch();
-            store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false);
-            store.commitRange(1, epoch, new Span(10, 19), List.of(rows(10, 19, 0)), false);
+            store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false, null);
+            store.commitRange(1, epoch, new Span(10, 19), List.of(rows(10, 19, 0)), false, null);
             // a transaction that fails after writing one table's rows, outbox entry and notify: rolled back, never announced
             EventTable unregistered = new EventTable("public", "nope", 1, "token", 0, TABLE.filter(), TABLE.signature(),
                     TABLE.decoder(), "def0");
             StoreException e = assertThrows(StoreException.class, () -> store.commitRange(1, epoch, new Span(20, 29),
-                    List.of(rows(20, 29, 0), new TableRows(unregistered, List.of())), false));
+                    List.of(rows(20, 29, 0), new TableRows(unregistered, List.of())), false, null));
             assertTrue(e.getMessage().contains("nope"), e.getMessage()); // failed on the second table, after the first one's notify
             store.storeAnchor(1, epoch, header(19, 0, 0));
             store.rollback(1, epoch, 14, "test");
-            store.commitRange(1, epoch + 1, new Span(15, 19), List.of(rows(15, 19, 1)), false);
+            store.commitRange(1, epoch + 1, new Span(15, 19), List.of(rows(15, 19, 1)), false, null);
 
             List<String> got = new ArrayList<>();
             long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
@@ -92,7 +92,7 @@ class OutboxIT extends StoreTestBase {
             slow.createStatement().execute("INSERT INTO indexer.outbox (chain_id, table_name, kind, from_block, to_block) "
                     + "VALUES (1, 'public.transfers', 'commit', 500, 500)");
             // ...while a later transaction commits.
-            store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false);
+            store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false, null);
             long[] cursor = {0, 0};
             List<String> seen = new ArrayList<>(read(consumer, cursor));
             assertTrue(seen.isEmpty(), "the later commit waits until the earlier transaction ends: " + seen);
@@ -100,7 +100,7 @@ class OutboxIT extends StoreTestBase {
             slow.commit();
             seen.addAll(read(consumer, cursor));
             assertEquals(List.of("500-500", "0-9"), seen, "both, in xid order, none skipped");
-            store.commitRange(1, epoch, new Span(10, 19), List.of(rows(10, 19, 0)), false);
+            store.commitRange(1, epoch, new Span(10, 19), List.of(rows(10, 19, 0)), false, null);
             assertEquals(List.of("10-19"), read(consumer, cursor), "the cursor resumes after what it read");
         }
     }
@@ -125,7 +125,7 @@ class OutboxIT extends StoreTestBase {
     @Test
     void retentionDeletesOnlyEntriesOlderThanItKeeps() throws Exception {
         long epoch = store.chain(1).epoch();
-        for (int i = 0; i < 5; i++) store.commitRange(1, epoch, new Span(i * 10L, i * 10 + 9), List.of(rows(i * 10L, i * 10 + 9, 0)), false);
+        for (int i = 0; i < 5; i++) store.commitRange(1, epoch, new Span(i * 10L, i * 10 + 9), List.of(rows(i * 10L, i * 10 + 9, 0)), false, null);
         try (Connection c = TestPostgres.connect(url)) {
             c.createStatement().execute("UPDATE indexer.outbox SET created_at = now() - interval '8 days' WHERE from_block < 20");
             c.createStatement().execute("UPDATE indexer.outbox SET created_at = now() - interval '6 days' WHERE from_block = 20");

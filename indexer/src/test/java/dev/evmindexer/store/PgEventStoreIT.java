@@ -51,11 +51,11 @@ class PgEventStoreIT extends StoreTestBase {
     @Test
     void theFinalizedViewNeverShowsRowsPastAHole() throws Exception {
         long epoch = store.chain(1).epoch();
-        store.commitRange(1, epoch, new Span(10, 19), List.of(rows(10, 19, 0)), false); // committed before [0, 9]
+        store.commitRange(1, epoch, new Span(10, 19), List.of(rows(10, 19, 0)), false, null); // committed before [0, 9]
         assertEquals(20, count("SELECT count(*) FROM transfers"));
         assertEquals(0, count("SELECT count(*) FROM transfers_finalized"), "blocks 0..9 are still missing");
-        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false);
-        store.commitRange(1, epoch, new Span(30, 39), List.of(rows(30, 39, 0)), false);
+        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false, null);
+        store.commitRange(1, epoch, new Span(30, 39), List.of(rows(30, 39, 0)), false, null);
         assertEquals(40, count("SELECT count(*) FROM transfers_finalized"), "through block 19, not past the hole at 20..29");
         assertEquals(19, count("SELECT indexer.finalized_through('public', 'transfers')"));
     }
@@ -84,7 +84,7 @@ class PgEventStoreIT extends StoreTestBase {
     @Test
     void aRangeAboveFinalizedIsRefusedAndWritesNothing() throws Exception {
         long epoch = store.chain(1).epoch();
-        assertThrows(StoreException.class, () -> store.commitRange(1, epoch, new Span(95, 105), List.of(rows(95, 105, 0)), false));
+        assertThrows(StoreException.class, () -> store.commitRange(1, epoch, new Span(95, 105), List.of(rows(95, 105, 0)), false, null));
         assertEquals(0, count("SELECT count(*) FROM transfers"));
         assertEquals(0, count("SELECT count(*) FROM indexer.outbox"));
     }
@@ -131,8 +131,8 @@ class PgEventStoreIT extends StoreTestBase {
         try (Connection listener = TestPostgres.connect(url)) {
             listener.createStatement().execute("LISTEN indexer");
             long epoch = store.chain(1).epoch();
-            store.commitRange(1, epoch, new Span(0, 3), List.of(rows(0, 3, 0)), false);
-            assertThrows(StoreException.class, () -> store.commitRange(1, epoch, new Span(99, 101), List.of(rows(99, 101, 0)), false));
+            store.commitRange(1, epoch, new Span(0, 3), List.of(rows(0, 3, 0)), false, null);
+            assertThrows(StoreException.class, () -> store.commitRange(1, epoch, new Span(99, 101), List.of(rows(99, 101, 0)), false, null));
             store.storeAnchor(1, epoch, header(3, 0, 0));
             store.rollback(1, epoch, 1, "test");
             listener.createStatement().execute("SELECT 1");
@@ -148,7 +148,7 @@ class PgEventStoreIT extends StoreTestBase {
         EventTable indexed = new EventTable("public", "indexed_transfers", 1, "token", 0, TABLE.filter(), TRANSFER,
                 new EventDecoder(TRANSFER), "def3", List.of(List.of("from"), List.of("to", "block_number")));
         TableDdl.ensure(db.dataSource(), List.of(indexed), Map.of(1L, "test"));
-        store.commitRange(1, store.chain(1).epoch(), new Span(0, 9), List.of(new TableRows(indexed, rows(0, 9, 0).rows())), false);
+        store.commitRange(1, store.chain(1).epoch(), new Span(0, 9), List.of(new TableRows(indexed, rows(0, 9, 0).rows())), false, null);
         store.ensureIndexes(List.of(indexed));
         String q = "SELECT count(*) FROM pg_indexes WHERE tablename = 'indexed_transfers' AND indexname IN "
                 + "('indexed_transfers_from_idx', 'indexed_transfers_to_block_number_idx')";

@@ -43,7 +43,7 @@ class SharedWorkIT extends StoreTestBase {
         assertEquals(List.of(new Span(0, 9)), store.claim(1, TABLE, List.of(new Span(0, 9)), "a", TTL), "a's own claim is a's");
 
         long epoch = store.chain(1).epoch();
-        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false);
+        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false, null);
         assertEquals(2, count("SELECT count(*) FROM indexer.range_claims"), "the commit that covered [0, 9] dropped its claim");
         assertEquals(List.of(), store.claim(1, TABLE, List.of(new Span(10, 19)), "b", TTL));
 
@@ -63,7 +63,7 @@ class SharedWorkIT extends StoreTestBase {
             open.setAutoCommit(false);
             // a range commit of another process, in progress: it holds the chain row as range commits do
             ChainLock.lock(open, 1, epoch, ChainLock.Mode.RANGE, ChainLock.NO_FENCE);
-            store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false);
+            store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false, null);
             assertEquals(20, count("SELECT count(*) FROM transfers"), "a second range commit did not wait for the first");
 
             try (Connection rollback = db.dataSource().getConnection()) {
@@ -81,9 +81,9 @@ class SharedWorkIT extends StoreTestBase {
     @Test
     void aRangeOverlappingCoverageWritesAndAnnouncesOnlyWhatWasMissing() throws Exception {
         long epoch = store.chain(1).epoch();
-        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false);
-        store.commitRange(1, epoch, new Span(20, 29), List.of(rows(20, 29, 0)), false);
-        assertEquals(20, store.commitRange(1, epoch, new Span(5, 24), List.of(rows(5, 24, 0)), false),
+        store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false, null);
+        store.commitRange(1, epoch, new Span(20, 29), List.of(rows(20, 29, 0)), false, null);
+        assertEquals(20, store.commitRange(1, epoch, new Span(5, 24), List.of(rows(5, 24, 0)), false, null),
                 "only blocks 10..19 were missing: 20 rows");
         assertEquals(60, count("SELECT count(*) FROM transfers"));
         assertEquals(1, count("SELECT count(*) FROM indexer.outbox WHERE from_block = 10 AND to_block = 19"));
@@ -93,7 +93,7 @@ class SharedWorkIT extends StoreTestBase {
     @Test
     void aLeaderThatLostItsGenerationCanNoLongerWriteTheTip() throws Exception {
         long epoch = store.chain(1).epoch();
-        store.commitRange(1, epoch, new Span(0, 10), List.of(rows(0, 10, 0)), false);
+        store.commitRange(1, epoch, new Span(0, 10), List.of(rows(0, 10, 0)), false, null);
         sql("UPDATE indexer.chains SET leader_generation = 7 WHERE chain_id = 1");
         store.fence(1, 7);
         store.storeAnchor(1, epoch, header(10, 0, 0));
