@@ -44,32 +44,14 @@ public record EventTable(
     /** {@link #endBlock} of a table followed for ever. */
     public static final long NO_END = Long.MAX_VALUE;
 
-    /** A table without transaction fields. */
-    public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,
-            EventSignature signature, EventDecoder decoder, String definitionHash, List<List<String>> indexes,
-            List<ParamFilter> params, long endBlock) {
-        this(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash, indexes, params,
-                endBlock, List.of());
-    }
-
-    /** A table that is neither a factory nor a factory's child, its {@code _finalized} view showing every finalized row. */
-    public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,
-            EventSignature signature, EventDecoder decoder, String definitionHash, List<List<String>> indexes,
-            List<ParamFilter> params, long endBlock, List<TxField> fields) {
-        this(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash, indexes, params,
-                endBlock, fields, null, List.of(), false);
-    }
-
-    /** A table without parameter filters nor end block. */
-    public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,
-            EventSignature signature, EventDecoder decoder, String definitionHash, List<List<String>> indexes) {
-        this(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash, indexes, List.of(), NO_END);
-    }
-
-    /** A table without secondary indexes. */
+    /**
+     * A plain table: no secondary indexes, parameter filters, end block or fields, neither a factory nor a factory's
+     * child, its {@code _finalized} view showing every finalized row.
+     */
     public EventTable(String schema, String name, long chainId, String sourceName, long startBlock, LogFilter filter,
             EventSignature signature, EventDecoder decoder, String definitionHash) {
-        this(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash, List.of());
+        this(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash, List.of(),
+                List.of(), NO_END, List.of(), null, List.of(), false);
     }
 
     public EventTable {
@@ -102,6 +84,12 @@ public record EventTable(
 
     /** This table with another schema and name, for a scratch table shaped like it. */
     public EventTable renamed(String schema, String name) {
+        return new EventTable(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash,
+                indexes, params, endBlock, fields, factory, childSources, reconciledView);
+    }
+
+    /** This table with {@code indexes} as its secondary indexes. */
+    public EventTable withIndexes(List<List<String>> indexes) {
         return new EventTable(schema, name, chainId, sourceName, startBlock, filter, signature, decoder, definitionHash,
                 indexes, params, endBlock, fields, factory, childSources, reconciledView);
     }

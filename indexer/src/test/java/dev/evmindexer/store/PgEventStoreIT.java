@@ -146,7 +146,7 @@ class PgEventStoreIT extends StoreTestBase {
     @Test
     void configuredIndexesAreBuiltOnceThenLeftAlone() throws Exception {
         EventTable indexed = new EventTable("public", "indexed_transfers", 1, "token", 0, TABLE.filter(), TRANSFER,
-                new EventDecoder(TRANSFER), "def3", List.of(List.of("from"), List.of("to", "block_number")));
+                new EventDecoder(TRANSFER), "def3").withIndexes(List.of(List.of("from"), List.of("to", "block_number")));
         TableDdl.ensure(db.dataSource(), List.of(indexed), Map.of(1L, "test"));
         store.commitRange(1, store.chain(1).epoch(), new Span(0, 9), List.of(new TableRows(indexed, rows(0, 9, 0).rows())), false, null);
         store.ensureIndexes(List.of(indexed));
