@@ -13,8 +13,8 @@ public sealed interface AbiType {
     boolean dynamic();
 
     /**
-     * The PostgreSQL column type holding a decoded value of this type as one column (see DESIGN.md,
-     * Storage). A tuple parameter is flattened into one column per component instead; a tuple stored
+     * The PostgreSQL column type holding a decoded value of this type as one column (README.md, type mapping).
+     * A tuple parameter is flattened into one column per component instead; a tuple stored
      * whole (inside an array) is {@code jsonb}.
      */
     String sqlType();

@@ -13,7 +13,7 @@ public final class Names {
     /** PostgreSQL silently truncates longer identifiers (NAMEDATALEN - 1); we shorten them with a hash suffix instead. */
     public static final int MAX_IDENTIFIER_BYTES = 63;
 
-    /** The columns every event table starts with (DESIGN.md, Storage); parameters must not shadow them. */
+    /** The columns every event table starts with (README.md, the tables); parameters must not shadow them. */
     public static final Set<String> STANDARD_COLUMNS = Set.of("chain_id", "block_number", "block_hash",
             "block_time", "tx_hash", "tx_index", "log_index", "address");
 

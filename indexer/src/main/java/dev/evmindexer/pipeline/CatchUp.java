@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A table that lacks blocks of {@code (F, tip]} (added to the config, or reset, while the chain was at the tip)
- * catches them up from the stored headers, fetching each block's logs by its hash (DESIGN.md). Without this, those
+ * catches them up from the stored headers, fetching each block's logs by its hash (ARCHITECTURE.md, data flow). Without this, those
  * blocks would stay missing from the table until {@code F} passed them and the range phase filled them.
  * Each batch is one transaction under the chain's epoch, which also checks the headers it used are still stored.
  */

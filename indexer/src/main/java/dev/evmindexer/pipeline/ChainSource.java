@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * What the pipeline needs from a chain's nodes. Implementations check every answer before returning it
- * (DESIGN.md invariant 6) and retry across endpoints; a method either returns checked data or throws
+ * (ARCHITECTURE.md, invariant 6) and retry across endpoints; a method either returns checked data or throws
  * {@link SourceException}. Implementations are thread-safe: range fetchers call them concurrently.
  */
 public interface ChainSource {
@@ -97,7 +97,7 @@ public interface ChainSource {
 
     /**
      * The chain as one node sees it, for a walk-back: every header comes from the same endpoint, one whose head is
-     * at or above {@code minHead} where there is one (DESIGN.md invariant 3). By default this source itself, with
+     * at or above {@code minHead} where there is one (ARCHITECTURE.md, invariant 3). By default this source itself, with
      * no second endpoint to confirm against.
      */
     default Canonical canonical(long minHead) {

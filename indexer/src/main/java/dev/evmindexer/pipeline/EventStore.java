@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * What the pipeline needs from the database. Every write is one transaction that first locks the
  * chain's row and checks the epoch it was planned under ({@link EpochChangedException} otherwise), so
- * the daemon and CLI commands can run at the same time (DESIGN.md). Implementations retry nothing:
+ * the daemon and CLI commands can run at the same time (ARCHITECTURE.md, several processes). Implementations retry nothing:
  * errors propagate to the daemon loop, which decides.
  */
 public interface EventStore {

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Walks back from a block where the stored chain and the node disagree to their common ancestor, then
- * rolls back to it in one transaction (DESIGN.md invariant 3). It never passes the anchor (the lowest
+ * rolls back to it in one transaction (ARCHITECTURE.md, invariant 3). It never passes the anchor (the lowest
  * stored header) nor goes deeper than {@code max_reorg_depth}: either halts the chain (invariant 4).
  */
 final class WalkBack {

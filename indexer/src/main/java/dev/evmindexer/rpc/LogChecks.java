@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Checks of {@code eth_getLogs} answers against what was asked and against block headers (DESIGN.md invariant
+ * Checks of {@code eth_getLogs} answers against what was asked and against block headers (ARCHITECTURE.md, invariant
  * 6). Each failure is an {@link RpcFault} naming the endpoint and the offending log.
  */
 final class LogChecks {

@@ -25,7 +25,7 @@ import java.util.function.Function;
 
 /**
  * A {@link ChainSource} over the JSON-RPC endpoints of one chain. Every answer is checked before it is returned
- * (DESIGN.md invariant 6); a bad or missing answer penalises its endpoint and the call is retried on another,
+ * (ARCHITECTURE.md, invariant 6); a bad or missing answer penalises its endpoint and the call is retried on another,
  * a bounded number of times, in {@link EndpointPool}. Tip calls (heads, headers, block logs) avoid lagging
  * endpoints and are hedged when slow; range calls are not hedged. Thread-safe.
  */

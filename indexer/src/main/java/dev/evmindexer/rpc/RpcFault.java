@@ -16,7 +16,7 @@ class RpcFault extends RuntimeException {
         RATE_LIMITED,
         /** A JSON-RPC error answer, or a body that is not JSON-RPC. */
         ERROR_ANSWER,
-        /** An answer that failed a check (DESIGN.md invariant 6): wrong block, hash, bloom, order ... */
+        /** An answer that failed a check (ARCHITECTURE.md, invariant 6): wrong block, hash, bloom, order ... */
         BAD_ANSWER,
         /** The endpoint's head is below what was asked for. */
         LAGGING,

@@ -13,7 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Walk-backs on one endpoint (DESIGN.md invariant 3) and their confirmation by a second one (invariant 4): mixing
+ * Walk-backs on one endpoint (ARCHITECTURE.md, invariant 3) and their confirmation by a second one (invariant 4): mixing
  * endpoints within one walk-back could compare one node's fork with another's, and a deep rollback or a halt on the
  * word of one node is what a node on a wrong fork would cause.
  */

@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The range phase against a devchain that behaves like a hosted provider (DESIGN.md, RPC): answers slower the more
+ * The range phase against a devchain that behaves like a hosted provider (ARCHITECTURE.md, range phase): answers slower the more
  * logs they hold, a hang past the client's timeout for big answers, Alchemy's refusals, a 10,000-log block among
  * 100-log blocks; and a backfill that must outlive a rollback, a database restart and a 60 s RPC outage. Every
  * backfill runs with the default configuration unless the test says why not, as a user would run it.

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
-/** Deep rollbacks and halts wait for a second endpoint to agree on the new chain (DESIGN.md invariant 4). */
+/** Deep rollbacks and halts wait for a second endpoint to agree on the new chain (ARCHITECTURE.md, invariant 4). */
 class WalkBackConfirmTest {
     private final FakeChain chain = new FakeChain();
     private final MemoryStore store = new MemoryStore();
