@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.jooq.impl.DSL;
 
 /** {@link EventStore} on PostgreSQL. Every write is one transaction that starts by locking the chain row. */
 public final class PgEventStore implements EventStore {
@@ -297,8 +298,8 @@ public final class PgEventStore implements EventStore {
      */
     static void replace(Connection c, long chainId, TableRows tr, Span span, CopyObserver copies) throws SQLException {
         EventTable t = tr.table();
-        update(c, "DELETE FROM " + Sql.qualified(t.schema(), t.name())
-                + " WHERE chain_id = ? AND block_number BETWEEN ? AND ?", chainId, span.from(), span.to());
+        Sql.execute(c, DSL.deleteFrom(Sql.table(t.schema(), t.name()))
+                .where(TableDdl.CHAIN_ID.eq(chainId)).and(TableDdl.BLOCK_NUMBER.between(span.from(), span.to())));
         FactoryChildren.replace(c, chainId, tr, span);
         long start = System.nanoTime();
         long copied = CopyRows.copy(c, chainId, tr);

@@ -14,6 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
+import org.jooq.Field;
+import org.jooq.Record5;
+import org.jooq.ResultQuery;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 /**
  * {@link VerifyStore} on PostgreSQL. The node's rows are COPYed into a temporary table shaped like the
@@ -33,31 +39,50 @@ public final class PgVerifyStore implements VerifyStore {
     public List<RowDiff> compare(long chainId, Span span, TableRows expected) {
         EventTable t = expected.table();
         EventTable temp = t.renamed("pg_temp", EXPECTED);
-        String table = Sql.qualified(t.schema(), t.name());
-        String sql = "SELECT coalesce(e.block_number, a.block_number), coalesce(e.log_index, a.log_index), "
-                + "CASE WHEN a.block_number IS NULL THEN 'MISSING' WHEN e.block_number IS NULL THEN 'EXTRA' ELSE 'DIFFERENT' END, "
-                + "coalesce(e.tx_hash, a.tx_hash), "
-                + "(SELECT string_agg(k.key, ', ' ORDER BY k.key) FROM jsonb_each(to_jsonb(e)) k "
-                + "  WHERE k.value IS DISTINCT FROM to_jsonb(a) -> k.key) "
-                + "FROM pg_temp." + EXPECTED + " e FULL JOIN (SELECT * FROM " + table
-                + "  WHERE chain_id = ? AND block_number BETWEEN ? AND ?) a "
-                + "ON a.block_number = e.block_number AND a.log_index = e.log_index "
-                + "WHERE ROW(e.*) IS DISTINCT FROM ROW(a.*) ORDER BY 1, 2";
         return Sql.inTransaction(ds, c -> {
-            PgEventStore.update(c, "CREATE TEMP TABLE " + EXPECTED + " (LIKE " + table + ") ON COMMIT DROP");
+            Sql.execute(c, DSL.query("CREATE TEMP TABLE {0} (LIKE {1}) ON COMMIT DROP", DSL.unquotedName(EXPECTED),
+                    Sql.table(t.schema(), t.name())));
             CopyRows.copy(c, chainId, new TableRows(temp, expected.rows()));
             List<RowDiff> out = new ArrayList<>();
-            try (PreparedStatement ps = PgEventStore.bind(c.prepareStatement(sql), chainId, span.from(), span.to());
-                    ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Kind kind = Kind.valueOf(rs.getString(3));
-                    String detail = kind == Kind.DIFFERENT ? rs.getString(5)
-                            : "tx " + Hex.encode(rs.getBytes(4)).substring(0, 10);
-                    out.add(new RowDiff(t, rs.getLong(1), rs.getInt(2), kind, detail));
-                }
+            for (var r : Sql.fetch(c, differences(t, chainId, span))) {
+                Kind kind = Kind.valueOf(r.value3());
+                String detail = kind == Kind.DIFFERENT ? r.value5() : "tx " + Hex.encode(r.value4()).substring(0, 10);
+                out.add(new RowDiff(t, r.value1(), r.value2(), kind, detail));
             }
             return out;
         });
+    }
+
+    /**
+     * The rows of {@code t} in {@code span} that differ from the node's ({@code e}, the temporary table), full-joined
+     * on their key: block, log index, what is wrong, the transaction, and for a row on both sides the columns that
+     * differ (compared as {@code jsonb} values of PostgreSQL's own types). The whole-row comparison and the
+     * {@code jsonb} functions are PostgreSQL's own, written as templates over jOOQ-rendered names.
+     */
+    private static ResultQuery<Record5<Long, Integer, String, byte[], String>> differences(EventTable t, long chainId,
+            Span span) {
+        Table<?> node = DSL.table(DSL.unquotedName("pg_temp", EXPECTED)).as(DSL.unquotedName("e"));
+        Table<?> stored = DSL.select(DSL.asterisk()).from(Sql.table(t.schema(), t.name()))
+                .where(TableDdl.CHAIN_ID.eq(chainId)).and(TableDdl.BLOCK_NUMBER.between(span.from(), span.to()))
+                .asTable(DSL.unquotedName("a"));
+        Field<Long> nodeBlock = DSL.field(DSL.unquotedName("e", "block_number"), SQLDataType.BIGINT);
+        Field<Long> storedBlock = DSL.field(DSL.unquotedName("a", "block_number"), SQLDataType.BIGINT);
+        Field<Integer> nodeLog = DSL.field(DSL.unquotedName("e", "log_index"), SQLDataType.INTEGER);
+        Field<Integer> storedLog = DSL.field(DSL.unquotedName("a", "log_index"), SQLDataType.INTEGER);
+        Field<String> key = DSL.field(DSL.unquotedName("k", "key"), SQLDataType.VARCHAR);
+        Field<String> columns = DSL.field(DSL.select(DSL.stringAgg(key, ", ").orderBy(key))
+                .from(DSL.table("jsonb_each(to_jsonb({0}))", DSL.unquotedName("e")).as(DSL.unquotedName("k")))
+                .where(DSL.condition("{0} IS DISTINCT FROM to_jsonb({1}) -> {2}", DSL.unquotedName("k", "value"),
+                        DSL.unquotedName("a"), key)));
+        return DSL.select(DSL.coalesce(nodeBlock, storedBlock), DSL.coalesce(nodeLog, storedLog),
+                DSL.when(storedBlock.isNull(), DSL.inline("MISSING")).when(nodeBlock.isNull(), DSL.inline("EXTRA"))
+                        .else_(DSL.inline("DIFFERENT")),
+                DSL.coalesce(DSL.field(DSL.unquotedName("e", "tx_hash"), SQLDataType.BLOB),
+                        DSL.field(DSL.unquotedName("a", "tx_hash"), SQLDataType.BLOB)),
+                columns)
+                .from(node).fullJoin(stored).on(storedBlock.eq(nodeBlock).and(storedLog.eq(nodeLog)))
+                .where(DSL.condition("ROW({0}.*) IS DISTINCT FROM ROW({1}.*)", DSL.unquotedName("e"), DSL.unquotedName("a")))
+                .orderBy(DSL.inline(1), DSL.inline(2));
     }
 
     @Override

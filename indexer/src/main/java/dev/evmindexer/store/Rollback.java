@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import org.jooq.impl.DSL;
 
 /**
  * The rollback transaction: everything a chain holds above a block goes, under the chain row locked
@@ -45,8 +46,8 @@ final class Rollback {
         }
         long deleted = 0;
         for (String[] t : tables) {
-            deleted += PgEventStore.update(c, "DELETE FROM " + Sql.qualified(t[0], t[1])
-                    + " WHERE chain_id = ? AND block_number > ?", chainId, ancestor);
+            deleted += Sql.execute(c, DSL.deleteFrom(Sql.table(t[0], t[1]))
+                    .where(TableDdl.CHAIN_ID.eq(chainId)).and(TableDdl.BLOCK_NUMBER.gt(ancestor)));
             PgEventStore.update(c, "UPDATE indexer.event_tables SET coverage = coverage - int8multirange(int8range(?, NULL)), "
                     + "reconciled = reconciled - int8multirange(int8range(?, NULL)) "
                     + "WHERE table_schema = ? AND table_name = ? AND chain_id = ?",

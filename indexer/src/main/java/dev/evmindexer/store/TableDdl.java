@@ -7,8 +7,16 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import javax.sql.DataSource;
+import org.jooq.Condition;
+import org.jooq.CreateTableElementListStep;
+import org.jooq.Field;
+import org.jooq.Query;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 /**
  * Creates each configured event's table (standard columns, then one typed column per parameter) and its
@@ -21,26 +29,38 @@ public final class TableDdl {
     /** Advisory lock key for DDL: "evmi" + "ddl". */
     static final long DDL_LOCK = 0x65766d69_64646cL;
 
-    static final List<String> STANDARD_COLUMNS = List.of(
-            "chain_id int8 NOT NULL", "block_number int8 NOT NULL", "block_hash bytea NOT NULL",
-            "block_time timestamptz NOT NULL", "tx_hash bytea NOT NULL", "tx_index int4 NOT NULL",
-            "log_index int4 NOT NULL", "address bytea NOT NULL");
+    /** Every event table's {@code chain_id} (the first column of its primary key). */
+    static final Field<Long> CHAIN_ID = DSL.field(DSL.unquotedName("chain_id"), SQLDataType.BIGINT);
+    /** Every event table's {@code block_number}. */
+    static final Field<Long> BLOCK_NUMBER = DSL.field(DSL.unquotedName("block_number"), SQLDataType.BIGINT);
+    private static final Field<Integer> LOG_INDEX = DSL.field(DSL.unquotedName("log_index"), SQLDataType.INTEGER);
+
+    /** The standard columns, in order, before the event's own (TableCatalogIT holds the catalog they make). */
+    static final List<Field<?>> STANDARD_COLUMNS = List.of(
+            standard("chain_id", "int8"), standard("block_number", "int8"), standard("block_hash", "bytea"),
+            standard("block_time", "timestamptz"), standard("tx_hash", "bytea"), standard("tx_index", "int4"),
+            standard("log_index", "int4"), standard("address", "bytea"));
 
     private TableDdl() {}
 
-    /** The DDL the indexer runs for {@code t} (also printed by the {@code schema} command). */
-    public static String createTable(EventTable t) {
-        return createTable("CREATE TABLE IF NOT EXISTS " + Sql.qualified(t.schema(), t.name()), t);
+    private static Field<Object> standard(String name, String type) {
+        return DSL.field(DSL.unquotedName(name), Sql.type(type).notNull());
     }
 
-    private static String createTable(String head, EventTable t) {
-        StringBuilder sb = new StringBuilder(head).append(" (\n");
-        for (String c : STANDARD_COLUMNS) sb.append("    ").append(c).append(",\n");
-        for (Column c : t.columns()) {
-            sb.append("    ").append(Sql.quoted(c.name())).append(' ').append(c.sqlType()).append(",\n");
-        }
-        sb.append("    PRIMARY KEY (chain_id, block_number, log_index)\n)");
-        return sb.toString();
+    /** The DDL the indexer runs for {@code t} (also printed by the {@code schema} command). */
+    public static String createTable(EventTable t) {
+        return Sql.render(createTableQuery(t));
+    }
+
+    private static Query createTableQuery(EventTable t) {
+        return createTable(DSL.createTableIfNotExists(DSL.name(t.schema(), t.name())), t);
+    }
+
+    /** {@code head} (the table's name) with the standard columns, then one per column of {@code t}, and the key. */
+    private static Query createTable(CreateTableElementListStep head, EventTable t) {
+        List<Field<?>> columns = new ArrayList<>(STANDARD_COLUMNS);
+        for (Column c : t.columns()) columns.add(DSL.field(DSL.name(c.name()), Sql.type(c.sqlType())));
+        return head.columns(columns).primaryKey(CHAIN_ID, BLOCK_NUMBER, LOG_INDEX);
     }
 
     /**
@@ -52,15 +72,40 @@ public final class TableDdl {
      * bounded per chain, so the primary key {@code (chain_id, block_number, ...)} serves it.
      */
     public static String createView(EventTable t) {
-        String through = "indexer.finalized_through(e.table_schema, e.table_name, e.chain_id)";
+        return Sql.render(createViewQuery(t));
+    }
+
+    /**
+     * The view as jOOQ's DSL builds it; the range operators ({@code @>}, {@code upper}) of the reconciled bound are
+     * PostgreSQL's own, written as a template over jOOQ-rendered names (ARCHITECTURE.md, where SQL is hand-written).
+     */
+    private static Query createViewQuery(EventTable t) {
+        Field<String> schema = DSL.field(DSL.unquotedName("e", "table_schema"), SQLDataType.VARCHAR);
+        Field<String> table = DSL.field(DSL.unquotedName("e", "table_name"), SQLDataType.VARCHAR);
+        Field<Long> chain = DSL.field(DSL.unquotedName("e", "chain_id"), SQLDataType.BIGINT);
+        Field<Long> start = DSL.field(DSL.unquotedName("e", "start_block"), SQLDataType.BIGINT);
+        Field<Long> through = DSL.function(DSL.unquotedName("indexer", "finalized_through"), SQLDataType.BIGINT,
+                schema, table, chain);
         if (t.reconciledView()) {
-            through = "least(" + through + ", coalesce((SELECT upper(g) - 1 FROM unnest(e.reconciled) g "
-                    + "WHERE g @> e.start_block), e.start_block - 1))";
+            Table<?> ranges = DSL.table("unnest({0})", DSL.field(DSL.unquotedName("e", "reconciled")))
+                    .as(DSL.unquotedName("g"), DSL.unquotedName("g"));
+            Field<Object> range = DSL.field(DSL.unquotedName("g"));
+            Condition holdsStart = DSL.condition("{0} @> {1}", range, start);
+            Field<Long> lastReconciled = DSL.field(DSL.select(
+                    DSL.function(DSL.unquotedName("upper"), SQLDataType.BIGINT, range).minus(DSL.inline(1)))
+                    .from(ranges).where(holdsStart));
+            through = DSL.least(through, DSL.coalesce(lastReconciled, start.minus(DSL.inline(1))));
         }
-        return "CREATE OR REPLACE VIEW " + Sql.qualified(t.schema(), t.name() + "_finalized") + " AS SELECT r.* FROM "
-                + "indexer.event_tables e CROSS JOIN LATERAL (SELECT * FROM " + Sql.qualified(t.schema(), t.name())
-                + " x WHERE x.chain_id = e.chain_id AND x.block_number <= " + through + ") r WHERE e.table_schema = "
-                + literal(t.schema()) + " AND e.table_name = " + literal(t.name());
+        Table<?> rows = DSL.lateral(DSL.select(DSL.asterisk())
+                .from(Sql.table(t.schema(), t.name()).as(DSL.unquotedName("x")))
+                .where(DSL.field(DSL.unquotedName("x", "chain_id"), SQLDataType.BIGINT).eq(chain))
+                .and(DSL.field(DSL.unquotedName("x", "block_number"), SQLDataType.BIGINT).le(through)))
+                .as(DSL.unquotedName("r"));
+        return DSL.createOrReplaceView(DSL.name(t.schema(), t.name() + "_finalized"))
+                .as(DSL.select(DSL.table(DSL.unquotedName("r")).asterisk())
+                        .from(DSL.table(DSL.unquotedName("indexer", "event_tables")).as(DSL.unquotedName("e")))
+                        .crossJoin(rows)
+                        .where(schema.eq(DSL.inline(t.schema()))).and(table.eq(DSL.inline(t.name()))));
     }
 
     /**
@@ -94,9 +139,7 @@ public final class TableDdl {
                     if (rs.next()) continue;
                 }
             }
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE SCHEMA " + Sql.quoted(schema));
-            }
+            Sql.execute(c, DSL.createSchema(DSL.name(schema)));
             log.info("schema.created schema={} (the tables' schema did not exist: database.schema or a table's schema)",
                     schema);
         }
@@ -117,10 +160,8 @@ public final class TableDdl {
             }
             sameColumns(c, t); // another chain's rows are there: this chain's must fit the same columns
         }
-        try (Statement s = c.createStatement()) {
-            s.execute(createTable(t));
-            s.execute(createView(t));
-        }
+        Sql.execute(c, createTableQuery(t));
+        Sql.execute(c, createViewQuery(t));
         if (stored == null) {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO indexer.event_tables (table_schema, table_name, "
                     + "chain_id, source_name, start_block, definition_hash, definition) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -151,9 +192,7 @@ public final class TableDdl {
      * would create. PostgreSQL spells the types: the expected table is created as a temporary one and compared.
      */
     private static void sameColumns(Connection c, EventTable t) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(createTable("CREATE TEMPORARY TABLE evm_indexer_expected", t));
-        }
+        Sql.execute(c, createTable(DSL.createTemporaryTable(DSL.unquotedName("evm_indexer_expected")), t));
         try (PreparedStatement ps = c.prepareStatement("SELECT " + COLUMNS_OF + "?::regclass), " + COLUMNS_OF
                 + "'pg_temp.evm_indexer_expected'::regclass)")) {
             ps.setString(1, Sql.qualified(t.schema(), t.name()));
@@ -192,18 +231,11 @@ public final class TableDdl {
             FactoryChildren.reset(c, schema, table, chainId);
             ServedBy.reset(c, schema, table, chainId);
             if (registered(c, schema, table)) { // another chain's rows stay
-                return (long) PgEventStore.update(c, "DELETE FROM " + Sql.qualified(schema, table) + " WHERE chain_id = ?",
-                        chainId);
+                return (long) Sql.execute(c, DSL.deleteFrom(Sql.table(schema, table)).where(CHAIN_ID.eq(chainId)));
             }
-            long rows;
-            try (Statement s = c.createStatement();
-                    ResultSet rs = s.executeQuery("SELECT count(*) FROM " + Sql.qualified(schema, table))) {
-                rs.next();
-                rows = rs.getLong(1);
-            }
-            try (Statement s = c.createStatement()) {
-                s.execute("DROP TABLE " + Sql.qualified(schema, table) + " CASCADE");
-            }
+            long rows = Sql.fetch(c, DSL.select(DSL.count().coerce(SQLDataType.BIGINT)).from(Sql.table(schema, table)))
+                    .get(0).value1();
+            Sql.execute(c, DSL.dropTable(DSL.name(schema, table)).cascade());
             return rows;
         });
     }
@@ -256,9 +288,5 @@ public final class TableDdl {
                 return rs.getBoolean(1);
             }
         }
-    }
-
-    private static String literal(String s) {
-        return "'" + s.replace("'", "''") + "'";
     }
 }

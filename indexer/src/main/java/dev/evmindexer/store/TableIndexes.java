@@ -9,12 +9,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import javax.sql.DataSource;
+import org.jooq.impl.DSL;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A table's configured secondary indexes, built with {@code CREATE INDEX CONCURRENTLY} (writers keep
- * going) on a connection without a statement timeout, then {@code ANALYZE}. An index left invalid by an
+ * going) on a connection without a statement timeout, then {@code ANALYZE}. jOOQ's DSL has neither
+ * {@code CONCURRENTLY} nor {@code ANALYZE}: they are jOOQ templates whose names jOOQ renders and quotes
+ * (ARCHITECTURE.md, where SQL is hand-written and why). An index left invalid by an
  * interrupted build is dropped and built again. Names longer than PostgreSQL's 63 bytes are shortened
  * with a hash suffix, never truncated.
  */
@@ -60,10 +63,10 @@ final class TableIndexes {
             if (Boolean.TRUE.equals(valid)) continue;
             try (Statement s = c.createStatement()) {
                 s.execute("SET statement_timeout = 0");
-                if (valid != null) s.execute("DROP INDEX CONCURRENTLY IF EXISTS " + Sql.qualified(t.schema(), name));
+                if (valid != null) Sql.execute(c, DSL.query("DROP INDEX CONCURRENTLY IF EXISTS {0}", DSL.name(t.schema(), name)));
                 long started = System.nanoTime();
-                s.execute("CREATE INDEX CONCURRENTLY " + Sql.quoted(name) + " ON " + Sql.qualified(t.schema(), t.name())
-                        + " (" + String.join(", ", columns.stream().map(Sql::quoted).toList()) + ")");
+                Sql.execute(c, DSL.query("CREATE INDEX CONCURRENTLY {0} ON {1} ({2})", DSL.name(name),
+                        Sql.table(t.schema(), t.name()), DSL.list(columns.stream().map(col -> DSL.field(DSL.name(col))).toList())));
                 log.info("index.built table={} index={} columns={} seconds={}", t.qualifiedName(), name, columns,
                         String.format("%.1f", (System.nanoTime() - started) / 1e9));
                 built = true;
@@ -74,9 +77,7 @@ final class TableIndexes {
             }
         }
         if (built) {
-            try (Statement s = c.createStatement()) {
-                s.execute("ANALYZE " + Sql.qualified(t.schema(), t.name()));
-            }
+            Sql.execute(c, DSL.query("ANALYZE {0}", Sql.table(t.schema(), t.name())));
         }
     }
 
