@@ -2,6 +2,7 @@ package dev.evmindexer.devchain;
 
 import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Hash;
+import dev.evmindexer.eth.LogsBloom;
 import java.nio.ByteBuffer;
 
 /**
@@ -22,6 +23,6 @@ record DevBlock(long number, Hash hash, Hash parentHash, long timestamp, long sa
     }
 
     BlockHeader header() {
-        return new BlockHeader(number, hash, parentHash, timestamp, bloom.clone());
+        return new BlockHeader(number, hash, parentHash, timestamp, LogsBloom.of(bloom));
     }
 }

@@ -1,6 +1,7 @@
 package dev.evmindexer.ops;
 
 import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.Header;
 import dev.evmindexer.eth.Log;
 import dev.evmindexer.pipeline.ChainSource;
 import dev.evmindexer.pipeline.Heads;
@@ -52,8 +53,8 @@ final class MeteredChainSource implements ChainSource {
     }
 
     @Override
-    public List<Log> blockLogs(BlockHeader header, LogFilter filter) {
-        return delegate.blockLogs(header, filter);
+    public List<Log> blockLogs(Header block, LogFilter filter) {
+        return delegate.blockLogs(block, filter);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.evmindexer.ops;
 
 import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.StoredHeader;
 import dev.evmindexer.pipeline.ChainState;
 import dev.evmindexer.pipeline.EventStore;
 import dev.evmindexer.pipeline.EventTable;
@@ -61,8 +62,8 @@ final class MeteredEventStore implements EventStore {
     }
 
     @Override
-    public Optional<BlockHeader> tip(long chainId) {
-        Optional<BlockHeader> tip = delegate.tip(chainId);
+    public Optional<StoredHeader> tip(long chainId) {
+        Optional<StoredHeader> tip = delegate.tip(chainId);
         if (tip.isPresent()) {
             m.sawTip(tip.get().number(), tip.get().timestamp());
         } else {
@@ -72,12 +73,12 @@ final class MeteredEventStore implements EventStore {
     }
 
     @Override
-    public Optional<BlockHeader> anchor(long chainId) {
+    public Optional<StoredHeader> anchor(long chainId) {
         return delegate.anchor(chainId);
     }
 
     @Override
-    public Optional<BlockHeader> header(long chainId, long number) {
+    public Optional<StoredHeader> header(long chainId, long number) {
         return delegate.header(chainId, number);
     }
 
@@ -104,7 +105,7 @@ final class MeteredEventStore implements EventStore {
     }
 
     @Override
-    public void commitBlocks(long chainId, long epoch, BlockHeader parent, List<TipBlock> blocks) {
+    public void commitBlocks(long chainId, long epoch, StoredHeader parent, List<TipBlock> blocks) {
         long start = System.nanoTime();
         delegate.commitBlocks(chainId, epoch, parent, blocks);
         if (blocks.isEmpty()) return;
@@ -120,7 +121,7 @@ final class MeteredEventStore implements EventStore {
     }
 
     @Override
-    public void commitCatchUp(long chainId, long epoch, List<BlockHeader> headers, TableRows rows) {
+    public void commitCatchUp(long chainId, long epoch, List<StoredHeader> headers, TableRows rows) {
         long start = System.nanoTime();
         delegate.commitCatchUp(chainId, epoch, headers, rows);
         m.transaction("catchup", System.nanoTime() - start);

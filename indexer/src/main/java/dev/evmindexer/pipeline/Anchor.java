@@ -1,6 +1,7 @@
 package dev.evmindexer.pipeline;
 
 import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.StoredHeader;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,9 +69,9 @@ final class Anchor {
     }
 
     /** Compares the stored header at {@code at} with the node's; a mismatch is an ordinary reorg, walked back. */
-    Check checkStored(BlockHeader tip, long at, Heads heads, long epoch) {
+    Check checkStored(StoredHeader tip, long at, Heads heads, long epoch) {
         if (heads.head() < at) return new Check.CannotTell(); // the tip phase handles a lagging node
-        Optional<BlockHeader> stored = store.header(settings.chainId(), at);
+        Optional<StoredHeader> stored = store.header(settings.chainId(), at);
         Optional<BlockHeader> canonical = source.header(at);
         if (stored.isEmpty() || canonical.isEmpty()) return new Check.CannotTell();
         if (stored.get().hash().equals(canonical.get().hash())) return new Check.Agrees();

@@ -1,7 +1,7 @@
 package dev.evmindexer.pipeline;
 
-import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Log;
+import dev.evmindexer.eth.StoredHeader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -45,7 +45,7 @@ final class CatchUp {
     record Blocked(String why) implements Result {}
 
     /** Catches up the first table with a gap in {@code (f, tip]}. */
-    Result run(List<EventTable> tables, long f, BlockHeader tip, long epoch) {
+    Result run(List<EventTable> tables, long f, StoredHeader tip, long epoch) {
         for (EventTable t : tables) {
             long from = Math.max(f + 1, t.startBlock());
             long last = Children.plannableThrough(store, t, tip.number()); // a child table: not past its factory's table
@@ -54,15 +54,15 @@ final class CatchUp {
             if (gaps.isEmpty()) continue;
             Span gap = gaps.get(0);
             Span span = new Span(gap.from(), Math.min(gap.to(), gap.from() + MAX_BLOCKS - 1));
-            List<BlockHeader> headers = new ArrayList<>((int) span.size());
-            Map<Long, BlockHeader> byNumber = new HashMap<>();
+            List<StoredHeader> headers = new ArrayList<>((int) span.size());
+            Map<Long, StoredHeader> byNumber = new HashMap<>();
             List<Log> logs = new ArrayList<>();
             for (long n = span.from(); n <= span.to(); n++) {
                 final long number = n;
                 // gone: a concurrent rollback removed it; the next step plans again
-                BlockHeader h = store.header(settings.chainId(), n).orElseThrow(() -> new TipMovedException(
+                StoredHeader h = store.header(settings.chainId(), n).orElseThrow(() -> new TipMovedException(
                         "stored header #" + number + " is gone (rolled back meanwhile)"));
-                try {
+                try { // checked against the bloom of the block the endpoint gives with the logs: the database keeps none
                     logs.addAll(source.blockLogs(h, t.filter()));
                 } catch (BlockGoneException e) {
                     return new Blocked(e.getMessage());

@@ -1,6 +1,6 @@
 package dev.evmindexer.pipeline;
 
-import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.StoredHeader;
 import dev.evmindexer.pipeline.StepPlan.Work;
 import java.util.List;
 import java.util.Optional;
@@ -62,7 +62,7 @@ public final class ChainPipeline {
         long chainId = settings.chainId();
         ChainState state = store.chain(chainId);
         Heads heads = null;
-        Optional<BlockHeader> tip = Optional.empty();
+        Optional<StoredHeader> tip = Optional.empty();
         if (!state.halted()) { // a halted chain asks the node nothing: the decision stops at the halt
             heads = source.heads();
             tip = store.tip(chainId);
@@ -181,7 +181,7 @@ public final class ChainPipeline {
         return new Outcome.Advanced(units.stream().mapToLong(u -> u.span().size()).sum(), rows, tip);
     }
 
-    private static OptionalLong number(Optional<BlockHeader> header) {
+    private static OptionalLong number(Optional<StoredHeader> header) {
         return header.map(h -> OptionalLong.of(h.number())).orElse(OptionalLong.empty());
     }
 }

@@ -2,6 +2,7 @@ package dev.evmindexer.pipeline;
 
 import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Hash;
+import dev.evmindexer.eth.Header;
 import dev.evmindexer.eth.Log;
 import java.util.List;
 import java.util.Optional;
@@ -29,11 +30,14 @@ public interface ChainSource {
     List<BlockHeader> headers(long from, long to);
 
     /**
-     * The logs matching {@code filter} of exactly the block {@code header} names (queried by its hash).
+     * The logs matching {@code filter} of exactly the block {@code block} names (queried by its hash). They are checked
+     * against the bloom and, with receipts proofs, the receipts root of {@code block} where it is a node's
+     * {@link BlockHeader} that has them; a {@link dev.evmindexer.eth.StoredHeader} has neither, so then against those
+     * of the block as the endpoint gives it with the logs, by the same hash.
      *
      * @throws BlockGoneException when the endpoint no longer has that block (it was reorged away)
      */
-    List<Log> blockLogs(BlockHeader header, LogFilter filter);
+    List<Log> blockLogs(Header block, LogFilter filter);
 
     /**
      * The logs matching {@code filter} in {@code [from, to]}, with the headers of every block that has a

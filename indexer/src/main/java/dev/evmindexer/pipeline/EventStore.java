@@ -1,6 +1,7 @@
 package dev.evmindexer.pipeline;
 
 import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.StoredHeader;
 import java.util.List;
 import java.util.Optional;
 
@@ -40,13 +41,17 @@ public interface EventStore {
     /** Drops all of {@code owner}'s claims on the chain. */
     void releaseClaims(long chainId, String owner);
 
-    /** The highest stored header: the chain's tip. */
-    Optional<BlockHeader> tip(long chainId);
+    /**
+     * The highest stored header: the chain's tip. Stored headers keep number, hashes and time only: no bloom, no
+     * receipts root ({@link StoredHeader}).
+     */
+    Optional<StoredHeader> tip(long chainId);
 
     /** The lowest stored header: the anchor, below which nothing is rewritten automatically. */
-    Optional<BlockHeader> anchor(long chainId);
+    Optional<StoredHeader> anchor(long chainId);
 
-    Optional<BlockHeader> header(long chainId, long number);
+    /** The stored header at {@code number}, if any. */
+    Optional<StoredHeader> header(long chainId, long number);
 
     /** {@code [from, to]} minus the table's coverage, as inclusive spans in ascending order. */
     List<Span> uncovered(EventTable table, long from, long to);
@@ -71,13 +76,13 @@ public interface EventStore {
     long commitRange(long chainId, long epoch, Span span, List<TableRows> rows, boolean force, String servedBy);
 
     /**
-     * Tip phase: in one transaction, checks the stored tip is still {@code parent}, stores each block's
-     * header, replaces its rows in every given table, adds the blocks to coverage of every table of the
-     * chain whose start block they reach, and writes an outbox entry.
+     * Tip phase: in one transaction, checks the stored tip is still {@code parent}, stores each block's header (what
+     * {@link BlockHeader#stored()} keeps of the node's), replaces its rows in every given table, adds the blocks to
+     * coverage of every table of the chain whose start block they reach, and writes an outbox entry.
      *
      * @throws TipMovedException when the stored tip is no longer {@code parent}
      */
-    void commitBlocks(long chainId, long epoch, BlockHeader parent, List<TipBlock> blocks);
+    void commitBlocks(long chainId, long epoch, StoredHeader parent, List<TipBlock> blocks);
 
     /**
      * Catch-up of one table at the tip: in one transaction, checks each of {@code headers} (consecutive, above the
@@ -86,11 +91,11 @@ public interface EventStore {
      *
      * @throws TipMovedException when a stored header changed or is gone
      */
-    void commitCatchUp(long chainId, long epoch, List<BlockHeader> headers, TableRows rows);
+    void commitCatchUp(long chainId, long epoch, List<StoredHeader> headers, TableRows rows);
 
     /**
-     * Stores {@code header} as the anchor when the stored tip is below it (or absent), and prunes stored
-     * headers below it. Used when the range phase has reached the finalized block.
+     * Stores the node's {@code header} as the anchor (what {@link BlockHeader#stored()} keeps of it) when the stored
+     * tip is below it (or absent), and prunes stored headers below it. Used when the range phase has reached the finalized block.
      */
     void storeAnchor(long chainId, long epoch, BlockHeader header);
 

@@ -2,7 +2,7 @@ package dev.evmindexer.pipeline;
 
 import dev.evmindexer.abi.Decoded;
 import dev.evmindexer.abi.RejectReason;
-import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.Header;
 import dev.evmindexer.eth.Log;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -49,9 +49,10 @@ public final class LogRouter {
 
     /**
      * Rows for each of {@code tables} (every table appears, possibly with no rows, so its coverage can
-     * advance), from {@code logs} in chain order. {@code blockTime} gives a block's timestamp.
+     * advance), from {@code logs} in chain order. {@code headerOf} gives a block's header (a node's or a stored one: only
+     * its timestamp is read).
      */
-    public List<TableRows> route(List<EventTable> tables, List<Log> logs, LongFunction<BlockHeader> headerOf) {
+    public List<TableRows> route(List<EventTable> tables, List<Log> logs, LongFunction<? extends Header> headerOf) {
         return route(tables, logs, headerOf, Children.none());
     }
 
@@ -61,7 +62,7 @@ public final class LogRouter {
      * added to {@code children} before the child tables are routed, so a child created in these logs is followed from
      * its creation block, even in the same block or transaction (the tip phase routes one block at a time).
      */
-    public List<TableRows> route(List<EventTable> tables, List<Log> logs, LongFunction<BlockHeader> headerOf,
+    public List<TableRows> route(List<EventTable> tables, List<Log> logs, LongFunction<? extends Header> headerOf,
             Children children) {
         Map<EventTable, List<EventRow>> byTable = new LinkedHashMap<>();
         for (EventTable t : tables) byTable.put(t, new ArrayList<>());
@@ -88,7 +89,7 @@ public final class LogRouter {
     }
 
     private void routeInto(Map<EventTable, List<EventRow>> byTable, List<EventTable> tables, List<Log> logs,
-            LongFunction<BlockHeader> headerOf, Children children) {
+            LongFunction<? extends Header> headerOf, Children children) {
         if (tables.isEmpty()) return;
         for (Log l : logs) {
             for (EventTable t : tables) {

@@ -3,6 +3,7 @@ package dev.evmindexer.pipeline;
 import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Hash;
 import dev.evmindexer.eth.Log;
+import dev.evmindexer.eth.StoredHeader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -52,10 +53,10 @@ final class TipPhase {
     }
 
     /** One batch of up to {@code tipBatch} blocks above {@code tip}, a walk-back, or idle when there is nothing new. */
-    Outcome follow(BlockHeader tip, Heads heads, long epoch) {
+    Outcome follow(StoredHeader tip, Heads heads, long epoch) {
         if (heads.head() < tip.number()) {
             // A node below our tip is compared at its own head: same hash there means it lags.
-            Optional<BlockHeader> stored = store.header(settings.chainId(), heads.head());
+            Optional<StoredHeader> stored = store.header(settings.chainId(), heads.head());
             Optional<BlockHeader> atHead = source.header(heads.head());
             if (stored.isEmpty() || atHead.isEmpty() || stored.get().hash().equals(atHead.get().hash())) {
                 return new Outcome.Idle("node head #" + heads.head() + " is below our tip " + tip + ": lagging");

@@ -2,6 +2,7 @@ package dev.evmindexer.pipeline;
 
 import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Hash;
+import dev.evmindexer.eth.StoredHeader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -133,8 +134,8 @@ public final class Verifier {
     /** Compares stored headers in {@code [a, b]} with the node's; returns the node's hashes of those blocks. */
     private Map<Long, Hash> checkHeaders(long a, long b, Tally t) {
         long chainId = settings.chainId();
-        Optional<BlockHeader> anchor = store.anchor(chainId);
-        Optional<BlockHeader> tip = store.tip(chainId);
+        Optional<StoredHeader> anchor = store.anchor(chainId);
+        Optional<StoredHeader> tip = store.tip(chainId);
         Map<Long, Hash> canonical = new HashMap<>();
         if (anchor.isEmpty() || tip.isEmpty()) return canonical;
         long lo = Math.max(a, anchor.get().number());
@@ -142,7 +143,7 @@ public final class Verifier {
         if (lo > hi) return canonical;
         for (BlockHeader h : source.headers(lo, hi)) canonical.put(h.number(), h.hash());
         for (long n = lo; n <= hi; n++) {
-            Optional<BlockHeader> stored = store.header(chainId, n);
+            Optional<StoredHeader> stored = store.header(chainId, n);
             Hash node = canonical.get(n);
             if (stored.isEmpty() || node == null || stored.get().hash().equals(node)) continue;
             t.differing++;

@@ -1,6 +1,7 @@
 package dev.evmindexer.pipeline;
 
 import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.StoredHeader;
 import dev.evmindexer.pipeline.ChainSource.Canonical.IfNoneCanTell;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -32,9 +33,9 @@ final class WalkBack {
      * head is at or above our tip; a rollback deeper than {@link #CONFIRM_DEPTH} or a halt first needs a second
      * endpoint to agree on the new chain's block just above the ancestor (or at the deepest height compared).
      */
-    Outcome walkBack(long from, BlockHeader tip, long epoch) {
+    Outcome walkBack(long from, StoredHeader tip, long epoch) {
         long chainId = settings.chainId();
-        BlockHeader anchor = store.anchor(chainId).orElseThrow(() -> new IllegalStateException("no anchor stored"));
+        StoredHeader anchor = store.anchor(chainId).orElseThrow(() -> new IllegalStateException("no anchor stored"));
         ChainSource.Canonical node = source.canonical(tip.number());
         BlockHeader differing = null; // the lowest node header seen to differ from the stored one
         long k = Math.min(from, tip.number());
@@ -50,7 +51,7 @@ final class WalkBack {
                 return halt("reorg passes the finalized anchor " + anchor
                         + ": the node's chain differs at or below it (a finality violation or a wrong endpoint)", epoch);
             }
-            Optional<BlockHeader> stored = store.header(chainId, k);
+            Optional<StoredHeader> stored = store.header(chainId, k);
             Optional<BlockHeader> canonical = node.header(k);
             if (stored.isEmpty()) {
                 throw new IllegalStateException("stored header #" + k + " missing between anchor and tip");
@@ -84,7 +85,7 @@ final class WalkBack {
         return new Outcome.Idle(why);
     }
 
-    private Outcome rollback(long ancestor, BlockHeader tip, long epoch) {
+    private Outcome rollback(long ancestor, StoredHeader tip, long epoch) {
         long depth = tip.number() - ancestor;
         RollbackResult r = store.rollback(settings.chainId(), epoch, ancestor,
                 "reorg: " + depth + " block(s) above #" + ancestor + " replaced");

@@ -6,8 +6,10 @@ import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Hash;
 import dev.evmindexer.eth.Hex;
 import dev.evmindexer.eth.Log;
+import dev.evmindexer.eth.LogsBloom;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Reads JSON-RPC results into {@code eth} types, strictly: a missing field, a value that is not 0x-prefixed hex
@@ -17,8 +19,8 @@ final class Answers {
     private Answers() {}
 
     /**
-     * A block object of {@code eth_getBlockBy*}; {@code logsBloom} may be absent (then it is empty), and so may
-     * {@code receiptsRoot} (then it is null).
+     * A block object of {@code eth_getBlockBy*}; {@code logsBloom} may be absent (then it is
+     * {@link LogsBloom#UNKNOWN}), and so may {@code receiptsRoot} (then it is empty).
      */
     static BlockHeader header(JsonNode block, Endpoint from) {
         if (block == null || !block.isObject()) throw bad(from, "a block that is not an object");
@@ -26,16 +28,18 @@ final class Answers {
         Hash hash = hashField(block, "hash", from);
         Hash parent = hashField(block, "parentHash", from);
         long timestamp = quantityField(block, "timestamp", from);
-        byte[] bloom = new byte[0];
+        LogsBloom bloom = LogsBloom.UNKNOWN;
         JsonNode b = block.get("logsBloom");
         if (b != null && !b.isNull()) {
-            bloom = bytes(b, "logsBloom", from);
-            if (bloom.length != BlockHeader.BLOOM_SIZE) {
-                throw bad(from, "block #" + number + " with a logsBloom of " + bloom.length + " bytes");
+            byte[] bytes = bytes(b, "logsBloom", from);
+            if (bytes.length != LogsBloom.SIZE) {
+                throw bad(from, "block #" + number + " with a logsBloom of " + bytes.length + " bytes");
             }
+            bloom = LogsBloom.of(bytes);
         }
         JsonNode root = block.get("receiptsRoot");
-        Hash receiptsRoot = root == null || root.isNull() ? null : hash(root, "receiptsRoot", from);
+        Optional<Hash> receiptsRoot = root == null || root.isNull() ? Optional.empty()
+                : Optional.of(hash(root, "receiptsRoot", from));
         return new BlockHeader(number, hash, parent, timestamp, bloom, receiptsRoot);
     }
 

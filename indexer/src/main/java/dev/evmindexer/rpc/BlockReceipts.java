@@ -1,9 +1,10 @@
 package dev.evmindexer.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Hash;
+import dev.evmindexer.eth.Header;
 import dev.evmindexer.eth.Log;
+import dev.evmindexer.eth.LogsBloom;
 import dev.evmindexer.pipeline.SourceException;
 import dev.evmindexer.proof.Receipt;
 import java.util.ArrayList;
@@ -24,11 +25,12 @@ final class BlockReceipts {
      * Every log of the block {@code header} names, from its proven receipts.
      *
      * @param receipts the {@code eth_getBlockReceipts} result (an array)
-     * @param root     the receipts root to prove against (the header's)
+     * @param header   the block the receipts must name (a node's header or a stored one)
+     * @param root     the receipts root to prove against (the node header's)
      * @throws RpcFault        when the answer is malformed, names another block or position, or does not prove
      * @throws SourceException when a receipt is of a transaction type the proof cannot encode (not the node's fault)
      */
-    static List<Log> prove(JsonNode receipts, BlockHeader header, Hash root, Endpoint ep) {
+    static List<Log> prove(JsonNode receipts, Header header, Hash root, Endpoint ep) {
         List<Receipt> parsed = read(receipts, header, ep);
         Hash computed = Receipt.root(parsed);
         if (!computed.equals(root)) {
@@ -41,7 +43,7 @@ final class BlockReceipts {
     }
 
     /** The receipts of the answer, checked against the block and their positions, not yet proven. */
-    static List<Receipt> read(JsonNode receipts, BlockHeader header, Endpoint ep) {
+    static List<Receipt> read(JsonNode receipts, Header header, Endpoint ep) {
         if (receipts == null || !receipts.isArray()) {
             throw Answers.bad(ep, "eth_getBlockReceipts of block " + header + " that is not an array");
         }
@@ -64,7 +66,7 @@ final class BlockReceipts {
      * Receipt {@code index} of the block, whose first log must have log index {@code firstLogIndex}: it must name the
      * block and that transaction index, and its logs the block and consecutive log indexes from there.
      */
-    static Receipt receipt(JsonNode r, int index, int firstLogIndex, BlockHeader header, Endpoint ep) {
+    static Receipt receipt(JsonNode r, int index, int firstLogIndex, Header header, Endpoint ep) {
         String where = "receipt " + index + " of block " + header;
         if (r == null || !r.isObject()) throw Answers.bad(ep, where + " that is not an object");
         long number = Answers.quantityField(r, "blockNumber", ep);
@@ -76,7 +78,7 @@ final class BlockReceipts {
         if (txIndex != index) throw Answers.bad(ep, where + " with transactionIndex " + txIndex + " (out of order)");
         long cumulative = Answers.quantityField(r, "cumulativeGasUsed", ep);
         byte[] bloom = Answers.bytes(Answers.field(r, "logsBloom", ep), "logsBloom", ep);
-        if (bloom.length != BlockHeader.BLOOM_SIZE) throw Answers.bad(ep, where + " with a " + bloom.length + "-byte logsBloom");
+        if (bloom.length != LogsBloom.SIZE) throw Answers.bad(ep, where + " with a " + bloom.length + "-byte logsBloom");
         JsonNode logsNode = Answers.field(r, "logs", ep);
         if (!logsNode.isArray()) throw Answers.bad(ep, where + " whose logs are not an array");
         List<Log> logs = new ArrayList<>(logsNode.size());

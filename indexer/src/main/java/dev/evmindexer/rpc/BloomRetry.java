@@ -1,6 +1,6 @@
 package dev.evmindexer.rpc;
 
-import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.Header;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -34,7 +34,7 @@ final class BloomRetry {
      * @param block the block whose bloom an answer was checked against (for the log line)
      */
     <T> T ask(Set<Endpoint> tried, Function<Set<Endpoint>, T> ask, Predicate<T> contradicted,
-            Function<T, BlockHeader> block, Consumer<T> drop) {
+            Function<T, ? extends Header> block, Consumer<T> drop) {
         for (int retry = 0; ; retry++) {
             T answer = ask.apply(tried);
             if (!contradicted.test(answer)) return answer;

@@ -3,7 +3,9 @@ package dev.evmindexer.rpc;
 import dev.evmindexer.abi.Bloom;
 import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Hash;
+import dev.evmindexer.eth.Header;
 import dev.evmindexer.eth.Log;
+import dev.evmindexer.eth.LogsBloom;
 import dev.evmindexer.pipeline.LogFilter;
 import java.util.List;
 import java.util.Map;
@@ -36,7 +38,8 @@ final class LogChecks {
 
     /**
      * Every log's block hash and number are its block's header's, and with {@code bloomChecks} its address and
-     * topics are in that header's bloom. {@code headers} must hold every log's block number.
+     * topics are in that header's bloom (a header without one refuses nothing). {@code headers} must hold every log's
+     * block number.
      */
     static void againstHeaders(List<Log> logs, Map<Long, BlockHeader> headers, boolean bloomChecks, Endpoint ep) {
         // addresses and topics repeat across a range's logs (a token, its event, its holders): hash each value once
@@ -53,23 +56,33 @@ final class LogChecks {
         }
     }
 
-    private static boolean mayContain(byte[] bloom, Log log, Map<Object, int[]> bits) {
-        if (bloom.length == 0) return true;
-        if (!Bloom.containsBits(bloom, bits.computeIfAbsent(log.address(), a -> Bloom.bits(log.address().unsafeBytes())))) {
-            return false;
-        }
-        for (Hash topic : log.topics()) {
-            if (!Bloom.containsBits(bloom, bits.computeIfAbsent(topic, t -> Bloom.bits(topic.unsafeBytes())))) return false;
-        }
-        return true;
+    /** {@link #mayContain(LogsBloom, Log)} with each value's bits computed once in {@code bits}. */
+    private static boolean mayContain(LogsBloom bloom, Log log, Map<Object, int[]> bits) {
+        return switch (bloom) {
+            case LogsBloom.Unknown unknown -> true; // nothing can be concluded from no bloom
+            case LogsBloom.Known known -> {
+                byte[] b = known.unsafeBytes();
+                if (!Bloom.containsBits(b, bits.computeIfAbsent(log.address(), a -> Bloom.bits(log.address().unsafeBytes())))) {
+                    yield false;
+                }
+                for (Hash topic : log.topics()) {
+                    if (!Bloom.containsBits(b, bits.computeIfAbsent(topic, t -> Bloom.bits(topic.unsafeBytes())))) yield false;
+                }
+                yield true;
+            }
+        };
     }
 
-    static void againstHeader(Log log, BlockHeader h, boolean bloomChecks, Endpoint ep) {
-        if (log.blockNumber() != h.number() || !log.blockHash().equals(h.hash())) {
-            throw Answers.bad(ep, log + " with block hash " + log.blockHash().shortHex() + " but block " + h);
+    /**
+     * The log names {@code block} (its hash and number), and with {@code bloomChecks} its address and topics are in
+     * {@code bloom}, the block's (an unknown bloom refuses nothing).
+     */
+    static void againstHeader(Log log, Header block, LogsBloom bloom, boolean bloomChecks, Endpoint ep) {
+        if (log.blockNumber() != block.number() || !log.blockHash().equals(block.hash())) {
+            throw Answers.bad(ep, log + " with block hash " + log.blockHash().shortHex() + " but block " + block);
         }
-        if (bloomChecks && !mayContain(h.logsBloom(), log)) {
-            throw Answers.bad(ep, log + " whose address or topics are not in the logsBloom of block " + h);
+        if (bloomChecks && !mayContain(bloom, log)) {
+            throw Answers.bad(ep, log + " whose address or topics are not in the logsBloom of block " + block);
         }
     }
 
@@ -81,32 +94,35 @@ final class LogChecks {
 
     /**
      * True when the log's address and every one of its topics may be in {@code bloom} ({@link Bloom}); true for an
-     * empty bloom array, which means "the source gave none": nothing can be concluded from it.
+     * {@link LogsBloom.Unknown unknown} bloom ("the source gave none"): nothing can be concluded from it.
      */
-    static boolean mayContain(byte[] bloom, Log log) {
-        if (bloom.length == 0) return true;
-        if (!Bloom.mightContain(bloom, log.address().unsafeBytes())) return false;
-        for (Hash topic : log.topics()) {
-            if (!Bloom.mightContain(bloom, topic.unsafeBytes())) return false;
-        }
-        return true;
+    static boolean mayContain(LogsBloom bloom, Log log) {
+        return switch (bloom) {
+            case LogsBloom.Unknown unknown -> true;
+            case LogsBloom.Known known -> {
+                byte[] b = known.unsafeBytes();
+                if (!Bloom.mightContain(b, log.address().unsafeBytes())) yield false;
+                for (Hash topic : log.topics()) {
+                    if (!Bloom.mightContain(b, topic.unsafeBytes())) yield false;
+                }
+                yield true;
+            }
+        };
     }
 
     /**
-     * True when a block with this (known, non-empty) bloom may hold a log matching {@code filter}: one of its
-     * addresses, one of its topic0s and one value of each constrained topic position may all be present. False for an unknown (empty) or all-zero bloom, since
-     * then nothing says the block should have had a log.
+     * True when a block with this bloom may hold a log matching {@code filter}: one of its addresses, one of its topic0s
+     * and one value of each constrained topic position may all be present. False for an
+     * {@link LogsBloom.Unknown unknown} or all-zero bloom, since then nothing says the block should have had a log.
      */
-    static boolean mayMatch(byte[] bloom, LogFilter filter) {
-        if (bloom.length == 0) return false;
-        boolean anyBit = false;
-        for (byte b : bloom) {
-            if (b != 0) {
-                anyBit = true;
-                break;
-            }
-        }
-        if (!anyBit) return false;
+    static boolean mayMatch(LogsBloom bloom, LogFilter filter) {
+        return switch (bloom) {
+            case LogsBloom.Unknown unknown -> false;
+            case LogsBloom.Known known -> !known.isZero() && mayMatch(known.unsafeBytes(), filter);
+        };
+    }
+
+    private static boolean mayMatch(byte[] bloom, LogFilter filter) {
         boolean address = filter.addresses().isEmpty()
                 || filter.addresses().stream().anyMatch(a -> Bloom.mightContain(bloom, a.unsafeBytes()));
         boolean topic = filter.topic0s().isEmpty()

@@ -2,7 +2,9 @@ package dev.evmindexer.rpc;
 
 import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Hash;
+import dev.evmindexer.eth.Header;
 import dev.evmindexer.eth.Log;
+import dev.evmindexer.eth.StoredHeader;
 import dev.evmindexer.pipeline.LogFilter;
 import dev.evmindexer.pipeline.ProvenLogs;
 import dev.evmindexer.pipeline.RangeLogs;
@@ -12,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,18 +28,24 @@ final class ReceiptProofs {
     private ReceiptProofs() {}
 
     /**
-     * The logs matching {@code filter} of the block {@code header} names, from the receipts answer, proven against the
-     * header's receiptsRoot, or {@code fetched}'s where the header has none (a header read back from the database;
-     * {@code fetched} is the block fetched with the receipts, by the same hash).
+     * The logs matching {@code filter} of the block {@code block} names, from the receipts answer, proven against the
+     * receiptsRoot of the node's header the caller holds, or {@code fetched}'s where there is none there: the caller
+     * holds a stored header (the database keeps no receipts root), or the node's header came without one
+     * ({@code fetched} is the block fetched with the receipts, by the same hash).
      */
-    static List<Log> matching(RpcResult receipts, BlockHeader header, BlockHeader fetched, LogFilter filter, Endpoint ep) {
-        Hash root = header.receiptsRoot() != null ? header.receiptsRoot() : fetched.receiptsRoot();
-        if (root == null) throw Answers.bad(ep, "block " + fetched + " without a receiptsRoot, which receipts_proof needs");
-        if (fetched.receiptsRoot() != null && !fetched.receiptsRoot().equals(root)) {
-            throw Answers.bad(ep, "block " + fetched + " with receiptsRoot " + fetched.receiptsRoot().shortHex()
+    static List<Log> matching(RpcResult receipts, Header block, BlockHeader fetched, LogFilter filter, Endpoint ep) {
+        Optional<Hash> held = switch (block) {
+            case BlockHeader node -> node.receiptsRoot();
+            case StoredHeader stored -> Optional.empty();
+        };
+        Hash root = held.or(fetched::receiptsRoot).orElseThrow(
+                () -> Answers.bad(ep, "block " + fetched + " without a receiptsRoot, which receipts_proof needs"));
+        Optional<Hash> fetchedRoot = fetched.receiptsRoot();
+        if (fetchedRoot.isPresent() && !fetchedRoot.get().equals(root)) {
+            throw Answers.bad(ep, "block " + fetched + " with receiptsRoot " + fetchedRoot.get().shortHex()
                     + " where its header had " + root.shortHex());
         }
-        return BlockReceipts.prove(receipts.required(), header, root, ep).stream().filter(filter::matches).toList();
+        return BlockReceipts.prove(receipts.required(), block, root, ep).stream().filter(filter::matches).toList();
     }
 
     /**
@@ -50,7 +59,7 @@ final class ReceiptProofs {
         Map<Long, String> unproven = new LinkedHashMap<>();
         List<BlockHeader> rooted = new ArrayList<>(headers.size());
         for (BlockHeader h : headers) {
-            if (h.receiptsRoot() != null) rooted.add(h);
+            if (h.receiptsRoot().isPresent()) rooted.add(h);
             else unproven.put(h.number(), "the node's header has no receiptsRoot to prove against");
         }
         for (int i = 0; i < rooted.size(); i += BLOCKS_PER_CALL) {
@@ -96,7 +105,7 @@ final class ReceiptProofs {
                 if (a.isNull() || Requests.isUnknownBlock(a)) {
                     throw Answers.bad(ep, "no receipts for block " + h + " (reorged away, or not served)");
                 }
-                out.add(BlockReceipts.prove(a.required(), h, h.receiptsRoot(), ep));
+                out.add(BlockReceipts.prove(a.required(), h, h.receiptsRoot().orElseThrow(), ep));
             }
             return out;
         });

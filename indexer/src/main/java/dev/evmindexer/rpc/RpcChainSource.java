@@ -2,7 +2,10 @@ package dev.evmindexer.rpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.Header;
 import dev.evmindexer.eth.Log;
+import dev.evmindexer.eth.LogsBloom;
+import dev.evmindexer.eth.StoredHeader;
 import dev.evmindexer.pipeline.BlockGoneException;
 import dev.evmindexer.pipeline.ChainSource;
 import dev.evmindexer.pipeline.ChainSource.AttributedLogs;
@@ -263,50 +266,62 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
     }
 
     @Override
-    public List<Log> blockLogs(BlockHeader header, LogFilter filter) {
-        String what = "fetching logs of block " + header;
+    public List<Log> blockLogs(Header block, LogFilter filter) {
+        String what = "fetching logs of block " + block;
         // proven logs are the block's: an empty answer needs no second opinion
         return bloomRetry.ask(EndpointPool.triedSet(),
-                tried -> pool.callTip(what, tried, ep -> fetchBlockLogs(ep, header, filter, tried)),
+                tried -> pool.callTip(what, tried, ep -> fetchBlockLogs(ep, block, filter, tried)),
                 a -> a.logs().isEmpty() && !receiptsProof && bloomChecks && LogChecks.mayMatch(a.bloom(), filter),
-                a -> header, a -> {}).logs();
+                a -> block, a -> {}).logs();
     }
 
     /**
-     * One endpoint's logs of a block, with the bloom they were checked against: the given header's, or the block's as
-     * fetched with them where the header carries none (a header read back from the database). With receipts proofs
-     * they are the matching logs of the block's receipts, proven against the given header's receiptsRoot (or, for a
-     * header without one, the root of the block fetched with them, by the same hash).
+     * One endpoint's logs of a block, with the bloom they were checked against ({@link #bloomOf}). With receipts proofs
+     * they are the matching logs of the block's receipts, proven against the receiptsRoot of the node's header given,
+     * or of the block fetched with them by the same hash ({@link ReceiptProofs#matching}).
      */
-    private record BlockLogs(List<Log> logs, byte[] bloom) {}
+    private record BlockLogs(List<Log> logs, LogsBloom bloom) {}
 
-    private BlockLogs fetchBlockLogs(Endpoint ep, BlockHeader header, LogFilter filter, Set<Endpoint> tried) {
-        Endpoint.Call logsCall = receiptsProof ? Requests.blockReceipts(header.hash())
-                : Requests.logsOfBlock(header.hash(), filter);
-        List<RpcResult> r = ep.calls(List.of(logsCall, Requests.blockByHash(header.hash()), Requests.blockNumber()));
+    private BlockLogs fetchBlockLogs(Endpoint ep, Header block, LogFilter filter, Set<Endpoint> tried) {
+        Endpoint.Call logsCall = receiptsProof ? Requests.blockReceipts(block.hash())
+                : Requests.logsOfBlock(block.hash(), filter);
+        List<RpcResult> r = ep.calls(List.of(logsCall, Requests.blockByHash(block.hash()), Requests.blockNumber()));
         RpcResult logsResult = r.get(0);
-        RpcResult block = r.get(1);
+        RpcResult fetchedBlock = r.get(1);
         long head = Answers.quantity(r.get(2).required(), "eth_blockNumber", ep);
         pool.noteHead(ep, head);
-        if (block.isNull() || Requests.isUnknownBlock(logsResult) || Requests.isUnknownBlock(block)) {
+        if (fetchedBlock.isNull() || Requests.isUnknownBlock(logsResult) || Requests.isUnknownBlock(fetchedBlock)) {
             // A node whose head is below the block may simply not have it yet: ask another one where there is one.
-            if (head < header.number() && pool.hasUsableOutside(tried)) {
-                throw new RpcFault(RpcFault.Kind.LAGGING, ep.name() + " has no block " + header + " with its head at "
+            if (head < block.number() && pool.hasUsableOutside(tried)) {
+                throw new RpcFault(RpcFault.Kind.LAGGING, ep.name() + " has no block " + block + " with its head at "
                         + head + " (lagging)");
             }
-            throw new BlockGoneException("block " + header + " is gone from endpoint " + ep.name()
+            throw new BlockGoneException("block " + block + " is gone from endpoint " + ep.name()
                     + " (head " + head + "): reorged away");
         }
-        BlockHeader fetched = Answers.header(block.required(), ep);
-        if (!fetched.hash().equals(header.hash()) || fetched.number() != header.number()) {
-            throw Answers.bad(ep, "block " + fetched + " when asked for " + header + " by hash");
+        BlockHeader fetched = Answers.header(fetchedBlock.required(), ep);
+        if (!fetched.hash().equals(block.hash()) || fetched.number() != block.number()) {
+            throw Answers.bad(ep, "block " + fetched + " when asked for " + block + " by hash");
         }
-        List<Log> logs = receiptsProof ? ReceiptProofs.matching(logsResult, header, fetched, filter, ep)
+        List<Log> logs = receiptsProof ? ReceiptProofs.matching(logsResult, block, fetched, filter, ep)
                 : Answers.logs(logsResult, ep);
-        BlockHeader bloomSource = header.logsBloom().length > 0 ? header : fetched;
-        LogChecks.inOrder(logs, header.number(), header.number(), filter, ep);
-        for (Log l : logs) LogChecks.againstHeader(l, bloomSource, bloomChecks, ep);
-        return new BlockLogs(logs, bloomSource.logsBloom());
+        LogsBloom bloom = bloomOf(block, fetched);
+        LogChecks.inOrder(logs, block.number(), block.number(), filter, ep);
+        for (Log l : logs) LogChecks.againstHeader(l, block, bloom, bloomChecks, ep);
+        return new BlockLogs(logs, bloom);
+    }
+
+    /**
+     * The bloom a block's logs are checked against: that of the node's header the caller holds, or, where it has none,
+     * that of {@code fetched}, the block fetched with the logs by the same hash. A stored header has none: the
+     * database keeps no bloom.
+     */
+    private static LogsBloom bloomOf(Header block, BlockHeader fetched) {
+        return switch (block) {
+            case BlockHeader node when node.logsBloom() instanceof LogsBloom.Known known -> known;
+            case BlockHeader node -> fetched.logsBloom(); // the node's answer had no logsBloom
+            case StoredHeader stored -> fetched.logsBloom();
+        };
     }
 
     /** Logs of {@code [from, to]} from proven receipts, for {@code verify --proof}; see {@link ReceiptProofs#range}. */

@@ -2,6 +2,7 @@ package dev.evmindexer.store;
 
 import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Hash;
+import dev.evmindexer.eth.StoredHeader;
 import dev.evmindexer.pipeline.ChainState;
 import dev.evmindexer.pipeline.EventStore;
 import dev.evmindexer.pipeline.EventTable;
@@ -115,18 +116,18 @@ public final class PgEventStore implements EventStore {
     }
 
     @Override
-    public Optional<BlockHeader> tip(long chainId) {
+    public Optional<StoredHeader> tip(long chainId) {
         return oneHeader(TIP_SQL, chainId);
     }
 
     @Override
-    public Optional<BlockHeader> anchor(long chainId) {
+    public Optional<StoredHeader> anchor(long chainId) {
         return oneHeader("SELECT " + HEADER_COLUMNS + " FROM indexer.headers WHERE chain_id = ? "
                 + "ORDER BY block_number LIMIT 1", chainId);
     }
 
     @Override
-    public Optional<BlockHeader> header(long chainId, long number) {
+    public Optional<StoredHeader> header(long chainId, long number) {
         return oneHeader("SELECT " + HEADER_COLUMNS + " FROM indexer.headers WHERE chain_id = ? AND block_number = ?",
                 chainId, number);
     }
@@ -224,11 +225,11 @@ public final class PgEventStore implements EventStore {
     }
 
     @Override
-    public void commitBlocks(long chainId, long epoch, BlockHeader parent, List<TipBlock> blocks) {
+    public void commitBlocks(long chainId, long epoch, StoredHeader parent, List<TipBlock> blocks) {
         if (blocks.isEmpty()) return;
         Sql.inTransaction(ds, c -> {
             ChainLock.lock(c, chainId, epoch, ChainLock.Mode.TIP, fenceOf(chainId));
-            Optional<BlockHeader> tip = header(c, TIP_SQL, chainId);
+            Optional<StoredHeader> tip = header(c, TIP_SQL, chainId);
             if (tip.isEmpty() || !tip.get().hash().equals(parent.hash()) || tip.get().number() != parent.number()) {
                 throw new TipMovedException("chain " + chainId + ": stored tip is " + tip.map(Object::toString).orElse("none")
                         + ", not " + parent + " the blocks were planned on");
@@ -261,13 +262,13 @@ public final class PgEventStore implements EventStore {
     }
 
     @Override
-    public void commitCatchUp(long chainId, long epoch, List<BlockHeader> headers, TableRows rows) {
+    public void commitCatchUp(long chainId, long epoch, List<StoredHeader> headers, TableRows rows) {
         if (headers.isEmpty()) return;
         Span span = new Span(headers.get(0).number(), headers.get(headers.size() - 1).number());
         if (span.size() != headers.size()) throw new IllegalArgumentException("catch-up headers are not consecutive: " + span);
         Sql.inTransaction(ds, c -> {
             ChainLock.lock(c, chainId, epoch, ChainLock.Mode.TIP, fenceOf(chainId));
-            Map<Long, BlockHeader> stored = new HashMap<>();
+            Map<Long, StoredHeader> stored = new HashMap<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT " + HEADER_COLUMNS + " FROM indexer.headers "
                     + "WHERE chain_id = ? AND block_number BETWEEN ? AND ?")) {
                 ps.setLong(1, chainId);
@@ -275,13 +276,13 @@ public final class PgEventStore implements EventStore {
                 ps.setLong(3, span.to());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        BlockHeader h = header(rs);
+                        StoredHeader h = header(rs);
                         stored.put(h.number(), h);
                     }
                 }
             }
-            for (BlockHeader h : headers) {
-                BlockHeader s = stored.get(h.number());
+            for (StoredHeader h : headers) {
+                StoredHeader s = stored.get(h.number());
                 if (s == null || !s.hash().equals(h.hash())) {
                     throw new TipMovedException("chain " + chainId + ": stored header #" + h.number() + " is "
                             + (s == null ? "gone" : s.toString()) + ", not " + h + " the catch-up was planned on");
@@ -315,7 +316,7 @@ public final class PgEventStore implements EventStore {
     public void storeAnchor(long chainId, long epoch, BlockHeader h) {
         Sql.inTransaction(ds, c -> {
             ChainLock.lock(c, chainId, epoch, ChainLock.Mode.TIP, fenceOf(chainId));
-            Optional<BlockHeader> tip = header(c, TIP_SQL, chainId);
+            Optional<StoredHeader> tip = header(c, TIP_SQL, chainId);
             if (tip.isPresent() && tip.get().number() >= h.number()) return null;
             update(c, "INSERT INTO indexer.headers (chain_id, block_number, block_hash, parent_hash, block_time) "
                     + "VALUES (?, ?, ?, ?, to_timestamp(?))", chainId, h.number(), h.hash().unsafeBytes(),
@@ -357,19 +358,19 @@ public final class PgEventStore implements EventStore {
         });
     }
 
-    private Optional<BlockHeader> oneHeader(String sql, Object... args) {
+    private Optional<StoredHeader> oneHeader(String sql, Object... args) {
         return Sql.inTransaction(ds, c -> header(c, sql, args));
     }
 
-    static Optional<BlockHeader> header(Connection c, String sql, Object... args) throws SQLException {
+    static Optional<StoredHeader> header(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = bind(c.prepareStatement(sql), args); ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(header(rs)) : Optional.empty();
         }
     }
 
-    /** The header in the current row of a query selecting {@link #HEADER_COLUMNS}. */
-    private static BlockHeader header(ResultSet rs) throws SQLException {
-        return new BlockHeader(rs.getLong(1), Hash.of(rs.getBytes(2)), Hash.of(rs.getBytes(3)), rs.getLong(4), new byte[0]);
+    /** The header in the current row of a query selecting {@link #HEADER_COLUMNS}: no bloom, no receipts root. */
+    private static StoredHeader header(ResultSet rs) throws SQLException {
+        return new StoredHeader(rs.getLong(1), Hash.of(rs.getBytes(2)), Hash.of(rs.getBytes(3)), rs.getLong(4));
     }
 
     static int update(Connection c, String sql, Object... args) throws SQLException {

@@ -1,8 +1,8 @@
 package dev.evmindexer.store;
 
-import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Hash;
 import dev.evmindexer.eth.Hex;
+import dev.evmindexer.eth.StoredHeader;
 import dev.evmindexer.pipeline.EventTable;
 import dev.evmindexer.pipeline.Span;
 import dev.evmindexer.pipeline.TableRows;
@@ -90,7 +90,7 @@ public final class PgVerifyStore implements VerifyStore {
         Sql.inTransaction(ds, c -> {
             long f = ChainLock.lock(c, chainId, epoch);
             for (long n = Math.max(span.from(), f + 1); n <= span.to(); n++) {
-                Optional<BlockHeader> stored = PgEventStore.header(c, "SELECT block_number, block_hash, parent_hash, "
+                Optional<StoredHeader> stored = PgEventStore.header(c, "SELECT block_number, block_hash, parent_hash, "
                         + "extract(epoch FROM block_time)::int8 FROM indexer.headers WHERE chain_id = ? AND block_number = ?",
                         chainId, n);
                 Hash node = canonicalAboveFinalized.get(n);

@@ -7,6 +7,7 @@ import dev.evmindexer.abi.EventDecoder;
 import dev.evmindexer.abi.EventSignature;
 import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Hash;
+import dev.evmindexer.eth.StoredHeader;
 import dev.evmindexer.pipeline.ChainState;
 import dev.evmindexer.pipeline.EventStore;
 import dev.evmindexer.pipeline.EventTable;
@@ -28,7 +29,7 @@ class ChainMetricsTest {
     /** A store that answers from fields and records nothing. */
     static final class Stub implements EventStore {
         long epoch;
-        Optional<BlockHeader> tip = Optional.empty();
+        Optional<StoredHeader> tip = Optional.empty();
         List<Span> gaps = List.of();
 
         @Override public ChainState chain(long id) { return new ChainState(id, 200, epoch, Optional.empty(), Optional.empty()); }
@@ -37,15 +38,15 @@ class ChainMetricsTest {
         @Override public List<Span> claim(long id, EventTable t, List<Span> w, String o, java.time.Duration ttl) { return w; }
         @Override public void renewClaims(long id, String o, java.time.Duration ttl) { }
         @Override public void releaseClaims(long id, String o) { }
-        @Override public Optional<BlockHeader> tip(long id) { return tip; }
-        @Override public Optional<BlockHeader> anchor(long id) { return Optional.empty(); }
-        @Override public Optional<BlockHeader> header(long id, long n) { return Optional.empty(); }
+        @Override public Optional<StoredHeader> tip(long id) { return tip; }
+        @Override public Optional<StoredHeader> anchor(long id) { return Optional.empty(); }
+        @Override public Optional<StoredHeader> header(long id, long n) { return Optional.empty(); }
         @Override public List<Span> uncovered(EventTable t, long from, long to) { return gaps; }
         @Override public long commitRange(long id, long e, Span s, List<TableRows> rows, boolean force, String by) {
             return 0;
         }
-        @Override public void commitBlocks(long id, long e, BlockHeader p, List<TipBlock> b) { }
-        @Override public void commitCatchUp(long id, long e, List<BlockHeader> h, TableRows rows) { }
+        @Override public void commitBlocks(long id, long e, StoredHeader p, List<TipBlock> b) { }
+        @Override public void commitCatchUp(long id, long e, List<StoredHeader> h, TableRows rows) { }
         @Override public void storeAnchor(long id, long e, BlockHeader h) { }
         @Override public void pruneHeaders(long id, long f) { }
         @Override public RollbackResult rollback(long id, long e, long a, String r) { epoch++; return new RollbackResult(a, a + 3, 7, epoch); }
@@ -56,10 +57,10 @@ class ChainMetricsTest {
         public void ensureIndexes(List<EventTable> tables) { }
     }
 
-    static BlockHeader header(long n) {
+    static StoredHeader header(long n) {
         byte[] b = new byte[32];
         b[0] = (byte) n;
-        return new BlockHeader(n, Hash.of(b), Hash.of(new byte[32]), 1_700_000_000L + n, new byte[0]);
+        return new StoredHeader(n, Hash.of(b), Hash.of(new byte[32]), 1_700_000_000L + n);
     }
 
     @Test

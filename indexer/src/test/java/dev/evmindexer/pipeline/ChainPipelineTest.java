@@ -56,7 +56,7 @@ class ChainPipelineTest {
         // the stored headers form one linked chain ending at the node's head
         var hs = new ArrayList<>(store.headers.values());
         for (int i = 1; i < hs.size(); i++) assertTrue(hs.get(i - 1).ref().isParentOf(hs.get(i).ref()), "headers link");
-        assertEquals(chain.headerAt(chain.head()), hs.get(hs.size() - 1));
+        assertEquals(chain.headerAt(chain.head()).stored(), hs.get(hs.size() - 1));
     }
 
     @Test

@@ -3,7 +3,9 @@ package dev.evmindexer.pipeline;
 import dev.evmindexer.eth.Address;
 import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Hash;
+import dev.evmindexer.eth.Header;
 import dev.evmindexer.eth.Log;
+import dev.evmindexer.eth.LogsBloom;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -170,7 +172,7 @@ final class FakeChain implements ChainSource {
     }
 
     @Override
-    public List<Log> blockLogs(BlockHeader header, LogFilter filter) {
+    public List<Log> blockLogs(Header header, LogFilter filter) {
         if (header.number() > head() || !headerAt(header.number()).hash().equals(header.hash())) {
             throw new BlockGoneException("block " + header + " is gone");
         }
@@ -207,7 +209,7 @@ final class FakeChain implements ChainSource {
             logs.add(new Log(TOKEN, List.of(TRANSFER, word(1), word(2), word(n)), new byte[0], n, hash,
                     hash(n, forkSalt, 98), transfers + 1, idx));
         }
-        return new Block(new BlockHeader(n, hash, parent, 1_700_000_000L + n * 12, new byte[0]), logs);
+        return new Block(new BlockHeader(n, hash, parent, 1_700_000_000L + n * 12, LogsBloom.UNKNOWN), logs);
     }
 
     private static Hash word(long v) {

@@ -8,6 +8,7 @@ import dev.evmindexer.abi.RejectReason;
 import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Hash;
 import dev.evmindexer.eth.Log;
+import dev.evmindexer.eth.LogsBloom;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -29,7 +30,7 @@ class LogRouterTest {
         EventTable two = transfers(2);
         Hash h = Hash.of(new byte[32]);
         Log twoTopics = new Log(FakeChain.TOKEN, List.of(TRANSFER.topic0(), h), new byte[32], 5, h, h, 0, 0);
-        BlockHeader header = new BlockHeader(5, h, h, 1_700_000_000L, new byte[256]);
+        BlockHeader header = new BlockHeader(5, h, h, 1_700_000_000L, LogsBloom.of(new byte[256]));
         router.route(List.of(one), List.of(twoTopics, twoTopics), n -> header);
         router.route(List.of(two), List.of(twoTopics), n -> header);
         assertEquals(2, router.rejected(one, RejectReason.TOPIC_COUNT));

@@ -1,6 +1,8 @@
 package dev.evmindexer.pipeline;
 
 import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.Header;
+import dev.evmindexer.eth.StoredHeader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -10,13 +12,14 @@ import java.util.TreeSet;
 
 /**
  * An in-memory {@link EventStore} with the same contract as the PostgreSQL one, for pipeline unit tests; both pass
- * {@link EventStoreContract}. As in PostgreSQL, a header is stored without its bloom and receipts root.
+ * {@link EventStoreContract}. As in PostgreSQL, a header is stored without its bloom and receipts root: a
+ * {@link StoredHeader}.
  */
 final class MemoryStore implements EventStore {
     long finalized = -1;
     long epoch;
     String halted;
-    final TreeMap<Long, BlockHeader> headers = new TreeMap<>();
+    final TreeMap<Long, StoredHeader> headers = new TreeMap<>();
     final Map<String, TreeMap<Long, List<EventRow>>> rows = new TreeMap<>();   // table -> block -> rows
     final Map<String, TreeSet<Long>> coverage = new TreeMap<>();               // table -> covered blocks
     final List<String> outbox = new ArrayList<>();
@@ -92,17 +95,17 @@ final class MemoryStore implements EventStore {
     }
 
     @Override
-    public synchronized Optional<BlockHeader> tip(long chainId) {
+    public synchronized Optional<StoredHeader> tip(long chainId) {
         return headers.isEmpty() ? Optional.empty() : Optional.of(headers.lastEntry().getValue());
     }
 
     @Override
-    public synchronized Optional<BlockHeader> anchor(long chainId) {
+    public synchronized Optional<StoredHeader> anchor(long chainId) {
         return headers.isEmpty() ? Optional.empty() : Optional.of(headers.firstEntry().getValue());
     }
 
     @Override
-    public synchronized Optional<BlockHeader> header(long chainId, long number) {
+    public synchronized Optional<StoredHeader> header(long chainId, long number) {
         return Optional.ofNullable(headers.get(number));
     }
 
@@ -141,7 +144,7 @@ final class MemoryStore implements EventStore {
     }
 
     @Override
-    public synchronized void commitBlocks(long chainId, long epoch, BlockHeader parent, List<TipBlock> blocks) {
+    public synchronized void commitBlocks(long chainId, long epoch, StoredHeader parent, List<TipBlock> blocks) {
         if (blocks.isEmpty()) return;
         checkEpoch(epoch);
         if (headers.isEmpty() || !sameBlock(headers.lastEntry().getValue(), parent)) throw new TipMovedException("tip moved");
@@ -150,7 +153,7 @@ final class MemoryStore implements EventStore {
             if (!b.header().parentHash().equals(headers.lastEntry().getValue().hash())) {
                 throw new AssertionError("pipeline wrote a block that does not link: " + b.header());
             }
-            headers.put(b.header().number(), stored(b.header()));
+            headers.put(b.header().number(), b.header().stored());
             for (TableRows tr : b.rows()) merged.computeIfAbsent(tr.table(), k -> new ArrayList<>()).addAll(tr.rows());
         }
         // as PostgreSQL: one replace (and outbox entry) per table for the whole commit, from the table's start block
@@ -161,21 +164,16 @@ final class MemoryStore implements EventStore {
         }
     }
 
-    /** What the database keeps of a header: no bloom, no receipts root. */
-    private static BlockHeader stored(BlockHeader h) {
-        return new BlockHeader(h.number(), h.hash(), h.parentHash(), h.timestamp(), new byte[0]);
-    }
-
-    private static boolean sameBlock(BlockHeader a, BlockHeader b) {
+    private static boolean sameBlock(Header a, Header b) {
         return a.number() == b.number() && a.hash().equals(b.hash());
     }
 
     @Override
-    public synchronized void commitCatchUp(long chainId, long epoch, List<BlockHeader> hs, TableRows rows) {
+    public synchronized void commitCatchUp(long chainId, long epoch, List<StoredHeader> hs, TableRows rows) {
         if (hs.isEmpty()) return;
         checkEpoch(epoch);
-        for (BlockHeader h : hs) {
-            BlockHeader s = headers.get(h.number());
+        for (StoredHeader h : hs) {
+            StoredHeader s = headers.get(h.number());
             if (s == null || !sameBlock(s, h)) throw new TipMovedException("stored header #" + h.number() + " changed or is gone");
         }
         replace(rows, new Span(hs.get(0).number(), hs.get(hs.size() - 1).number()));
@@ -199,7 +197,7 @@ final class MemoryStore implements EventStore {
     public synchronized void storeAnchor(long chainId, long epoch, BlockHeader header) {
         checkEpoch(epoch);
         if (!headers.isEmpty() && headers.lastKey() >= header.number()) return;
-        headers.put(header.number(), stored(header));
+        headers.put(header.number(), header.stored());
         headers.headMap(header.number(), false).clear();
     }
 

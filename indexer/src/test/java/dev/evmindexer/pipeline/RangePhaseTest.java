@@ -48,7 +48,7 @@ class RangePhaseTest {
         }
 
         @Override
-        public List<Log> blockLogs(dev.evmindexer.eth.BlockHeader header, LogFilter filter) {
+        public List<Log> blockLogs(dev.evmindexer.eth.Header header, LogFilter filter) {
             return chain.blockLogs(header, filter);
         }
 

@@ -131,7 +131,7 @@ class TxFieldsTest {
         @Override public Heads heads() { throw new UnsupportedOperationException(); }
         @Override public java.util.Optional<dev.evmindexer.eth.BlockHeader> header(long n) { throw new UnsupportedOperationException(); }
         @Override public List<dev.evmindexer.eth.BlockHeader> headers(long a, long b) { throw new UnsupportedOperationException(); }
-        @Override public List<Log> blockLogs(dev.evmindexer.eth.BlockHeader h, LogFilter f) { throw new UnsupportedOperationException(); }
+        @Override public List<Log> blockLogs(dev.evmindexer.eth.Header h, LogFilter f) { throw new UnsupportedOperationException(); }
         @Override public RangeLogs rangeLogs(long a, long b, LogFilter f) { throw new UnsupportedOperationException(); }
     }
 

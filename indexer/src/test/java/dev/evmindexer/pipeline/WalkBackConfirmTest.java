@@ -100,7 +100,7 @@ class WalkBackConfirmTest {
 
         chain.secondEndpoint(true);
         sync(p);
-        assertEquals(chain.headerAt(chain.head()), store.tip(1).orElseThrow(), "anchored, then followed to the head");
+        assertEquals(chain.headerAt(chain.head()).stored(), store.tip(1).orElseThrow(), "anchored, then followed to the head");
         assertEquals(chain.canonicalTransfers(0, chain.head()),
                 store.rowsOf("transfers").stream().map(EventRow::log).toList());
     }

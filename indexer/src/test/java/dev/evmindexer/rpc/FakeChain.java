@@ -9,6 +9,7 @@ import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Hash;
 import dev.evmindexer.eth.Hex;
 import dev.evmindexer.eth.Log;
+import dev.evmindexer.eth.LogsBloom;
 import dev.evmindexer.pipeline.LogFilter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ final class FakeChain {
 
     final long chainId;
     private final List<BlockHeader> blocks = new ArrayList<>();
+    /** Each block's bloom, rebuilt into its header as logs are added. */
+    private final List<byte[]> blooms = new ArrayList<>();
     private final List<List<Log>> logs = new ArrayList<>();
     private OptionalLong finalized = OptionalLong.empty();
     private OptionalLong safe = OptionalLong.empty();
@@ -37,7 +40,8 @@ final class FakeChain {
         Hash parent = Hash.ZERO;
         for (int n = 0; n <= head; n++) {
             Hash hash = Hash.of(org.web3j.crypto.Hash.sha3(("block " + n + " of " + chainId).getBytes(StandardCharsets.UTF_8)));
-            blocks.add(new BlockHeader(n, hash, parent, 1_700_000_000L + 12L * n, new byte[BlockHeader.BLOOM_SIZE]));
+            blooms.add(new byte[LogsBloom.SIZE]);
+            blocks.add(new BlockHeader(n, hash, parent, 1_700_000_000L + 12L * n, LogsBloom.of(blooms.get(n))));
             logs.add(new ArrayList<>());
             parent = hash;
         }
@@ -52,9 +56,11 @@ final class FakeChain {
         data[31] = (byte) value;
         Hash tx = Hash.of(org.web3j.crypto.Hash.sha3(("tx " + n + "/" + inBlock.size()).getBytes(StandardCharsets.UTF_8)));
         inBlock.add(new Log(address, List.of(topic0, topic1), data, n, b.hash(), tx, inBlock.size(), inBlock.size()));
-        dev.evmindexer.abi.Bloom.add(b.logsBloom(), address.unsafeBytes());
-        dev.evmindexer.abi.Bloom.add(b.logsBloom(), topic0.unsafeBytes());
-        dev.evmindexer.abi.Bloom.add(b.logsBloom(), topic1.unsafeBytes());
+        byte[] bloom = blooms.get((int) n);
+        dev.evmindexer.abi.Bloom.add(bloom, address.unsafeBytes());
+        dev.evmindexer.abi.Bloom.add(bloom, topic0.unsafeBytes());
+        dev.evmindexer.abi.Bloom.add(bloom, topic1.unsafeBytes());
+        blocks.set((int) n, new BlockHeader(n, b.hash(), b.parentHash(), b.timestamp(), LogsBloom.of(bloom)));
         return this;
     }
 
@@ -143,7 +149,7 @@ final class FakeChain {
         o.put("hash", b.hash().hex());
         o.put("parentHash", b.parentHash().hex());
         o.put("timestamp", Hex.quantity(b.timestamp()));
-        o.put("logsBloom", Hex.encode(b.logsBloom()));
+        o.put("logsBloom", ((LogsBloom.Known) b.logsBloom()).hex());
         o.put("miner", "0x0000000000000000000000000000000000000000");
         return o;
     }

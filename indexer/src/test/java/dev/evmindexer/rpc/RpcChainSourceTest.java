@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.evmindexer.eth.BlockHeader;
 import dev.evmindexer.eth.Hash;
 import dev.evmindexer.eth.Hex;
+import dev.evmindexer.eth.LogsBloom;
+import dev.evmindexer.eth.StoredHeader;
 import dev.evmindexer.pipeline.BlockGoneException;
 import dev.evmindexer.pipeline.Heads;
 import dev.evmindexer.pipeline.LogFilter;
@@ -170,9 +172,8 @@ class RpcChainSourceTest {
     void anEmptyAnswerTheBloomContradictsIsAskedAgainElsewhere() throws Exception {
         servers();
         a.script((m, p, normal) -> m.equals("eth_getLogs") ? FakeChain.result(FakeChain.JSON.createArrayNode()) : normal.get());
-        // as a header read back from the database carries it: no bloom; the block fetched with the logs has one
-        BlockHeader stored = new BlockHeader(9, chain.block(9).hash(), chain.block(9).parentHash(),
-                chain.block(9).timestamp(), new byte[0]);
+        // a header read back from the database has no bloom; the block fetched with the logs has one
+        StoredHeader stored = chain.block(9).stored();
         try (RpcChainSource s = RpcTesting.connect(1, a.url(), b.url())) {
             for (int i = 0; i < 60 && (i < 4 || a.count("eth_getLogs") == 0); i++) {
                 assertEquals(chain.logs(9, 9, TRANSFERS), s.blockLogs(chain.block(9), TRANSFERS));
@@ -242,8 +243,9 @@ class RpcChainSourceTest {
             }
             return n;
         });
+        // a node's header without a bloom: the logs are checked against the bloom of the block fetched with them
         BlockHeader emptyBloom = new BlockHeader(5, chain.block(5).hash(), chain.block(5).parentHash(),
-                chain.block(5).timestamp(), new byte[0]);
+                chain.block(5).timestamp(), LogsBloom.UNKNOWN);
         try (RpcChainSource s = RpcTesting.connect(1, a.url())) {
             SourceException e = assertThrows(SourceException.class, () -> s.blockLogs(emptyBloom, TRANSFERS));
             assertTrue(e.getMessage().contains("not in the logsBloom"), e.getMessage());
@@ -257,7 +259,7 @@ class RpcChainSourceTest {
     void aBlockUnknownByHashIsGone() throws Exception {
         servers();
         BlockHeader orphan = new BlockHeader(5, Hash.fromHex("0x" + "ab".repeat(32)), chain.block(4).hash(),
-                chain.block(5).timestamp(), new byte[0]);
+                chain.block(5).timestamp(), LogsBloom.UNKNOWN);
         try (RpcChainSource s = RpcTesting.connect(1, a.url())) {
             BlockGoneException e = assertThrows(BlockGoneException.class, () -> s.blockLogs(orphan, TRANSFERS));
             assertTrue(e.getMessage().contains("is gone"), e.getMessage());

@@ -8,6 +8,7 @@ import dev.evmindexer.abi.EventDecoder;
 import dev.evmindexer.abi.EventSignature;
 import dev.evmindexer.eth.Address;
 import dev.evmindexer.eth.BlockHeader;
+import dev.evmindexer.eth.StoredHeader;
 import dev.evmindexer.pipeline.EpochChangedException;
 import dev.evmindexer.pipeline.EventStoreContract;
 import dev.evmindexer.pipeline.EventTable;
@@ -92,7 +93,8 @@ class PgEventStoreIT extends StoreTestBase {
     @Test
     void aCatchUpWritesOnlyOntoTheStoredHeadersItWasPlannedOn() throws Exception {
         long epoch = store.chain(1).epoch();
-        List<BlockHeader> above = EventStoreContract.rangeToTenThenTipTo15(store, epoch);
+        List<StoredHeader> above = EventStoreContract.rangeToTenThenTipTo15(store, epoch).stream().map(BlockHeader::stored)
+                .toList();
         // as if the table had been added (or reset) while the chain was at #15: nothing of it above the anchor
         try (Connection c = db.dataSource().getConnection()) {
             c.createStatement().execute("DELETE FROM transfers WHERE block_number > 10");
@@ -100,8 +102,8 @@ class PgEventStoreIT extends StoreTestBase {
         }
         long outboxBefore = count("SELECT count(*) FROM indexer.outbox");
 
-        List<BlockHeader> otherFork = new ArrayList<>(above);
-        otherFork.set(2, header(13, 1, 0));
+        List<StoredHeader> otherFork = new ArrayList<>(above);
+        otherFork.set(2, header(13, 1, 0).stored());
         assertThrows(TipMovedException.class, () -> store.commitCatchUp(1, epoch, otherFork, rows(11, 15, 0)));
         assertEquals(0, count("SELECT count(*) FROM transfers WHERE block_number > 10"), "nothing written");
         assertEquals(List.of(new Span(11, 15)), store.uncovered(TABLE, 0, 15));

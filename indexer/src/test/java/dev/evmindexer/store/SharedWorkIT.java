@@ -97,10 +97,10 @@ class SharedWorkIT extends StoreTestBase {
         sql("UPDATE indexer.chains SET leader_generation = 7 WHERE chain_id = 1");
         store.fence(1, 7);
         store.storeAnchor(1, epoch, header(10, 0, 0));
-        store.commitBlocks(1, epoch, header(10, 0, 0), List.of(new TipBlock(header(11, 0, 0), List.of(rows(11, 11, 0)))));
+        store.commitBlocks(1, epoch, header(10, 0, 0).stored(), List.of(new TipBlock(header(11, 0, 0), List.of(rows(11, 11, 0)))));
 
         sql("UPDATE indexer.chains SET leader_generation = 8 WHERE chain_id = 1"); // another process took over
-        FencedException e = assertThrows(FencedException.class, () -> store.commitBlocks(1, epoch, header(11, 0, 0),
+        FencedException e = assertThrows(FencedException.class, () -> store.commitBlocks(1, epoch, header(11, 0, 0).stored(),
                 List.of(new TipBlock(header(12, 0, 0), List.of(rows(12, 12, 0))))));
         assertTrue(e.getMessage().contains("generation is 8") && e.getMessage().contains("led generation 7"), e.getMessage());
         assertEquals(11, count("SELECT max(block_number) FROM indexer.headers"), "nothing of block 12 was written");
