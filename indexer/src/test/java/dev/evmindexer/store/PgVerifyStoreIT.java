@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class PgVerifyStoreIT extends StoreTestBase {
     @Test
     void reportsMissingExtraAndDifferentRowsOfTheSpanOnlyWithTheColumnsThatDiffer() throws Exception {
-        store.commitRange(1, store.chain(1).epoch(), new Span(0, 9), List.of(PgEventStoreIT.rows(0, 9, 0)), false);
+        store.commitRange(1, store.chain(1).epoch(), new Span(0, 9), List.of(PgEventStoreIT.rows(0, 9, 0)), false, null);
         try (Connection c = db.dataSource().getConnection()) {
             c.createStatement().execute("DELETE FROM transfers WHERE block_number = 2 AND log_index = 1");
         }
