@@ -17,17 +17,19 @@ import org.slf4j.LoggerFactory;
 /**
  * Background reconciliation (ARCHITECTURE.md, invariant 9): re-fetches committed, finalized blocks that are not yet
  * reconciled, one range of one table per {@link #step}, and compares them with the stored rows as {@code verify} does
- * ({@link VerifyStore#compare}, row by row in SQL). The endpoint asked rotates, so each range is re-fetched from
- * another endpoint than the last one asked (which endpoint wrote a range is not recorded).
+ * ({@link VerifyStore#compare}, row by row in SQL). The endpoint asked rotates, skipping the endpoints whose answers
+ * wrote the range ({@link VerifyStore#writers}, recorded by range commits) where another exists: a writer's answer that
+ * matches its own rows is no second voice ({@link ReconcileVote}).
  *
  * <p>Equal: the range is marked reconciled. Different: a second answer is asked, from another endpoint (with a single
  * endpoint, the same after {@code secondOpinionDelay}: a load balancer may route it to another node), and each block
  * that differs is decided by two of three. Where the stored rows equal one answer, the other endpoint answered wrong:
- * it is blamed (counted, logged, penalised). Where both answers agree with each other (by a digest over block, log
+ * it is blamed (counted, logged, penalised), unless the stored rows it disagrees with were written by the other
+ * answer's own endpoint: then nothing is decided. Where both answers agree with each other (by a digest over block, log
  * index, tx hash, address, topics and data) and not with the stored rows, the stored rows were wrong: those blocks are
- * rewritten with the answer through the repair path, blamed on the endpoint whose answer wrote them (recorded by range
- * commits, {@link VerifyStore#servedBy}; {@link #UNRECORDED} where it is not: tip blocks). Where
- * all three differ, nothing is decided: those blocks stay due. Rewrites and the "reconciled" mark of the rest are one
+ * rewritten with the answer through the repair path, blamed on the endpoint whose answer wrote them ({@link
+ * #UNRECORDED} where it is not recorded: tip blocks). Where all three differ, nothing is decided: those blocks stay
+ * due. Rewrites and the "reconciled" mark of the rest are one
  * transaction under the chain's lock and epoch, with a commit outbox entry per rewrite.
  *
  * <p>{@code fraction} below 1 checks a sample: the ranges (by position, {@code rangeSize} blocks each) whose hash falls
@@ -50,6 +52,7 @@ public final class Reconciler {
     private final Duration secondOpinionDelay;
     private final ReconcileObserver observer;
     private int turn;
+    private Span lastUndecided;
 
     private record Answer(TableRows rows, Set<String> endpoints) {}
 
@@ -111,49 +114,56 @@ public final class Reconciler {
     }
 
     /**
-     * Re-fetches {@code span}; where it differs, asks a second answer and decides block by block, by two of three
-     * (stored rows, first answer, second answer): the one that disagrees with the other two is wrong.
+     * Re-fetches {@code span}; where it differs, or where only the first answer's endpoint vouches for rows its own
+     * answer wrote, asks a second answer and decides block by block by two of three ({@link ReconcileVote}).
      */
     private void check(ChainState state, EventTable t, Span span) throws InterruptedException {
         List<String> names = source.endpoints();
-        Answer a = fetch(t, span, names.get(Math.floorMod(turn++, names.size())));
+        boolean several = names.size() > 1;
+        Writers writers = verifyStore.writers(t, span);
+        int first = ReconcileVote.pick(names, turn, writers.within(span));
+        if (first < 0) first = Math.floorMod(turn, names.size());
+        turn = first + 1;
+        Answer a = fetch(t, span, names.get(first));
         NavigableSet<Long> differA = blocks(verifyStore.compare(settings.chainId(), span, a.rows()));
-        if (differA.isEmpty()) {
+        // blocks the first answer matches but whose rows its own endpoint wrote: that is no second voice
+        NavigableSet<Long> selfVouched = several ? writers.blocksOf(a.endpoints(), span) : new TreeSet<>();
+        selfVouched.removeAll(differA);
+        if (differA.isEmpty() && selfVouched.isEmpty()) {
             settle(state, span, a.rows(), List.of(), List.of(span));
             return;
         }
-        String other = names.get(Math.floorMod(turn, names.size()));
-        for (int i = 0; i < names.size() && a.endpoints().contains(other); i++) other = names.get(Math.floorMod(++turn, names.size()));
-        if (names.size() == 1) sleeper.sleep(secondOpinionDelay.toNanos());
-        Answer b = fetch(t, span, other);
+        TreeSet<Long> look = new TreeSet<>(differA);
+        look.addAll(selfVouched);
+        int second = ReconcileVote.second(names, turn, a.endpoints(), writers.of(look));
+        turn = second + 1;
+        if (a.endpoints().contains(names.get(second))) sleeper.sleep(secondOpinionDelay.toNanos());
+        Answer b = fetch(t, span, names.get(second));
         NavigableSet<Long> differB = blocks(verifyStore.compare(settings.chainId(), span, b.rows()));
-        TreeSet<Long> aWrong = new TreeSet<>(differA);
-        aWrong.removeAll(differB);
-        TreeSet<Long> bWrong = new TreeSet<>(differB);
-        bWrong.removeAll(differA);
-        TreeSet<Long> storedWrong = new TreeSet<>();
-        TreeSet<Long> undecided = new TreeSet<>();
-        for (long n : differA) {
-            if (!differB.contains(n)) continue;
-            Span one = new Span(n, n);
-            (digest(Verifier.rowsIn(a.rows(), one)).equals(digest(Verifier.rowsIn(b.rows(), one))) ? storedWrong : undecided).add(n);
-        }
-        blame(a.endpoints(), t, span, aWrong, "its answer differs from the stored rows, which " + b.endpoints() + " confirms");
-        blame(b.endpoints(), t, span, bWrong, "its answer differs from the stored rows, which " + a.endpoints() + " confirms");
+        look.addAll(differB);
+        ReconcileVote.Result vote = ReconcileVote.decide(look, differA, differB, n -> digest(Verifier.rowsIn(a.rows(),
+                new Span(n, n))).equals(digest(Verifier.rowsIn(b.rows(), new Span(n, n)))), writers, a.endpoints(),
+                b.endpoints(), several);
+        blame(a.endpoints(), t, span, vote.aWrong(), "its answer differs from the stored rows, which " + b.endpoints()
+                + " confirms");
+        blame(b.endpoints(), t, span, vote.bWrong(), "its answer differs from the stored rows, which " + a.endpoints()
+                + " confirms");
         // the stored rows were wrong: blame the endpoint whose answer wrote them, where the range commit recorded it
         java.util.Map<String, TreeSet<Long>> byWriter = new java.util.TreeMap<>();
-        for (long n : storedWrong) byWriter.computeIfAbsent(verifyStore.servedBy(t, n).orElse(UNRECORDED), w -> new TreeSet<>()).add(n);
+        for (long n : vote.storedWrong()) byWriter.computeIfAbsent(writers.of(n).orElse(UNRECORDED), w -> new TreeSet<>()).add(n);
         byWriter.forEach((writer, wrong) -> {
             blame(Set.of(writer), t, span, wrong, "the rows its answer wrote differ from the answers of " + a.endpoints()
                     + " and " + b.endpoints() + ", which agree: repaired");
             observer.repaired(writer, wrong.size());
         });
-        if (!undecided.isEmpty()) {
-            log.warn("reconcile.undecided chain={} table={} span={} endpoints={},{} blocks={}: the stored rows and two "
-                    + "answers all differ there; tried again later", settings.name(), t.qualifiedName(), span,
-                    a.endpoints(), b.endpoints(), undecided);
+        if (!vote.undecided().isEmpty() && !span.equals(lastUndecided)) {
+            lastUndecided = span; // once per span in a row: an endpoint out of rotation for long would repeat it
+            log.warn("reconcile.undecided chain={} table={} span={} endpoints={},{} blocks={}: no two independent "
+                    + "versions agree there (the stored rows and two answers all differ, or only the rows' own writer "
+                    + "confirms them); tried again later", settings.name(), t.qualifiedName(), span, a.endpoints(),
+                    b.endpoints(), vote.undecided());
         }
-        settle(state, span, a.rows(), Span.runs(storedWrong), Span.minus(span, Span.runs(undecided)));
+        settle(state, span, a.rows(), Span.runs(vote.storedWrong()), Span.minus(span, Span.runs(vote.undecided())));
     }
 
     private static NavigableSet<Long> blocks(List<VerifyStore.RowDiff> diffs) {

@@ -48,10 +48,10 @@ public interface VerifyStore {
     void reconciled(long chainId, long epoch, TableRows answer, List<Span> rewrite, List<Span> mark);
 
     /**
-     * The endpoint whose answer wrote the stored rows of {@code block} in {@code table} (recorded by range commits);
-     * empty where it is not known (tip blocks, rows written before it was recorded).
+     * Which endpoints' answers wrote the stored rows of {@code table} in {@code span}, as range commits recorded it;
+     * nothing where it is not known (tip blocks, rows written before it was recorded).
      */
-    default java.util.Optional<String> servedBy(EventTable table, long block) {
-        return java.util.Optional.empty();
+    default Writers writers(EventTable table, Span span) {
+        return Writers.NONE;
     }
 }

@@ -107,8 +107,8 @@ public final class PgVerifyStore implements VerifyStore {
     }
 
     @Override
-    public java.util.Optional<String> servedBy(EventTable table, long block) {
-        return Sql.inTransaction(ds, c -> ServedBy.of(c, table.chainId(), table, block));
+    public dev.evmindexer.pipeline.Writers writers(EventTable table, Span span) {
+        return Sql.inTransaction(ds, c -> ServedBy.within(c, table.chainId(), table, span));
     }
 
     @Override

@@ -6,7 +6,9 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Optional;
+import dev.evmindexer.pipeline.Writers;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@code indexer.served_by}: which endpoint answered the logs of each part of a table the range phase wrote, so
@@ -23,13 +25,15 @@ final class ServedBy {
                 + "VALUES (?, ?, ?, int8range(?, ?, '[]'), ?)", chainId, t.schema(), t.name(), part.from(), part.to(), endpoint);
     }
 
-    /** The endpoint whose answer wrote {@code block} of {@code t}: the newest entry covering it. */
-    static Optional<String> of(Connection c, long chainId, EventTable t, long block) throws SQLException {
-        try (PreparedStatement ps = PgEventStore.bind(c.prepareStatement("SELECT endpoint FROM indexer.served_by "
-                + "WHERE chain_id = ? AND table_schema = ? AND table_name = ? AND blocks @> ?::int8 ORDER BY id DESC LIMIT 1"),
-                chainId, t.schema(), t.name(), block);
+    /** The entries of {@code t} that overlap {@code span}, oldest first (the newest covering a block names its writer). */
+    static Writers within(Connection c, long chainId, EventTable t, Span span) throws SQLException {
+        try (PreparedStatement ps = PgEventStore.bind(c.prepareStatement("SELECT lower(blocks), upper(blocks) - 1, endpoint "
+                + "FROM indexer.served_by WHERE chain_id = ? AND table_schema = ? AND table_name = ? "
+                + "AND blocks && int8range(?, ?, '[]') ORDER BY id"), chainId, t.schema(), t.name(), span.from(), span.to());
                 ResultSet rs = ps.executeQuery()) {
-            return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+            List<Writers.Entry> out = new ArrayList<>();
+            while (rs.next()) out.add(new Writers.Entry(new Span(rs.getLong(1), rs.getLong(2)), rs.getString(3)));
+            return new Writers(out);
         }
     }
 

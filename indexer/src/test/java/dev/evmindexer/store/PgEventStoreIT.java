@@ -68,16 +68,16 @@ class PgEventStoreIT extends StoreTestBase {
         store.commitRange(1, epoch, new Span(0, 9), List.of(rows(0, 9, 0)), false, "http://a:1");
         store.commitRange(1, epoch, new Span(10, 19), List.of(rows(10, 19, 0)), false, null); // unknown: nothing recorded
         store.commitRange(1, epoch, new Span(0, 19), List.of(rows(0, 19, 0)), false, "http://b:1"); // all covered: no write
-        assertEquals(Optional.of("http://a:1"), verify.servedBy(TABLE, 9));
-        assertEquals(Optional.empty(), verify.servedBy(TABLE, 10), "a write whose endpoint is unknown records nothing");
+        assertEquals(Optional.of("http://a:1"), verify.writers(TABLE, new Span(0, 19)).of(9));
+        assertEquals(Optional.empty(), verify.writers(TABLE, new Span(0, 19)).of(10), "a write whose endpoint is unknown records nothing");
         store.commitRange(1, epoch, new Span(5, 14), List.of(rows(5, 14, 1)), true, "http://b:1"); // forced rewrite
-        assertEquals(Optional.of("http://a:1"), verify.servedBy(TABLE, 4));
-        assertEquals(Optional.of("http://b:1"), verify.servedBy(TABLE, 5), "the newest write of a block names its writer");
-        assertEquals(Optional.of("http://b:1"), verify.servedBy(TABLE, 14));
+        assertEquals(Optional.of("http://a:1"), verify.writers(TABLE, new Span(0, 19)).of(4));
+        assertEquals(Optional.of("http://b:1"), verify.writers(TABLE, new Span(0, 19)).of(5), "the newest write of a block names its writer");
+        assertEquals(Optional.of("http://b:1"), verify.writers(TABLE, new Span(0, 19)).of(14));
 
         store.rollback(1, epoch, 6, "test");
-        assertEquals(Optional.of("http://b:1"), verify.servedBy(TABLE, 6), "kept up to the ancestor");
-        assertEquals(Optional.empty(), verify.servedBy(TABLE, 7), "gone with the rows above it");
+        assertEquals(Optional.of("http://b:1"), verify.writers(TABLE, new Span(0, 19)).of(6), "kept up to the ancestor");
+        assertEquals(Optional.empty(), verify.writers(TABLE, new Span(0, 19)).of(7), "gone with the rows above it");
         TableDdl.reset(db.dataSource(), "public", "transfers", null);
         assertEquals(0, count("SELECT count(*) FROM indexer.served_by"), "a reset forgets the table's writers");
     }
