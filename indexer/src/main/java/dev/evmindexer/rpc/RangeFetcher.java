@@ -127,7 +127,7 @@ final class RangeFetcher {
                 }
                 throw e;
             }
-        }, c -> bloomChecks && LogChecks.bloomContradictsEmpty(c.logs(), c.last(), filter), Chunk::last,
+        }, c -> bloomChecks && AnswerChecks.bloomContradictsEmpty(c.logs(), c.last(), filter), Chunk::last,
                 c -> c.held().close());
     }
 
@@ -237,7 +237,7 @@ final class RangeFetcher {
         BlockHeader last = Answers.header(lastBlock.required(), ep);
         if (last.number() != to) throw Answers.bad(ep, "block #" + last.number() + " when asked for #" + to);
         if (slices.size() > 1) logs.sort(CHAIN_ORDER);
-        LogChecks.inOrder(logs, from, to, filter, ep);
+        AnswerChecks.inOrder(logs, from, to, filter, ep);
 
         Map<Long, BlockHeader> headers = new HashMap<>();
         TreeSet<Long> holding = new TreeSet<>();
@@ -253,7 +253,7 @@ final class RangeFetcher {
             }
             headers.put(h.number(), h);
         }
-        LogChecks.againstHeaders(logs, headers, bloomChecks, ep);
+        AnswerChecks.againstHeaders(logs, headers, bloomChecks, ep);
         held.resize(MemoryBudget.bytesOf(logs.size() + headers.size(), dataBytes(logs))); // a header weighs about a log
         return new Chunk(to, logs, headers, last, held, logsNanos, ep.name());
     }

@@ -271,7 +271,7 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
         // proven logs are the block's: an empty answer needs no second opinion
         return bloomRetry.ask(EndpointPool.triedSet(),
                 tried -> pool.callTip(what, tried, ep -> fetchBlockLogs(ep, block, filter, tried)),
-                a -> a.logs().isEmpty() && !receiptsProof && bloomChecks && LogChecks.mayMatch(a.bloom(), filter),
+                a -> a.logs().isEmpty() && !receiptsProof && bloomChecks && AnswerChecks.mayMatch(a.bloom(), filter),
                 a -> block, a -> {}).logs();
     }
 
@@ -306,8 +306,8 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
         List<Log> logs = receiptsProof ? ReceiptProofs.matching(logsResult, block, fetched, filter, ep)
                 : Answers.logs(logsResult, ep);
         LogsBloom bloom = bloomOf(block, fetched);
-        LogChecks.inOrder(logs, block.number(), block.number(), filter, ep);
-        for (Log l : logs) LogChecks.againstHeader(l, block, bloom, bloomChecks, ep);
+        AnswerChecks.inOrder(logs, block.number(), block.number(), filter, ep);
+        for (Log l : logs) AnswerChecks.againstHeader(l, block, bloom, bloomChecks, ep);
         return new BlockLogs(logs, bloom);
     }
 

@@ -14,8 +14,8 @@ import java.util.Map;
  * Checks of {@code eth_getLogs} answers against what was asked and against block headers (ARCHITECTURE.md, invariant
  * 6). Each failure is an {@link RpcFault} naming the endpoint and the offending log.
  */
-final class LogChecks {
-    private LogChecks() {}
+final class AnswerChecks {
+    private AnswerChecks() {}
 
     /**
      * Logs in chain order: block numbers within {@code [from, to]} and non-decreasing, log indexes strictly
