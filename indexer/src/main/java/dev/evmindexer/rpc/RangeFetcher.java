@@ -235,7 +235,7 @@ final class RangeFetcher {
                     + ": it is lagging behind the range asked for");
         }
         BlockHeader last = Answers.header(lastBlock.required(), ep);
-        if (last.number() != to) throw Answers.bad(ep, "block #" + last.number() + " when asked for #" + to);
+        AnswerChecks.isAsked(ep, last, to);
         if (slices.size() > 1) logs.sort(CHAIN_ORDER);
         AnswerChecks.inOrder(logs, from, to, filter, ep);
 
@@ -246,11 +246,9 @@ final class RangeFetcher {
         List<Long> numbers = List.copyOf(holding);
         List<RpcResult> blocks = ep.calls(numbers.stream().map(Requests::blockByNumber).toList());
         for (int i = 0; i < numbers.size(); i++) {
-            if (blocks.get(i).isNull()) throw Answers.bad(ep, "no block #" + numbers.get(i) + " although it has logs");
+            AnswerChecks.hasBlockWithLogs(ep, blocks.get(i), numbers.get(i));
             BlockHeader h = Answers.header(blocks.get(i).required(), ep);
-            if (h.number() != numbers.get(i)) {
-                throw Answers.bad(ep, "block #" + h.number() + " when asked for #" + numbers.get(i));
-            }
+            AnswerChecks.isAsked(ep, h, numbers.get(i));
             headers.put(h.number(), h);
         }
         AnswerChecks.againstHeaders(logs, headers, bloomChecks, ep);
