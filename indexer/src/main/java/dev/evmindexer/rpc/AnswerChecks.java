@@ -19,7 +19,8 @@ import java.util.Objects;
  * ({@link #linked}); a tag is not above the head ({@link #notAboveHead}); logs are in range, order and filter
  * ({@link #inOrder}), name their blocks and are in their blooms ({@link #againstHeaders}, {@link #againstHeader});
  * an empty answer a bloom contradicts is told apart ({@link #bloomContradictsEmpty}, {@link #mayMatch}); receipts and
- * transactions are those of their logs ({@link #txOfLog}, {@link #agree}). Each failure is
+ * transactions are those of their logs ({@link #txOfLog}, {@link #agree}), and a block's receipts name it and their
+ * positions ({@link #receiptOf}, {@link #receiptAt}, {@link #logAt}, {@link #gasNotDown}). Each failure is
  * {@link Answers#bad(Endpoint, String)}: an {@link RpcFault} naming the endpoint and what is wrong, retried elsewhere.
  */
 final class AnswerChecks {
@@ -75,6 +76,34 @@ final class AnswerChecks {
             throw Answers.bad(ep, where + " naming transaction " + index + " " + txHash.shortHex() + " of block #" + number
                     + " " + blockHash.shortHex() + " where " + log + " has transaction " + log.txIndex() + " "
                     + log.txHash().shortHex());
+        }
+    }
+
+    /** A receipt ({@code where}) of {@code eth_getBlockReceipts} of {@code block} names that block. */
+    static void receiptOf(Endpoint ep, String where, long number, Hash hash, Header block) {
+        if (number != block.number() || !hash.equals(block.hash())) {
+            throw Answers.bad(ep, where + " naming block #" + number + " " + hash.shortHex());
+        }
+    }
+
+    /** The receipt at position {@code index} of a block's receipts is that of transaction {@code index}. */
+    static void receiptAt(Endpoint ep, String where, int txIndex, int index) {
+        if (txIndex != index) throw Answers.bad(ep, where + " with transactionIndex " + txIndex + " (out of order)");
+    }
+
+    /** A log of receipt {@code index} of {@code block} names that block and transaction, at log index {@code logIndex}. */
+    static void logAt(Endpoint ep, String where, Log log, Header block, int index, int logIndex) {
+        if (log.blockNumber() != block.number() || !log.blockHash().equals(block.hash()) || log.txIndex() != index
+                || log.logIndex() != logIndex) {
+            throw Answers.bad(ep, where + " with " + log + " of transaction " + log.txIndex() + " at log index "
+                    + log.logIndex() + " where transaction " + index + ", log index " + logIndex + " belongs");
+        }
+    }
+
+    /** Receipt {@code index} of {@code block} does not have less cumulative gas than the receipt before it. */
+    static void gasNotDown(Endpoint ep, int index, Header block, long cumulative, long before) {
+        if (cumulative < before) {
+            throw Answers.bad(ep, "receipt " + index + " of block " + block + " whose cumulativeGasUsed goes down");
         }
     }
 
