@@ -14,9 +14,10 @@ import java.util.List;
  * Reads an {@code eth_getBlockReceipts} answer and proves it against the block's {@code receiptsRoot} (ARCHITECTURE.md,
  * invariant 9): the receipts are re-encoded and built into the receipts trie, whose root must be the header's. A log
  * left out, added, altered or moved changes that root, so logs taken from proven receipts are the block's logs. The
- * answer's positions are checked too: every receipt and log names the block, receipt {@code i} is transaction
- * {@code i}, and log indexes count the logs across the block. A failure is an {@link RpcFault}: a bad answer, retried
- * on another endpoint. (Transaction hashes are not covered: they belong to the transactions root.)
+ * answer's positions are checked too ({@link AnswerChecks}): every receipt and log names the block, receipt
+ * {@code i} is transaction {@code i}, and log indexes count the logs across the block. A failure is an
+ * {@link RpcFault}: a bad answer, retried on another endpoint. (Transaction hashes are not covered: they belong to the
+ * transactions root.)
  */
 final class BlockReceipts {
     private BlockReceipts() {}
@@ -52,9 +53,7 @@ final class BlockReceipts {
         long gas = 0;
         for (int i = 0; i < receipts.size(); i++) {
             Receipt r = receipt(receipts.get(i), i, logIndex, header, ep);
-            if (r.cumulativeGasUsed() < gas) {
-                throw Answers.bad(ep, "receipt " + i + " of block " + header + " whose cumulativeGasUsed goes down");
-            }
+            AnswerChecks.gasNotDown(ep, i, header, r.cumulativeGasUsed(), gas);
             gas = r.cumulativeGasUsed();
             logIndex += r.logs().size();
             out.add(r);
@@ -71,11 +70,8 @@ final class BlockReceipts {
         if (r == null || !r.isObject()) throw Answers.bad(ep, where + " that is not an object");
         long number = Answers.quantityField(r, "blockNumber", ep);
         Hash hash = Answers.hashField(r, "blockHash", ep);
-        if (number != header.number() || !hash.equals(header.hash())) {
-            throw Answers.bad(ep, where + " naming block #" + number + " " + hash.shortHex());
-        }
-        int txIndex = Answers.intQuantity(r, "transactionIndex", ep);
-        if (txIndex != index) throw Answers.bad(ep, where + " with transactionIndex " + txIndex + " (out of order)");
+        AnswerChecks.receiptOf(ep, where, number, hash, header);
+        AnswerChecks.receiptAt(ep, where, Answers.intQuantity(r, "transactionIndex", ep), index);
         long cumulative = Answers.quantityField(r, "cumulativeGasUsed", ep);
         byte[] bloom = Answers.bytes(Answers.field(r, "logsBloom", ep), "logsBloom", ep);
         if (bloom.length != LogsBloom.SIZE) throw Answers.bad(ep, where + " with a " + bloom.length + "-byte logsBloom");
@@ -85,11 +81,7 @@ final class BlockReceipts {
         int logIndex = firstLogIndex;
         for (JsonNode l : logsNode) {
             Log log = Answers.log(l, ep);
-            if (log.blockNumber() != header.number() || !log.blockHash().equals(header.hash()) || log.txIndex() != index
-                    || log.logIndex() != logIndex) {
-                throw Answers.bad(ep, where + " with " + log + " of transaction " + log.txIndex() + " at log index "
-                        + log.logIndex() + " where transaction " + index + ", log index " + logIndex + " belongs");
-            }
+            AnswerChecks.logAt(ep, where, log, header, index, logIndex);
             logs.add(log);
             logIndex++;
         }

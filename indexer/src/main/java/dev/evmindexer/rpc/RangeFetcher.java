@@ -127,7 +127,7 @@ final class RangeFetcher {
                 }
                 throw e;
             }
-        }, c -> bloomChecks && LogChecks.bloomContradictsEmpty(c.logs(), c.last(), filter), Chunk::last,
+        }, c -> bloomChecks && AnswerChecks.bloomContradictsEmpty(c.logs(), c.last(), filter), Chunk::last,
                 c -> c.held().close());
     }
 
@@ -235,9 +235,9 @@ final class RangeFetcher {
                     + ": it is lagging behind the range asked for");
         }
         BlockHeader last = Answers.header(lastBlock.required(), ep);
-        if (last.number() != to) throw Answers.bad(ep, "block #" + last.number() + " when asked for #" + to);
+        AnswerChecks.isAsked(ep, last, to);
         if (slices.size() > 1) logs.sort(CHAIN_ORDER);
-        LogChecks.inOrder(logs, from, to, filter, ep);
+        AnswerChecks.inOrder(logs, from, to, filter, ep);
 
         Map<Long, BlockHeader> headers = new HashMap<>();
         TreeSet<Long> holding = new TreeSet<>();
@@ -246,14 +246,12 @@ final class RangeFetcher {
         List<Long> numbers = List.copyOf(holding);
         List<RpcResult> blocks = ep.calls(numbers.stream().map(Requests::blockByNumber).toList());
         for (int i = 0; i < numbers.size(); i++) {
-            if (blocks.get(i).isNull()) throw Answers.bad(ep, "no block #" + numbers.get(i) + " although it has logs");
+            AnswerChecks.hasBlockWithLogs(ep, blocks.get(i), numbers.get(i));
             BlockHeader h = Answers.header(blocks.get(i).required(), ep);
-            if (h.number() != numbers.get(i)) {
-                throw Answers.bad(ep, "block #" + h.number() + " when asked for #" + numbers.get(i));
-            }
+            AnswerChecks.isAsked(ep, h, numbers.get(i));
             headers.put(h.number(), h);
         }
-        LogChecks.againstHeaders(logs, headers, bloomChecks, ep);
+        AnswerChecks.againstHeaders(logs, headers, bloomChecks, ep);
         held.resize(MemoryBudget.bytesOf(logs.size() + headers.size(), dataBytes(logs))); // a header weighs about a log
         return new Chunk(to, logs, headers, last, held, logsNanos, ep.name());
     }

@@ -177,7 +177,7 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
     private static OptionalLong tag(RpcResult r, String tag, long head, Endpoint ep) {
         if (r.isError() || r.isNull()) return OptionalLong.empty();
         long n = Answers.header(r.result(), ep).number();
-        if (n > head) throw Answers.bad(ep, tag + " block " + n + " above its head " + head);
+        AnswerChecks.notAboveHead(ep, tag, n, head);
         return OptionalLong.of(n);
     }
 
@@ -252,11 +252,8 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
                 JsonNode block = results.get(i).orNull();
                 if (block == null) return out;
                 BlockHeader h = Answers.header(block, ep);
-                long asked = start + i;
-                if (h.number() != asked) throw Answers.bad(ep, "block #" + h.number() + " when asked for #" + asked);
-                if (prev != null && !prev.ref().isParentOf(h.ref())) {
-                    throw Answers.bad(ep, "block " + h + " that does not link to the block before it, " + prev);
-                }
+                AnswerChecks.isAsked(ep, h, start + i);
+                if (prev != null) AnswerChecks.linked(ep, prev, h);
                 out.add(h);
                 prev = h;
             }
@@ -271,7 +268,7 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
         // proven logs are the block's: an empty answer needs no second opinion
         return bloomRetry.ask(EndpointPool.triedSet(),
                 tried -> pool.callTip(what, tried, ep -> fetchBlockLogs(ep, block, filter, tried)),
-                a -> a.logs().isEmpty() && !receiptsProof && bloomChecks && LogChecks.mayMatch(a.bloom(), filter),
+                a -> a.logs().isEmpty() && !receiptsProof && bloomChecks && AnswerChecks.mayMatch(a.bloom(), filter),
                 a -> block, a -> {}).logs();
     }
 
@@ -300,14 +297,12 @@ public final class RpcChainSource implements ChainSource, AutoCloseable {
                     + " (head " + head + "): reorged away");
         }
         BlockHeader fetched = Answers.header(fetchedBlock.required(), ep);
-        if (!fetched.hash().equals(block.hash()) || fetched.number() != block.number()) {
-            throw Answers.bad(ep, "block " + fetched + " when asked for " + block + " by hash");
-        }
+        AnswerChecks.sameBlock(ep, fetched, block);
         List<Log> logs = receiptsProof ? ReceiptProofs.matching(logsResult, block, fetched, filter, ep)
                 : Answers.logs(logsResult, ep);
         LogsBloom bloom = bloomOf(block, fetched);
-        LogChecks.inOrder(logs, block.number(), block.number(), filter, ep);
-        for (Log l : logs) LogChecks.againstHeader(l, block, bloom, bloomChecks, ep);
+        AnswerChecks.inOrder(logs, block.number(), block.number(), filter, ep);
+        for (Log l : logs) AnswerChecks.againstHeader(l, block, bloom, bloomChecks, ep);
         return new BlockLogs(logs, bloom);
     }
 

@@ -16,7 +16,7 @@ import java.util.Map;
  * Fetches what tables' {@code fields} need of the blocks holding some logs (ARCHITECTURE.md, "Transaction and block
  * fields"): per block, {@code eth_getBlockReceipts} and/or {@code eth_getBlockByHash} (with full transactions, or the
  * block alone), by the block's hash, in JSON-RPC batches of at most the endpoint's {@code max_batch} requests and
- * {@link #MAX_BLOCKS_PER_BATCH} blocks, all on one endpoint. Every answer is checked like the others (invariant 6): each receipt and transaction names the block and
+ * {@link #MAX_BLOCKS_PER_BATCH} blocks, all on one endpoint. Every answer is checked like the others (invariant 6, {@link AnswerChecks}): each receipt and transaction names the block and
  * its own index, and each log's transaction is there with the log's transaction hash; anything else is a bad answer,
  * retried on another endpoint.
  */
@@ -142,27 +142,19 @@ final class TxFetch {
         Hash blockHash = Answers.hashField(o, "blockHash", ep);
         int index = Answers.intQuantity(o, "transactionIndex", ep);
         Hash txHash = Answers.hashField(o, o.has("hash") ? "hash" : "transactionHash", ep);
-        if (number != b.number() || !blockHash.equals(b.hash()) || index != l.txIndex() || !txHash.equals(l.txHash())) {
-            throw Answers.bad(ep, where + " naming transaction " + index + " " + txHash.shortHex() + " of block #" + number
-                    + " " + blockHash.shortHex() + " where " + l + " has transaction " + l.txIndex() + " "
-                    + l.txHash().shortHex());
-        }
+        AnswerChecks.txOfLog(ep, where, number, blockHash, index, txHash, b.number(), b.hash(), l);
     }
 
     private static TxData.Block blockFields(JsonNode block, Block b, Endpoint ep) {
         long number = Answers.quantityField(block, "number", ep);
         Hash hash = Answers.hashField(block, "hash", ep);
-        if (number != b.number() || !hash.equals(b.hash())) {
-            throw Answers.bad(ep, "block #" + number + " " + hash.shortHex() + " when asked for " + b.name() + " by hash");
-        }
+        AnswerChecks.sameBlock(ep, number, hash, b.number(), b.hash(), b.name());
         return new TxData.Block(optionalBig(block, "baseFeePerGas", ep), address(block, "miner", "block " + b.name(), ep));
     }
 
     /** Transaction fields read from both answers: the sender, recipient and type must agree. */
     private static TxData.Tx merged(TxData.Tx t, TxData.Tx r, Log l, Endpoint ep) {
-        if (!t.from().equals(r.from()) || !java.util.Objects.equals(t.to(), r.to()) || !t.type().equals(r.type())) {
-            throw Answers.bad(ep, "a receipt and a transaction of " + l + " that disagree on sender, recipient or type");
-        }
+        AnswerChecks.agree(ep, t, r, l);
         return new TxData.Tx(t.from(), t.to(), t.type(), t.value(), t.input(), t.nonce(), r.status(), r.gasUsed(),
                 r.effectiveGasPrice());
     }

@@ -27,10 +27,10 @@ class BloomMatchTest {
         Bloom.add(bits, TOKEN.unsafeBytes());
         Bloom.add(bits, FakeChain.TRANSFER.unsafeBytes());
         LogsBloom bloom = LogsBloom.of(bits);
-        assertTrue(LogChecks.mayContain(bloom, log(TOKEN, FakeChain.TRANSFER)));
-        assertFalse(LogChecks.mayContain(bloom, log(FakeChain.OTHER, FakeChain.TRANSFER)));
-        assertFalse(LogChecks.mayContain(bloom, log(TOKEN, FakeChain.TRANSFER, FakeChain.APPROVAL)));
-        assertTrue(LogChecks.mayContain(LogsBloom.UNKNOWN, log(FakeChain.OTHER, FakeChain.APPROVAL)), "unknown bloom");
+        assertTrue(AnswerChecks.mayContain(bloom, log(TOKEN, FakeChain.TRANSFER)));
+        assertFalse(AnswerChecks.mayContain(bloom, log(FakeChain.OTHER, FakeChain.TRANSFER)));
+        assertFalse(AnswerChecks.mayContain(bloom, log(TOKEN, FakeChain.TRANSFER, FakeChain.APPROVAL)));
+        assertTrue(AnswerChecks.mayContain(LogsBloom.UNKNOWN, log(FakeChain.OTHER, FakeChain.APPROVAL)), "unknown bloom");
     }
 
     @Test
@@ -39,13 +39,13 @@ class BloomMatchTest {
         Bloom.add(bits, TOKEN.unsafeBytes());
         Bloom.add(bits, FakeChain.TRANSFER.unsafeBytes());
         LogsBloom bloom = LogsBloom.of(bits);
-        assertTrue(LogChecks.mayMatch(bloom, new LogFilter(List.of(TOKEN), List.of(FakeChain.TRANSFER))));
-        assertTrue(LogChecks.mayMatch(bloom, new LogFilter(List.of(), List.of(FakeChain.TRANSFER))));
-        assertTrue(LogChecks.mayMatch(bloom, new LogFilter(List.of(FakeChain.OTHER, TOKEN), List.of())));
-        assertFalse(LogChecks.mayMatch(bloom, new LogFilter(List.of(TOKEN), List.of(FakeChain.APPROVAL))));
-        assertFalse(LogChecks.mayMatch(bloom, new LogFilter(List.of(FakeChain.OTHER), List.of(FakeChain.TRANSFER))));
-        assertFalse(LogChecks.mayMatch(LogsBloom.of(new byte[256]), new LogFilter(List.of(), List.of())));
-        assertFalse(LogChecks.mayMatch(LogsBloom.UNKNOWN, new LogFilter(List.of(), List.of())), "unknown bloom");
+        assertTrue(AnswerChecks.mayMatch(bloom, new LogFilter(List.of(TOKEN), List.of(FakeChain.TRANSFER))));
+        assertTrue(AnswerChecks.mayMatch(bloom, new LogFilter(List.of(), List.of(FakeChain.TRANSFER))));
+        assertTrue(AnswerChecks.mayMatch(bloom, new LogFilter(List.of(FakeChain.OTHER, TOKEN), List.of())));
+        assertFalse(AnswerChecks.mayMatch(bloom, new LogFilter(List.of(TOKEN), List.of(FakeChain.APPROVAL))));
+        assertFalse(AnswerChecks.mayMatch(bloom, new LogFilter(List.of(FakeChain.OTHER), List.of(FakeChain.TRANSFER))));
+        assertFalse(AnswerChecks.mayMatch(LogsBloom.of(new byte[256]), new LogFilter(List.of(), List.of())));
+        assertFalse(AnswerChecks.mayMatch(LogsBloom.UNKNOWN, new LogFilter(List.of(), List.of())), "unknown bloom");
     }
 
     @Test
@@ -56,9 +56,9 @@ class BloomMatchTest {
         Bloom.add(bits, Hash.ZERO.unsafeBytes());
         LogsBloom bloom = LogsBloom.of(bits);
         // an empty answer for "transfers to X" is no contradiction when X is not in the bloom
-        assertFalse(LogChecks.mayMatch(bloom, new LogFilter(List.of(TOKEN), List.of(FakeChain.TRANSFER),
+        assertFalse(AnswerChecks.mayMatch(bloom, new LogFilter(List.of(TOKEN), List.of(FakeChain.TRANSFER),
                 List.of(List.of(), List.of(FakeChain.APPROVAL)))));
-        assertTrue(LogChecks.mayMatch(bloom, new LogFilter(List.of(TOKEN), List.of(FakeChain.TRANSFER),
+        assertTrue(AnswerChecks.mayMatch(bloom, new LogFilter(List.of(TOKEN), List.of(FakeChain.TRANSFER),
                 List.of(List.of(), List.of(FakeChain.APPROVAL, Hash.ZERO)))));
     }
 
