@@ -12,7 +12,8 @@ import java.util.function.LongPredicate;
  * answer wrote is not a second voice: where other endpoints exist, the writer is not asked first, the second answer
  * comes preferably from an endpoint that wrote none of the blocks in question, and a block whose only agreement with
  * the stored rows comes from their writer stays undecided (asked again later) rather than outvoting the other endpoint.
- * Asking the same endpoint twice never makes two voices either, except with a single endpoint, where nothing else can.
+ * Asking the same endpoint twice never makes two voices either, except with a single endpoint, where nothing else can:
+ * there the writer's rows are settled only once two of its answers agree with them.
  */
 final class ReconcileVote {
     private ReconcileVote() {}

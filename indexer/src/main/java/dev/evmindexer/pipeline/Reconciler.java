@@ -126,8 +126,9 @@ public final class Reconciler {
         turn = first + 1;
         Answer a = fetch(t, span, names.get(first));
         NavigableSet<Long> differA = blocks(verifyStore.compare(settings.chainId(), span, a.rows()));
-        // blocks the first answer matches but whose rows its own endpoint wrote: that is no second voice
-        NavigableSet<Long> selfVouched = several ? writers.blocksOf(a.endpoints(), span) : new TreeSet<>();
+        // blocks the first answer matches but whose rows its own endpoint wrote: that is no second voice (with a single
+        // endpoint, its repeat is the only other there is: asked at once, since nothing differs yet)
+        NavigableSet<Long> selfVouched = writers.blocksOf(a.endpoints(), span);
         selfVouched.removeAll(differA);
         if (differA.isEmpty() && selfVouched.isEmpty()) {
             settle(state, span, a.rows(), List.of(), List.of(span));
@@ -137,7 +138,7 @@ public final class Reconciler {
         look.addAll(selfVouched);
         int second = ReconcileVote.second(names, turn, a.endpoints(), writers.of(look));
         turn = second + 1;
-        if (a.endpoints().contains(names.get(second))) sleeper.sleep(secondOpinionDelay.toNanos());
+        if (!differA.isEmpty() && a.endpoints().contains(names.get(second))) sleeper.sleep(secondOpinionDelay.toNanos());
         Answer b = fetch(t, span, names.get(second));
         NavigableSet<Long> differB = blocks(verifyStore.compare(settings.chainId(), span, b.rows()));
         look.addAll(differB);

@@ -90,6 +90,9 @@ class ReconcileVoteTest {
         var vote = ReconcileVote.decide(blocks(56L), Set.of(56L), Set.of(), n -> false, writers, Set.of(FAITHFUL),
                 Set.of(FAITHFUL), false);
         assertEquals(blocks(56L), vote.aWrong(), "as before: the second answer and the stored rows outvote the first");
+        var twice = ReconcileVote.decide(blocks(50L), Set.of(), Set.of(), n -> true, writers, Set.of(FAITHFUL),
+                Set.of(FAITHFUL), false);
+        assertEquals(blocks(), twice.undecided(), "two answers of the only endpoint agreeing with its rows settle them");
     }
 
     @Test
