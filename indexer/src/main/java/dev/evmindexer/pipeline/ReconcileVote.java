@@ -51,7 +51,8 @@ final class ReconcileVote {
      * Decides each block of {@code look} (those where an answer differs from the stored rows, and those only their
      * writer confirmed): the one of three (stored rows, answer a, answer b) that disagrees with the other two is wrong,
      * unless the two that agree are the stored rows and their own writer's answer ({@code several}: there were other
-     * endpoints to ask), which leaves it undecided; so do three different versions.
+     * endpoints to ask), or the two answers came from one endpoint, which leaves it undecided; so do three different
+     * versions.
      *
      * @param differA     blocks where answer a differs from the stored rows
      * @param differB     blocks where answer b differs from the stored rows
@@ -63,13 +64,17 @@ final class ReconcileVote {
         TreeSet<Long> bWrong = new TreeSet<>();
         TreeSet<Long> storedWrong = new TreeSet<>();
         TreeSet<Long> undecided = new TreeSet<>();
+        // both answers from one endpoint (the others out of rotation) are one voice where there were others to ask
+        boolean oneVoice = several && !java.util.Collections.disjoint(a, b);
         for (long n : look) {
             boolean inA = differA.contains(n);
             boolean inB = differB.contains(n);
             String writer = writers.of(n).orElse(null);
             boolean aIsWriter = several && writer != null && a.contains(writer);
             boolean bIsWriter = several && writer != null && b.contains(writer);
-            if (inA && inB) {
+            if (oneVoice && (inA || inB)) {
+                undecided.add(n);
+            } else if (inA && inB) {
                 (answersAgree.test(n) ? storedWrong : undecided).add(n);
             } else if (inA) {
                 (bIsWriter ? undecided : aWrong).add(n);

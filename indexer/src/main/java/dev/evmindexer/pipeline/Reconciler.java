@@ -53,6 +53,8 @@ public final class Reconciler {
     private final ReconcileObserver observer;
     private int turn;
     private Span lastUndecided;
+    /** Undecided blocks set aside per table (by qualified name), each until a time of {@link System#nanoTime}. */
+    private final java.util.Map<String, List<Aside>> aside = new java.util.HashMap<>();
 
     private record Answer(TableRows rows, Set<String> endpoints) {}
 
@@ -73,35 +75,67 @@ public final class Reconciler {
         this.observer = observer;
     }
 
-    /** Reconciles the lowest due range of any table; false when none is due (everything finalized is reconciled). */
+    /**
+     * Reconciles the lowest due range of any table that is not set aside; false when none is (everything finalized is
+     * reconciled, or what is left is set aside for now).
+     */
     public boolean step() throws InterruptedException {
         ChainState state = store.chain(settings.chainId());
         long f = state.finalized();
         EventTable table = null;
         Span due = null;
+        long oldest = Long.MAX_VALUE;
         for (EventTable t : tables) {
-            Optional<Span> d = firstDue(t, f);
-            if (d.isPresent() && (due == null || d.get().from() < due.from())) {
+            Due d = firstDue(t, f);
+            if (d.oldest() != null) oldest = Math.min(oldest, d.oldest().from());
+            if (d.next() != null && (due == null || d.next().from() < due.from())) {
                 table = t;
-                due = d.get();
+                due = d.next();
             }
         }
-        observer.lag(due == null ? 0 : f - due.from() + 1);
+        observer.lag(oldest == Long.MAX_VALUE ? 0 : f - oldest + 1);
         if (due == null || state.halted()) return false;
         check(state, table, due);
         return true;
     }
 
-    /** The first range of {@code t} at or below {@code f}, covered, not reconciled, and in the sample. */
-    private Optional<Span> firstDue(EventTable t, long f) {
+    /** The first due range of a table ({@code oldest}: for the lag) and the first not set aside ({@code next}). */
+    private record Due(Span oldest, Span next) {}
+
+    /**
+     * The first ranges of {@code t} at or below {@code f}, covered, not reconciled, and in the sample: the first of all,
+     * and the first part of one not set aside ({@link #setAside}).
+     */
+    private Due firstDue(EventTable t, long f) {
         long size = settings.rangeSize();
+        List<Span> aside = setAside(t);
+        Span oldest = null;
         for (Span s : verifyStore.unreconciled(t, f)) {
             for (long k = s.from() / size; k * size <= s.to(); k++) {
-                if (sampled(t, k)) return Optional.of(new Span(Math.max(s.from(), k * size), Math.min(s.to(), k * size + size - 1)));
+                if (!sampled(t, k)) continue;
+                Span range = new Span(Math.max(s.from(), k * size), Math.min(s.to(), k * size + size - 1));
+                if (oldest == null) oldest = range;
+                List<Span> free = Span.minus(range, aside);
+                if (!free.isEmpty()) return new Due(oldest, free.get(0));
             }
         }
-        return Optional.empty();
+        return new Due(oldest, null);
     }
+
+    /**
+     * The undecided blocks of {@code t} set aside until their time comes, ascending: reconciliation goes on above them
+     * instead of asking the same endpoints about them again and again (an endpoint out of rotation, or a writer that
+     * keeps vouching for its own rows, would otherwise hold every later range back).
+     */
+    private List<Span> setAside(EventTable t) {
+        long now = System.nanoTime();
+        List<Aside> list = aside.get(t.qualifiedName());
+        if (list == null) return List.of();
+        list.removeIf(a -> now - a.until() >= 0);
+        return list.stream().map(Aside::blocks).sorted(java.util.Comparator.comparingLong(Span::from)).toList();
+    }
+
+    private record Aside(Span blocks, long until) {}
 
     /** Whether range number {@code k} of {@code t} is in the sample: a hash of both, uniform in [0, 1). */
     boolean sampled(EventTable t, long k) {
@@ -124,8 +158,11 @@ public final class Reconciler {
         int first = ReconcileVote.pick(names, turn, writers.within(span));
         if (first < 0) first = Math.floorMod(turn, names.size());
         turn = first + 1;
-        Answer a = fetch(t, span, names.get(first));
-        NavigableSet<Long> differA = blocks(verifyStore.compare(settings.chainId(), span, a.rows()));
+        Answer fetched = fetch(t, span, names.get(first));
+        NavigableSet<Long> differA = blocks(verifyStore.compare(settings.chainId(), span, fetched.rows()));
+        // where it equals the stored rows, its rows are not needed again: not held beside a second answer (bounded memory)
+        final Answer a = differA.isEmpty() ? new Answer(new TableRows(t, List.of()), fetched.endpoints()) : fetched;
+        fetched = null;
         // blocks the first answer matches but whose rows its own endpoint wrote: that is no second voice (with a single
         // endpoint, its repeat is the only other there is: asked at once, since nothing differs yet)
         NavigableSet<Long> selfVouched = writers.blocksOf(a.endpoints(), span);
@@ -161,8 +198,12 @@ public final class Reconciler {
             lastUndecided = span; // once per span in a row: an endpoint out of rotation for long would repeat it
             log.warn("reconcile.undecided chain={} table={} span={} endpoints={},{} blocks={}: no two independent "
                     + "versions agree there (the stored rows and two answers all differ, or only the rows' own writer "
-                    + "confirms them); tried again later", settings.name(), t.qualifiedName(), span, a.endpoints(),
+                    + "confirms them); set aside and tried again later", settings.name(), t.qualifiedName(), span, a.endpoints(),
                     b.endpoints(), vote.undecided());
+        }
+        long until = System.nanoTime() + secondOpinionDelay.multipliedBy(4).toNanos();
+        for (Span s : Span.runs(vote.undecided())) {
+            aside.computeIfAbsent(t.qualifiedName(), k -> new java.util.ArrayList<>()).add(new Aside(s, until));
         }
         settle(state, span, a.rows(), Span.runs(vote.storedWrong()), Span.minus(span, Span.runs(vote.undecided())));
     }

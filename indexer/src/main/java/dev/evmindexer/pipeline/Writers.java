@@ -17,7 +17,7 @@ public record Writers(List<Entry> entries) {
     /** Nothing recorded. */
     public static final Writers NONE = new Writers(List.of());
 
-    /** {@code endpoint}'s answer wrote {@code blocks}. */
+    /** {@code endpoint}'s answer wrote {@code blocks}; a null endpoint: a repair rewrote them, by whose answer is unknown. */
     public record Entry(Span blocks, String endpoint) {}
 
     public Writers {
@@ -28,7 +28,7 @@ public record Writers(List<Entry> entries) {
     public Optional<String> of(long block) {
         for (int i = entries.size() - 1; i >= 0; i--) {
             Entry e = entries.get(i);
-            if (e.blocks().from() <= block && block <= e.blocks().to()) return Optional.of(e.endpoint());
+            if (e.blocks().from() <= block && block <= e.blocks().to()) return Optional.ofNullable(e.endpoint());
         }
         return Optional.empty();
     }

@@ -102,6 +102,7 @@ public final class PgVerifyStore implements VerifyStore {
                 }
             }
             PgEventStore.replace(c, chainId, rows, span, CopyObserver.NONE);
+            ServedBy.forget(c, chainId, rows.table(), span);
             return null;
         });
     }
@@ -140,6 +141,7 @@ public final class PgVerifyStore implements VerifyStore {
                 PgEventStore.replace(c, chainId, new TableRows(t, answer.rows().stream()
                         .filter(r -> r.log().blockNumber() >= s.from() && r.log().blockNumber() <= s.to()).toList()), s,
                         CopyObserver.NONE);
+                ServedBy.forget(c, chainId, t, s);
             }
             for (Span s : mark) {
                 PgEventStore.update(c, "UPDATE indexer.event_tables SET reconciled = reconciled "

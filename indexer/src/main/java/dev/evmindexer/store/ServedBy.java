@@ -16,6 +16,9 @@ import java.util.List;
  * Every statement runs inside the transaction of the write it describes.
  */
 final class ServedBy {
+    /** The endpoint of an entry whose writer is not known (a repair wrote the blocks). */
+    static final String UNKNOWN = "";
+
     private ServedBy() {}
 
     /** Records that {@code endpoint} answered the logs of {@code part} of {@code t}; nothing when it is unknown. */
@@ -32,9 +35,21 @@ final class ServedBy {
                 + "AND blocks && int8range(?, ?, '[]') ORDER BY id"), chainId, t.schema(), t.name(), span.from(), span.to());
                 ResultSet rs = ps.executeQuery()) {
             List<Writers.Entry> out = new ArrayList<>();
-            while (rs.next()) out.add(new Writers.Entry(new Span(rs.getLong(1), rs.getLong(2)), rs.getString(3)));
+            while (rs.next()) {
+                String endpoint = rs.getString(3);
+                out.add(new Writers.Entry(new Span(rs.getLong(1), rs.getLong(2)), endpoint.equals(UNKNOWN) ? null : endpoint));
+            }
             return new Writers(out);
         }
+    }
+
+    /**
+     * {@code span} of {@code t} was rewritten by a repair (verify's or reconciliation's), not by a recorded range commit:
+     * who wrote it is no longer known. Recorded as the newest entry over it, naming no endpoint ({@link #UNKNOWN}).
+     */
+    static void forget(Connection c, long chainId, EventTable t, Span span) throws SQLException {
+        PgEventStore.update(c, "INSERT INTO indexer.served_by (chain_id, table_schema, table_name, blocks, endpoint) "
+                + "VALUES (?, ?, ?, int8range(?, ?, '[]'), ?)", chainId, t.schema(), t.name(), span.from(), span.to(), UNKNOWN);
     }
 
     /** A rollback to {@code ancestor}: the rows above it are gone, and so is who wrote them. */

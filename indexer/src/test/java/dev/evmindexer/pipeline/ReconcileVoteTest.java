@@ -85,6 +85,16 @@ class ReconcileVoteTest {
     }
 
     @Test
+    void twoAnswersFromOneEndpointWhereOthersExistAreOneVoice() {
+        // the faithful endpoint wrote block 56; the other is out of rotation, so both answers came from the faulty one,
+        // which now leaves a log out twice: that must not rewrite the faithful rows
+        var vote = ReconcileVote.decide(blocks(56L), Set.of(56L), Set.of(56L), n -> true, wrote(FAITHFUL, 40, 59),
+                Set.of(FAULTY), Set.of(FAULTY), true);
+        assertEquals(blocks(), vote.storedWrong());
+        assertEquals(blocks(56L), vote.undecided());
+    }
+
+    @Test
     void withASingleEndpointItsAnswersAreTheOnlyVoicesThereAre() {
         Writers writers = wrote(FAITHFUL, 40, 59);
         var vote = ReconcileVote.decide(blocks(56L), Set.of(56L), Set.of(), n -> false, writers, Set.of(FAITHFUL),

@@ -74,6 +74,9 @@ class PgEventStoreIT extends StoreTestBase {
         assertEquals(Optional.of("http://a:1"), verify.writers(TABLE, new Span(0, 19)).of(4));
         assertEquals(Optional.of("http://b:1"), verify.writers(TABLE, new Span(0, 19)).of(5), "the newest write of a block names its writer");
         assertEquals(Optional.of("http://b:1"), verify.writers(TABLE, new Span(0, 19)).of(14));
+        verify.reconciled(1, epoch, rows(12, 13, 1), List.of(new Span(12, 13)), List.of());
+        assertEquals(Optional.empty(), verify.writers(TABLE, new Span(0, 19)).of(12), "a repair's rows have no known writer");
+        assertEquals(Optional.of("http://b:1"), verify.writers(TABLE, new Span(0, 19)).of(14), "around it nothing changes");
 
         store.rollback(1, epoch, 6, "test");
         assertEquals(Optional.of("http://b:1"), verify.writers(TABLE, new Span(0, 19)).of(6), "kept up to the ancestor");
