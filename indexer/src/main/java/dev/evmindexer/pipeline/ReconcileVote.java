@@ -31,6 +31,15 @@ final class ReconcileVote {
     }
 
     /**
+     * The endpoint for the first answer, as an index in rotation from {@code from}: one that wrote none of the range
+     * ({@code writers}); else the rotation's turn.
+     */
+    static int first(List<String> names, int from, Set<String> writers) {
+        int k = pick(names, from, writers);
+        return k < 0 ? Math.floorMod(from, names.size()) : k;
+    }
+
+    /**
      * The endpoint for the second answer, as an index in rotation from {@code from}: one that gave no part of the first
      * answer and wrote none of the {@code suspect} blocks' rows ({@code suspectWriters}); else any other than the
      * first's; else the first's again (a single endpoint).

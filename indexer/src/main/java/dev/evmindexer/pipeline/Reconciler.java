@@ -155,8 +155,7 @@ public final class Reconciler {
         List<String> names = source.endpoints();
         boolean several = names.size() > 1;
         Writers writers = verifyStore.writers(t, span);
-        int first = ReconcileVote.pick(names, turn, writers.within(span));
-        if (first < 0) first = Math.floorMod(turn, names.size());
+        int first = ReconcileVote.first(names, turn, writers.within(span));
         turn = first + 1;
         Answer fetched = fetch(t, span, names.get(first));
         NavigableSet<Long> differA = blocks(verifyStore.compare(settings.chainId(), span, fetched.rows()));

@@ -2,11 +2,11 @@ package dev.evmindexer.store;
 
 import dev.evmindexer.pipeline.EventTable;
 import dev.evmindexer.pipeline.Span;
+import dev.evmindexer.pipeline.Writers;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import dev.evmindexer.pipeline.Writers;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,8 +24,14 @@ final class ServedBy {
     /** Records that {@code endpoint} answered the logs of {@code part} of {@code t}; nothing when it is unknown. */
     static void record(Connection c, long chainId, EventTable t, Span part, String endpoint) throws SQLException {
         if (endpoint == null) return;
+        insert(c, chainId, t, part, endpoint);
+    }
+
+    /** The newest entry over {@code blocks} of {@code t}, naming {@code endpoint}. */
+    private static void insert(Connection c, long chainId, EventTable t, Span blocks, String endpoint) throws SQLException {
         PgEventStore.update(c, "INSERT INTO indexer.served_by (chain_id, table_schema, table_name, blocks, endpoint) "
-                + "VALUES (?, ?, ?, int8range(?, ?, '[]'), ?)", chainId, t.schema(), t.name(), part.from(), part.to(), endpoint);
+                + "VALUES (?, ?, ?, int8range(?, ?, '[]'), ?)", chainId, t.schema(), t.name(), blocks.from(), blocks.to(),
+                endpoint);
     }
 
     /** The entries of {@code t} that overlap {@code span}, oldest first (the newest covering a block names its writer). */
@@ -48,8 +54,7 @@ final class ServedBy {
      * who wrote it is no longer known. Recorded as the newest entry over it, naming no endpoint ({@link #UNKNOWN}).
      */
     static void forget(Connection c, long chainId, EventTable t, Span span) throws SQLException {
-        PgEventStore.update(c, "INSERT INTO indexer.served_by (chain_id, table_schema, table_name, blocks, endpoint) "
-                + "VALUES (?, ?, ?, int8range(?, ?, '[]'), ?)", chainId, t.schema(), t.name(), span.from(), span.to(), UNKNOWN);
+        insert(c, chainId, t, span, UNKNOWN);
     }
 
     /** A rollback to {@code ancestor}: the rows above it are gone, and so is who wrote them. */

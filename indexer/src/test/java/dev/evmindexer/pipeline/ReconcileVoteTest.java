@@ -30,6 +30,8 @@ class ReconcileVoteTest {
         assertEquals(1, ReconcileVote.pick(TWO, 0, Set.of(FAULTY)), "the writer is skipped even when it is its turn");
         assertEquals(0, ReconcileVote.pick(TWO, 0, Set.of()), "no writer recorded: the rotation's turn");
         assertEquals(-1, ReconcileVote.pick(TWO, 0, Set.of(FAULTY, FAITHFUL)), "both wrote parts: nobody is outside");
+        assertEquals(1, ReconcileVote.first(TWO, 0, Set.of(FAULTY)));
+        assertEquals(1, ReconcileVote.first(TWO, 1, Set.of(FAULTY, FAITHFUL)), "nobody is outside: the rotation's turn");
     }
 
     @Test
